@@ -1,0 +1,300 @@
+package io.hrnet4j.data.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reads and writes NumPy {@code .npy} arrays and {@code .npz} archives (format version 1.0 to 3.0,
+ * <a href="https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html">numpy.lib.format</a>).
+ *
+ * <p>ND4J's own {@code Nd4j.createFromNpzFile} (M2.1) fails on 0-d entries such as PyTorch's
+ * {@code num_batches_tracked}, which every HRNet state dict holds, hence this reader. Supported dtypes:
+ * little-endian {@code f4, f8, i8, i4, i2, i1, u1, b1}; arrays must be C-ordered ({@code fortran_order}
+ * False). A 0-d array becomes a rank-0 {@link INDArray} (scalar). The data type is kept (float64 stays
+ * {@link DataType#DOUBLE}, int64 stays {@link DataType#LONG}).
+ */
+public final class NumpyFiles {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private NumpyFiles() {
+    }
+
+    /**
+     * Reads one {@code .npy} file.
+     *
+     * @param file the file
+     * @return the array, with the file's shape and data type
+     * @throws NumpyFormatException if the file is not a valid, supported {@code .npy} (names the file and what is wrong)
+     * @throws IOException if the file cannot be read
+     */
+    public static INDArray readNpy(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readNpy(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads every entry of a {@code .npz} archive (stored or deflated), in archive order. The keys are the entry
+     * names without the {@code .npy} suffix.
+     *
+     * @param file the archive
+     * @return an insertion-ordered map from entry name to array
+     * @throws NumpyFormatException if an entry is not a valid {@code .npy}, or the file holds no entry (not a zip)
+     * @throws IOException if the file cannot be read
+     */
+    public static Map<String, INDArray> readNpz(Path file) throws IOException {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        try (ZipInputStream zin = new ZipInputStream(Files.newInputStream(file))) {
+            ZipEntry e;
+            while ((e = zin.getNextEntry()) != null) {
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String name = e.getName();
+                String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+                out.put(key, readNpy(zin, file + "!" + name));
+            }
+        } catch (java.util.zip.ZipException ex) {
+            throw new NumpyFormatException(file + ": not a valid .npz (zip) archive: " + ex.getMessage(), ex);
+        }
+        if (out.isEmpty()) {
+            throw new NumpyFormatException(file + ": not a .npz archive (no zip entries found)");
+        }
+        return out;
+    }
+
+    /**
+     * Reads one {@code .npy} array from a stream; consumes exactly the array's bytes.
+     *
+     * @param in the stream, positioned at the magic string
+     * @param source the name used in error messages (file path or archive entry)
+     * @return the array
+     * @throws NumpyFormatException if the header or data is invalid or truncated
+     * @throws IOException if the stream fails
+     */
+    public static INDArray readNpy(InputStream in, String source) throws IOException {
+        DataInputStream din = new DataInputStream(in);
+        byte[] magic = new byte[6];
+        try {
+            din.readFully(magic);
+            for (int i = 0; i < 6; i++) {
+                if (magic[i] != MAGIC[i]) {
+                    throw new NumpyFormatException(source + ": not a .npy file (bad magic string)");
+                }
+            }
+            int major = din.readUnsignedByte();
+            din.readUnsignedByte();
+            long headerLen;
+            if (major == 1) {
+                headerLen = Short.toUnsignedInt(Short.reverseBytes(din.readShort()));
+            } else if (major == 2 || major == 3) {
+                headerLen = Integer.toUnsignedLong(Integer.reverseBytes(din.readInt()));
+            } else {
+                throw new NumpyFormatException(source + ": unsupported .npy format version " + major);
+            }
+            byte[] hb = new byte[(int) headerLen];
+            din.readFully(hb);
+            String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            String descr = find(DESCR, header, "descr", source);
+            if ("True".equals(find(FORTRAN, header, "fortran_order", source))) {
+                throw new NumpyFormatException(source + ": Fortran-ordered arrays are not supported (save with C order)");
+            }
+            long[] shape = parseShape(find(SHAPE, header, "shape", source), source);
+            long n = 1;
+            for (long s : shape) {
+                n = Math.multiplyExact(n, s);
+            }
+            return readData(din, descr, shape, n, source);
+        } catch (EOFException e) {
+            throw new NumpyFormatException(source + ": truncated .npy data", e);
+        }
+    }
+
+    private static INDArray readData(DataInputStream din, String descr, long[] shape, long n, String source)
+            throws IOException {
+        if (descr.length() < 3 || descr.charAt(0) == '>') {
+            throw new NumpyFormatException(source + ": unsupported dtype '" + descr + "' (little-endian only)");
+        }
+        String t = descr.substring(1);
+        int width = Integer.parseInt(t.substring(1));
+        if (n * width > Integer.MAX_VALUE) {
+            throw new NumpyFormatException(source + ": array too large (" + n + " elements)");
+        }
+        byte[] raw = new byte[(int) (n * width)];
+        din.readFully(raw);
+        ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        int count = (int) n;
+        INDArray arr;
+        switch (t) {
+            case "f4": {
+                float[] v = new float[count];
+                bb.asFloatBuffer().get(v);
+                arr = Nd4j.createFromArray(v);
+                break;
+            }
+            case "f8": {
+                double[] v = new double[count];
+                bb.asDoubleBuffer().get(v);
+                arr = Nd4j.createFromArray(v);
+                break;
+            }
+            case "i8": {
+                long[] v = new long[count];
+                bb.asLongBuffer().get(v);
+                arr = Nd4j.createFromArray(v);
+                break;
+            }
+            case "i4": {
+                int[] v = new int[count];
+                bb.asIntBuffer().get(v);
+                arr = Nd4j.createFromArray(v);
+                break;
+            }
+            case "i2": {
+                short[] v = new short[count];
+                bb.asShortBuffer().get(v);
+                arr = Nd4j.createFromArray(v);
+                break;
+            }
+            case "i1":
+                arr = Nd4j.createFromArray(raw);
+                break;
+            case "u1": {
+                int[] v = new int[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = raw[i] & 0xFF;
+                }
+                arr = Nd4j.createFromArray(v).castTo(DataType.UBYTE);
+                break;
+            }
+            case "b1": {
+                boolean[] v = new boolean[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = raw[i] != 0;
+                }
+                arr = Nd4j.createFromArray(v);
+                break;
+            }
+            default:
+                throw new NumpyFormatException(source + ": unsupported dtype '" + descr + "'");
+        }
+        return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
+    }
+
+    private static String find(Pattern p, String header, String field, String source) throws NumpyFormatException {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new NumpyFormatException(source + ": .npy header has no '" + field + "' field: " + header.trim());
+        }
+        return m.group(1);
+    }
+
+    private static long[] parseShape(String s, String source) throws NumpyFormatException {
+        List<Long> dims = new ArrayList<>();
+        for (String part : s.split(",")) {
+            String p = part.trim();
+            if (!p.isEmpty()) {
+                try {
+                    dims.add(Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
+                } catch (NumberFormatException e) {
+                    throw new NumpyFormatException(source + ": bad shape in .npy header: (" + s + ")");
+                }
+            }
+        }
+        return dims.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Writes an array as a version 1.0 {@code .npy} file (C order, little-endian). Supported data types: FLOAT
+     * ({@code <f4}), DOUBLE ({@code <f8}), LONG ({@code <i8}), INT ({@code <i4}), UBYTE ({@code |u1}).
+     *
+     * @param array the array (any ordering; written in C order)
+     * @param file the destination, replaced if it exists
+     * @throws IllegalArgumentException for another data type
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeNpy(INDArray array, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            writeNpy(array, out);
+        }
+    }
+
+    /**
+     * Writes an array in {@code .npy} format to a stream (see {@link #writeNpy(INDArray, Path)}).
+     *
+     * @param array the array
+     * @param out the stream (not closed)
+     * @throws IOException if the stream fails
+     */
+    public static void writeNpy(INDArray array, OutputStream out) throws IOException {
+        String descr;
+        int width;
+        DataType type = array.dataType();
+        switch (type) {
+            case FLOAT: descr = "<f4"; width = 4; break;
+            case DOUBLE: descr = "<f8"; width = 8; break;
+            case LONG: descr = "<i8"; width = 8; break;
+            case INT: descr = "<i4"; width = 4; break;
+            case UBYTE: descr = "|u1"; width = 1; break;
+            default: throw new IllegalArgumentException("cannot write data type " + array.dataType() + " as .npy");
+        }
+        long[] shape = array.shape();
+        StringBuilder sh = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            sh.append(shape[i]).append(shape.length == 1 ? "," : (i < shape.length - 1 ? ", " : ""));
+        }
+        sh.append(')');
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + sh + ", }";
+        int total = 10 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        StringBuilder header = new StringBuilder(dict);
+        header.append(" ".repeat(pad)).append('\n');
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        bos.write(MAGIC);
+        bos.write(1);
+        bos.write(0);
+        int hl = header.length();
+        bos.write(hl & 0xFF);
+        bos.write((hl >> 8) & 0xFF);
+        bos.write(header.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(bos.toByteArray());
+        INDArray c = array.dup('c');
+        long n = c.length();
+        ByteBuffer bb = ByteBuffer.allocate((int) (n * width)).order(ByteOrder.LITTLE_ENDIAN);
+        INDArray flat = c.reshape(n);
+        for (long i = 0; i < n; i++) {
+            switch (type) {
+                case FLOAT: bb.putFloat(flat.getFloat(i)); break;
+                case DOUBLE: bb.putDouble(flat.getDouble(i)); break;
+                case LONG: bb.putLong(flat.getLong(i)); break;
+                case INT: bb.putInt((int) flat.getLong(i)); break;
+                default: bb.put((byte) flat.getLong(i)); break;
+            }
+        }
+        out.write(bb.array());
+    }
+}
