@@ -1,0 +1,107 @@
+package io.hrnet4j.zoo.arch;
+
+/**
+ * The DE-HRNet additions to HRNet and this project's choices where the paper (Liu et al., PLoS ONE 20(9)
+ * e0325540, 2025) is silent; DESIGN.md section 5. Every field is an ablation switch; {@link #defaults()} gives the
+ * project defaults.
+ *
+ * @param dem whether Detail Enhancement Modules are inserted (DESIGN 5.1)
+ * @param placement where DEMs go: after fusion at every stage output (default) or after every module
+ * @param attention channel attention inside the DEM: SE (default) or ECA
+ * @param seReduction SE reduction ratio (default 16; hidden width clamped to {@code >= seMinHidden})
+ * @param seMinHidden minimum SE hidden width (default 8)
+ * @param ecaKernel ECA kernel size, or 0 for the adaptive size of ECA-Net (DESIGN 5.5)
+ * @param dropout dropout probability on the dual-input DEM output, training only (default 0.1)
+ * @param dysample whether DySample replaces the nearest upsampling in fuse paths j > i (DESIGN 5.4)
+ * @param style DySample style: {@code LP} (default) or {@code PL}
+ * @param groups DySample groups (default 4)
+ * @param dynamicScope DySample dynamic scope (DySample+), default false (static)
+ */
+public record DeHrnetOptions(boolean dem, Placement placement, Attention attention, int seReduction, int seMinHidden,
+                             int ecaKernel, double dropout, boolean dysample, Style style, int groups,
+                             boolean dynamicScope) {
+
+    /** DEM placement. */
+    public enum Placement {
+        /** After fusion at the output of every stage (2, 3, 4), before the next transition (default). */
+        STAGE_OUTPUT,
+        /** After fusion at the output of every HighResolutionModule. */
+        EVERY_MODULE
+    }
+
+    /** Channel attention used inside the DEM. */
+    public enum Attention {
+        /** Squeeze-and-excitation: sigmoid(FC(ReLU(FC(GAP(x))))). */
+        SE,
+        /** Efficient channel attention: sigmoid(conv1d_k(GAP(x))). */
+        ECA
+    }
+
+    /** DySample style (Liu et al., ICCV 2023). */
+    public enum Style {
+        /** Linear then pixel-shuffle: offsets from the low-resolution input (default). */
+        LP,
+        /** Pixel-shuffle then linear; needs C divisible by scale^2. */
+        PL
+    }
+
+    /**
+     * @throws InvalidConfigException if a value is out of range
+     */
+    public DeHrnetOptions {
+        if (placement == null || attention == null || style == null) {
+            throw new InvalidConfigException("DE-HRNet placement, attention and style must be set");
+        }
+        if (seReduction < 1 || seMinHidden < 1 || ecaKernel < 0 || (ecaKernel > 0 && ecaKernel % 2 == 0)) {
+            throw new InvalidConfigException("DE-HRNet: seReduction and seMinHidden must be >= 1 and ecaKernel 0 "
+                    + "(adaptive) or odd, got " + seReduction + ", " + seMinHidden + ", " + ecaKernel);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new InvalidConfigException("DE-HRNet: dropout must be in [0, 1), got " + dropout);
+        }
+        if (groups < 1) {
+            throw new InvalidConfigException("DE-HRNet: DySample groups must be >= 1, got " + groups);
+        }
+    }
+
+    /** @return the project defaults: DEM at stage outputs with SE (r 16, min 8), dropout 0.1, DySample lp G4 static */
+    public static DeHrnetOptions defaults() {
+        return new DeHrnetOptions(true, Placement.STAGE_OUTPUT, Attention.SE, 16, 8, 0, 0.1, true, Style.LP, 4, false);
+    }
+
+    /** @param on DEM on/off @return a copy */
+    public DeHrnetOptions withDem(boolean on) {
+        return new DeHrnetOptions(on, placement, attention, seReduction, seMinHidden, ecaKernel, dropout, dysample,
+                style, groups, dynamicScope);
+    }
+
+    /** @param p the placement @return a copy */
+    public DeHrnetOptions withPlacement(Placement p) {
+        return new DeHrnetOptions(dem, p, attention, seReduction, seMinHidden, ecaKernel, dropout, dysample, style,
+                groups, dynamicScope);
+    }
+
+    /** @param a the attention @return a copy */
+    public DeHrnetOptions withAttention(Attention a) {
+        return new DeHrnetOptions(dem, placement, a, seReduction, seMinHidden, ecaKernel, dropout, dysample, style,
+                groups, dynamicScope);
+    }
+
+    /** @param on DySample on/off @return a copy */
+    public DeHrnetOptions withDySample(boolean on) {
+        return new DeHrnetOptions(dem, placement, attention, seReduction, seMinHidden, ecaKernel, dropout, on, style,
+                groups, dynamicScope);
+    }
+
+    /** @param s the style @param g groups @param dynamic dynamic scope @return a copy */
+    public DeHrnetOptions withDySample(Style s, int g, boolean dynamic) {
+        return new DeHrnetOptions(dem, placement, attention, seReduction, seMinHidden, ecaKernel, dropout, dysample,
+                s, g, dynamic);
+    }
+
+    /** @param p dropout probability @return a copy */
+    public DeHrnetOptions withDropout(double p) {
+        return new DeHrnetOptions(dem, placement, attention, seReduction, seMinHidden, ecaKernel, p, dysample, style,
+                groups, dynamicScope);
+    }
+}
