@@ -1,0 +1,221 @@
+package io.hrnet4j.zoo;
+
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.arch.HRNetTopology;
+import io.hrnet4j.zoo.graph.GraphEmitter;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.zoo.ModelMetaData;
+import org.deeplearning4j.zoo.PretrainedType;
+import org.deeplearning4j.zoo.ZooModel;
+import org.deeplearning4j.zoo.ZooType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * HRNet (Sun et al., "Deep High-Resolution Representation Learning for Human Pose Estimation", CVPR 2019) as a
+ * DL4J zoo model. {@code new HRNet.Builder().width(32).numJoints(17).inputShape(3, 256, 192).build().init()} gives
+ * a {@link ComputationGraph} with input {@code [N, 3, 256, 192]} (NCHW, RGB normalised with ImageNet mean/std) and
+ * output heatmaps {@code [N, 17, 64, 48]}; vertex names are the official state-dict keys (DESIGN.md section 2).
+ *
+ * <p>Defaults follow the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}): W32,
+ * 17 joints, 256x192, Adam 1e-3. {@link #setInputShape(int[][])} takes {@code {{channels, height, width}}}.
+ * The pure SameDiff realisation of the same network is {@link #initSameDiff()}; official PyTorch weights load with
+ * {@code io.hrnet4j.zoo.weights}.
+ */
+public class HRNet extends ZooModel<HRNet> {
+    private HRNetConfig config;
+    private final long seed;
+    private final IUpdater updater;
+    private final WorkspaceMode workspaceMode;
+    private final CacheMode cacheMode;
+
+    /**
+     * @param builder the builder
+     */
+    protected HRNet(AbstractBuilder<?> builder) {
+        this.config = builder.resolveConfig();
+        this.seed = builder.seed;
+        this.updater = builder.updater;
+        this.workspaceMode = builder.workspaceMode;
+        this.cacheMode = builder.cacheMode;
+    }
+
+    /** @return the architecture description this model builds */
+    public HRNetConfig config() {
+        return config;
+    }
+
+    /** @return the graph configuration (not initialised) */
+    public ComputationGraphConfiguration conf() {
+        ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder().seed(seed)
+                .updater(updater).trainingWorkspaceMode(workspaceMode).inferenceWorkspaceMode(workspaceMode)
+                .cacheMode(cacheMode).graphBuilder();
+        GraphEmitter e = new GraphEmitter(gb);
+        HRNetTopology.emit(config, e);
+        return e.builder().build();
+    }
+
+    /**
+     * Builds and initialises the graph (weights N(0, 0.001) as the official {@code init_weights}).
+     *
+     * @return the initialised {@link ComputationGraph}
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public ComputationGraph init() {
+        ComputationGraph g = new ComputationGraph(conf());
+        g.init();
+        return g;
+    }
+
+    /**
+     * Builds the pure SameDiff realisation (training and inference outputs on shared parameters), initialised
+     * with the same seed.
+     *
+     * @return the SameDiff model
+     */
+    public io.hrnet4j.zoo.samediff.SameDiffHRNet initSameDiff() {
+        return io.hrnet4j.zoo.samediff.SameDiffHRNet.create(config, seed, updater);
+    }
+
+    /** No DL4J-format pretrained file is published; official PyTorch weights load through the weights package. */
+    @Override
+    public String pretrainedUrl(PretrainedType pretrainedType) {
+        return null;
+    }
+
+    @Override
+    public long pretrainedChecksum(PretrainedType pretrainedType) {
+        return 0L;
+    }
+
+    /** @return e.g. {@code hrnet_w32_17j_256x192} */
+    @Override
+    public String modelName() {
+        return (config.isDeHrnet() ? "dehrnet" : "hrnet") + "_w" + config.width() + "_" + config.numJoints() + "j_"
+                + config.inputHeight() + "x" + config.inputWidth();
+    }
+
+    @Override
+    public Class<ComputationGraph> modelType() {
+        return ComputationGraph.class;
+    }
+
+    /** @return input shape {@code {{3, H, W}}}, one output */
+    @Override
+    public ModelMetaData metaData() {
+        return new ModelMetaData(new int[][] {{3, config.inputHeight(), config.inputWidth()}}, 1, ZooType.CNN);
+    }
+
+    /**
+     * @param inputShape {@code {{channels, height, width}}}; channels must be 3
+     * @throws IllegalArgumentException for another channel count or a size the network cannot take
+     */
+    @Override
+    public void setInputShape(int[][] inputShape) {
+        if (inputShape == null || inputShape.length != 1 || inputShape[0].length != 3) {
+            throw new IllegalArgumentException("input shape must be {{channels, height, width}}");
+        }
+        if (inputShape[0][0] != 3) {
+            throw new IllegalArgumentException("HRNet takes 3 input channels (RGB), got " + inputShape[0][0]);
+        }
+        config = config.withInputSize(inputShape[0][1], inputShape[0][2]);
+    }
+
+    /** Builder of {@link HRNet} with the official defaults (see {@link AbstractBuilder}). */
+    public static class Builder extends AbstractBuilder<Builder> {
+    }
+
+    /**
+     * Shared builder of HRNet and DE-HRNet with the official defaults: W32, 17 joints, input 3x256x192, seed 1234,
+     * Adam 1e-3, workspaces ENABLED, no cache.
+     *
+     * @param <B> self type
+     */
+    public abstract static class AbstractBuilder<B extends AbstractBuilder<B>> {
+        int width = 32;
+        int numJoints = 17;
+        int height = 256;
+        int widthPx = 192;
+        HRNetConfig config;
+        long seed = 1234;
+        IUpdater updater = new Adam(1e-3);
+        WorkspaceMode workspaceMode = WorkspaceMode.ENABLED;
+        CacheMode cacheMode = CacheMode.NONE;
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+
+        /** @param w HRNet width W (32, 48, ...) @return this */
+        public B width(int w) {
+            this.width = w;
+            return self();
+        }
+
+        /** @param k number of joints (17 COCO, 16 MPII) @return this */
+        public B numJoints(int k) {
+            this.numJoints = k;
+            return self();
+        }
+
+        /**
+         * @param channels must be 3
+         * @param height input height, pixels
+         * @param width input width, pixels
+         * @return this
+         */
+        public B inputShape(int channels, int height, int width) {
+            if (channels != 3) {
+                throw new IllegalArgumentException("HRNet takes 3 input channels (RGB), got " + channels);
+            }
+            this.height = height;
+            this.widthPx = width;
+            return self();
+        }
+
+        /** @param cfg a complete architecture (overrides width, joints and input shape) @return this */
+        public B config(HRNetConfig cfg) {
+            this.config = cfg;
+            return self();
+        }
+
+        /** @param s random seed of the weight initialisation @return this */
+        public B seed(long s) {
+            this.seed = s;
+            return self();
+        }
+
+        /** @param u the updater (default Adam 1e-3, the official recipe) @return this */
+        public B updater(IUpdater u) {
+            this.updater = u;
+            return self();
+        }
+
+        /** @param m workspace mode for training and inference @return this */
+        public B workspaceMode(WorkspaceMode m) {
+            this.workspaceMode = m;
+            return self();
+        }
+
+        /** @param m cache mode @return this */
+        public B cacheMode(CacheMode m) {
+            this.cacheMode = m;
+            return self();
+        }
+
+        HRNetConfig resolveConfig() {
+            return config != null ? config : HRNetConfig.standard(width, numJoints, height, widthPx);
+        }
+
+        /** @return the model */
+        public HRNet build() {
+            return new HRNet(this);
+        }
+    }
+}

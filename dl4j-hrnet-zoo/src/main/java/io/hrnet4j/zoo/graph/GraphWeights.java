@@ -1,0 +1,116 @@
+package io.hrnet4j.zoo.graph;
+
+import io.hrnet4j.zoo.arch.Complexity;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Moves weights between official state-dict key names and a {@link ComputationGraph} built by
+ * {@link GraphEmitter}: {@code key.weight} / {@code key.bias} of a conv are the layer {@code key}'s {@code W}
+ * ({@code [out, in, k, k]}) and {@code b}; {@code key.weight, bias, running_mean, running_var} of a BN are its
+ * {@code gamma, beta, mean, var}. {@code num_batches_tracked} has no DL4J counterpart and is ignored on import.
+ */
+public final class GraphWeights {
+    private GraphWeights() {
+    }
+
+    /**
+     * Copies a state dict into the graph. The dict must already have passed the strict check against
+     * {@link Complexity#stateDictShapes()} (see {@code io.hrnet4j.zoo.weights}); this method checks again that every
+     * graph parameter receives a value of its exact element count and throws before writing anything otherwise.
+     *
+     * @param cfg the architecture the graph was built from
+     * @param graph the graph
+     * @param stateDict official key to array (any float type; converted to the graph's type)
+     * @throws IllegalArgumentException naming every missing or mis-sized key, when the dict does not fit
+     */
+    public static void load(HRNetConfig cfg, ComputationGraph graph, Map<String, INDArray> stateDict) {
+        List<INDArray[]> plan = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String[]> m : mapping(cfg).entrySet()) {
+            String key = m.getKey();
+            String layerName = m.getValue()[0];
+            String param = m.getValue()[1];
+            Layer layer = graph.getLayer(layerName);
+            if (layer == null) {
+                problems.add(key + ": the graph has no layer '" + layerName + "'");
+                continue;
+            }
+            INDArray target = layer.getParam(param);
+            INDArray src = stateDict.get(key);
+            if (src == null) {
+                problems.add(key + ": missing");
+            } else if (src.length() != target.length()) {
+                problems.add(key + ": shape " + Arrays.toString(src.shape()) + " does not fit "
+                        + Arrays.toString(target.shape()));
+            } else {
+                plan.add(new INDArray[] {target, src});
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("state dict does not fit the graph: " + String.join("; ", problems));
+        }
+        for (INDArray[] p : plan) {
+            p[0].assign(p[1].castTo(p[0].dataType()).reshape(p[0].shape()));
+        }
+    }
+
+    /**
+     * Reads the graph's weights as an official state dict (float32; {@code num_batches_tracked} written as 0).
+     *
+     * @param cfg the architecture the graph was built from
+     * @param graph the graph
+     * @return key to array, in official order, shapes as in PyTorch
+     */
+    public static Map<String, INDArray> stateDict(HRNetConfig cfg, ComputationGraph graph) {
+        Map<String, long[]> shapes = Complexity.of(cfg).stateDictShapes();
+        Map<String, String[]> mapping = mapping(cfg);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            String[] lp = mapping.get(e.getKey());
+            if (lp == null) {
+                out.put(e.getKey(), Nd4j.scalar(DataType.LONG, 0L));
+            } else {
+                out.put(e.getKey(), graph.getLayer(lp[0]).getParam(lp[1]).castTo(DataType.FLOAT).dup()
+                        .reshape(e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param cfg the architecture
+     * @return state-dict key to {layer name, DL4J parameter key}, for every key except {@code num_batches_tracked}
+     */
+    public static Map<String, String[]> mapping(HRNetConfig cfg) {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        Map<String, long[]> shapes = Complexity.of(cfg).stateDictShapes();
+        for (String key : shapes.keySet()) {
+            int dot = key.lastIndexOf('.');
+            String layer = key.substring(0, dot);
+            String p = key.substring(dot + 1);
+            switch (p) {
+                case "weight" -> m.put(key, new String[] {layer, shapes.containsKey(layer + ".running_mean") ? BatchNormalizationParamInitializer.GAMMA
+                        : ConvolutionParamInitializer.WEIGHT_KEY});
+                case "bias" -> m.put(key, new String[] {layer, shapes.containsKey(layer + ".running_mean") ? BatchNormalizationParamInitializer.BETA
+                        : ConvolutionParamInitializer.BIAS_KEY});
+                case "running_mean" -> m.put(key, new String[] {layer, BatchNormalizationParamInitializer.GLOBAL_MEAN});
+                case "running_var" -> m.put(key, new String[] {layer, BatchNormalizationParamInitializer.GLOBAL_VAR});
+                case "num_batches_tracked" -> { }
+                default -> throw new IllegalStateException("unexpected parameter " + key);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,152 @@
+package io.hrnet4j.zoo.samediff;
+
+import io.hrnet4j.zoo.arch.NetworkEmitter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Realises the network in a {@link SameDiff} graph. Parameters are SameDiff variables named exactly by their
+ * official state-dict keys ({@code conv1.weight}, {@code bn1.running_var}, ...), shared by every path that uses
+ * them; BN running statistics are constants (not trained, updated by {@link BatchNormStatistics}).
+ *
+ * <p>One emitter instance realises one path, prefixing the names of its activations with {@code prefix}:
+ * <ul>
+ *   <li>{@link Mode#INFERENCE}: BN with the running statistics (the fused {@code batchnorm} op);</li>
+ *   <li>{@link Mode#TRAINING}: BN with batch statistics, composed from elementwise ops so that autodiff is exact;
+ *       the batch mean {@code [1, C, 1, 1]}, biased variance and element count per channel are exposed as
+ *       {@code prefix + key + "/batch_mean"}, {@code "/batch_var"}, {@code "/count"}.</li>
+ * </ul>
+ * Convolutions use {@code conv2d} with NCHW data and OIYX ({@code [out, in, kH, kW]}, PyTorch) weights, explicit
+ * padding {@code (k-1)/2}.
+ */
+public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
+    /** Which BN statistics a path uses. */
+    public enum Mode {
+        /** Running statistics. */
+        INFERENCE,
+        /** Batch statistics (training). */
+        TRAINING
+    }
+
+    /** BN epsilon of the official model (PyTorch default). */
+    public static final double BN_EPS = 1e-5;
+
+    private final SameDiff sd;
+    private final Mode mode;
+    private final String prefix;
+    private final String inputName;
+    private SDVariable output;
+    private final List<String> bnKeys = new ArrayList<>();
+
+    /**
+     * @param sd the graph (variables already present are reused, others created with placeholder values)
+     * @param mode BN mode of this path
+     * @param prefix prefix of this path's activation names, e.g. {@code "train/"}
+     * @param inputName name of the input placeholder {@code [N, 3, H, W]}, created if absent
+     */
+    public SameDiffEmitter(SameDiff sd, Mode mode, String prefix, String inputName) {
+        this.sd = sd;
+        this.mode = mode;
+        this.prefix = prefix;
+        this.inputName = inputName;
+    }
+
+    /** @return the output heatmaps of this path, after {@code HRNetTopology.emit} */
+    public SDVariable output() {
+        return output;
+    }
+
+    /** @return the BN module keys of this path, in network order */
+    public List<String> bnKeys() {
+        return Collections.unmodifiableList(bnKeys);
+    }
+
+    private SDVariable param(String name, long... shape) {
+        if (sd.hasVariable(name)) {
+            return sd.getVariable(name);
+        }
+        return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
+    }
+
+    private SDVariable constant(String name, float init, long... shape) {
+        if (sd.hasVariable(name)) {
+            return sd.getVariable(name);
+        }
+        return sd.constant(name, Nd4j.valueArrayOf(shape, init, DataType.FLOAT));
+    }
+
+    @Override
+    public SDVariable input(int channels, int height, int width) {
+        if (sd.hasVariable(inputName)) {
+            return sd.getVariable(inputName);
+        }
+        return sd.placeHolder(inputName, DataType.FLOAT, -1, channels, height, width);
+    }
+
+    @Override
+    public SDVariable conv(String key, SDVariable x, int in, int out, int kernel, int stride, boolean bias) {
+        int pad = (kernel - 1) / 2;
+        SDVariable w = param(key + ".weight", out, in, kernel, kernel);
+        Conv2DConfig c = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad)
+                .dH(1).dW(1).dataFormat("NCHW").weightsFormat(WeightsFormat.OIYX).build();
+        if (bias) {
+            SDVariable b = param(key + ".bias", out);
+            return sd.cnn().conv2d(prefix + key, x, w, b, c);
+        }
+        return sd.cnn().conv2d(prefix + key, x, w, c);
+    }
+
+    @Override
+    public SDVariable batchNorm(String key, SDVariable x, int channels) {
+        bnKeys.add(key);
+        SDVariable gamma = param(key + ".weight", channels);
+        SDVariable beta = param(key + ".bias", channels);
+        SDVariable mean = constant(key + ".running_mean", 0f, channels);
+        SDVariable var = constant(key + ".running_var", 1f, channels);
+        if (mode == Mode.INFERENCE) {
+            return sd.nn().batchNorm(prefix + key, x, mean, var, gamma, beta, BN_EPS, 1);
+        }
+        String p = prefix + key;
+        SDVariable bm = x.mean(p + "/batch_mean", true, 0, 2, 3);
+        SDVariable centred = x.sub(p + "/centred", bm);
+        SDVariable bv = centred.mul(centred).mean(p + "/batch_var", true, 0, 2, 3);
+        SDVariable shape = x.shape().castTo(DataType.FLOAT);
+        shape.get(SDIndex.point(0)).mul(shape.get(SDIndex.point(2))).mul(p + "/count", shape.get(SDIndex.point(3)));
+        SDVariable inv = sd.math().rsqrt(bv.add(BN_EPS));
+        SDVariable g = gamma.reshape(1, channels, 1, 1);
+        SDVariable b = beta.reshape(1, channels, 1, 1);
+        return centred.mul(inv).mul(g).add(p, b);
+    }
+
+    @Override
+    public SDVariable relu(String name, SDVariable x) {
+        return sd.nn().relu(prefix + name, x, 0.0);
+    }
+
+    @Override
+    public SDVariable add(String name, List<SDVariable> xs) {
+        SDVariable s = xs.get(0);
+        for (int i = 1; i < xs.size(); i++) {
+            s = i == xs.size() - 1 ? s.add(prefix + name, xs.get(i)) : s.add(xs.get(i));
+        }
+        return s;
+    }
+
+    @Override
+    public SDVariable upsampleNearest(String name, SDVariable x, int factor) {
+        return sd.cnn().upsampling2d(prefix + name, x, factor, factor, true);
+    }
+
+    @Override
+    public void output(SDVariable heatmaps) {
+        this.output = heatmaps;
+    }
+}

@@ -1,0 +1,224 @@
+package io.hrnet4j.zoo.samediff;
+
+import io.hrnet4j.zoo.arch.Complexity;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.arch.HRNetTopology;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.listeners.records.History;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The pure SameDiff realisation of HRNet: one {@link SameDiff} graph holding the parameters (named by their
+ * official state-dict keys) and two paths over them, both generated from {@link HRNetTopology}:
+ * <ul>
+ *   <li>{@value #OUTPUT}: inference, BN with running statistics, heatmaps {@code [N, K, H/4, W/4]};</li>
+ *   <li>{@value #OUTPUT_TRAIN} and the loss {@value #LOSS}: training, BN with batch statistics; the loss is the
+ *       official JointsMSELoss {@code 0.5 * mean((w * (pred - gt))^2)} over {@code [N, K, H/4, W/4]}.</li>
+ * </ul>
+ * Placeholders: {@value #INPUT} {@code [N, 3, H, W]} (NCHW, normalised RGB), {@value #LABELS}
+ * {@code [N, K, H/4, W/4]} target heatmaps, {@value #TARGET_WEIGHT} {@code [N, K, H/4, W/4]} target weights
+ * broadcast over the heatmap (a DataSet's labels mask). {@link #fit} keeps the BN running statistics with
+ * {@link BatchNormStatistics}.
+ */
+public final class SameDiffHRNet {
+    /** Input placeholder name. */
+    public static final String INPUT = "input";
+    /** Target heatmaps placeholder name. */
+    public static final String LABELS = "labels";
+    /** Target weights placeholder name (labels mask). */
+    public static final String TARGET_WEIGHT = "target_weight";
+    /** Inference output name. */
+    public static final String OUTPUT = "heatmaps";
+    /** Training-path output name. */
+    public static final String OUTPUT_TRAIN = "heatmaps_train";
+    /** Loss variable name. */
+    public static final String LOSS = "loss";
+    private static final String TRAIN_PREFIX = "train/";
+    private static final String INFER_PREFIX = "infer/";
+
+    private final HRNetConfig config;
+    private final SameDiff sd;
+    private final BatchNormStatistics bnStats;
+
+    private SameDiffHRNet(HRNetConfig config, SameDiff sd, List<String> bnKeys) {
+        this.config = config;
+        this.sd = sd;
+        this.bnStats = new BatchNormStatistics(TRAIN_PREFIX, bnKeys);
+    }
+
+    /**
+     * Builds the graph and initialises it as the official {@code init_weights}: conv weights N(0, 0.001), conv
+     * biases 0, BN weight 1 and bias 0, running mean 0 and variance 1.
+     *
+     * @param config the architecture
+     * @param seed seed of the weight initialisation
+     * @param updater the training updater (e.g. Adam 1e-3)
+     * @return the model
+     */
+    public static SameDiffHRNet create(HRNetConfig config, long seed, IUpdater updater) {
+        SameDiff sd = SameDiff.create();
+        SameDiffEmitter infer = new SameDiffEmitter(sd, SameDiffEmitter.Mode.INFERENCE, INFER_PREFIX, INPUT);
+        HRNetTopology.emit(config, infer);
+        infer.output().rename(OUTPUT);
+        SameDiffEmitter train = new SameDiffEmitter(sd, SameDiffEmitter.Mode.TRAINING, TRAIN_PREFIX, INPUT);
+        HRNetTopology.emit(config, train);
+        SDVariable pred = train.output().rename(OUTPUT_TRAIN);
+        int k = config.numJoints();
+        int h = config.heatmapHeight();
+        int w = config.heatmapWidth();
+        SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, k, h, w);
+        SDVariable weight = sd.placeHolder(TARGET_WEIGHT, DataType.FLOAT, -1, k, h, w);
+        SDVariable diff = pred.sub(labels).mul(weight);
+        diff.mul(diff).mean().mul(LOSS, 0.5);
+        sd.setLossVariables(LOSS);
+        sd.setTrainingConfig(TrainingConfig.builder().updater(updater).dataSetFeatureMapping(INPUT)
+                .dataSetLabelMapping(LABELS).dataSetLabelMaskMapping(TARGET_WEIGHT).build());
+        SameDiffHRNet m = new SameDiffHRNet(config, sd, train.bnKeys());
+        m.initWeights(seed);
+        return m;
+    }
+
+    private void initWeights(long seed) {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        for (Map.Entry<String, long[]> e : Complexity.of(config).stateDictShapes().entrySet()) {
+            String key = e.getKey();
+            if (key.endsWith("num_batches_tracked")) {
+                continue;
+            }
+            INDArray arr = sd.getArrForVarName(key);
+            boolean isBn = key.endsWith(".running_mean") || key.endsWith(".running_var")
+                    || Complexity.of(config).stateDictShapes().containsKey(
+                            key.substring(0, key.lastIndexOf('.')) + ".running_mean");
+            if (key.endsWith(".weight") && !isBn) {
+                arr.assign(Nd4j.randn(0.0, 0.001, arr.ulike(), rng));
+            } else if (key.endsWith(".weight") || key.endsWith(".running_var")) {
+                arr.assign(1);
+            } else {
+                arr.assign(0);
+            }
+        }
+    }
+
+    /** @return the architecture */
+    public HRNetConfig config() {
+        return config;
+    }
+
+    /** @return the underlying graph (for listeners, evaluation, saving) */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /**
+     * Inference with the running BN statistics.
+     *
+     * @param input {@code [N, 3, H, W]} float32, NCHW
+     * @return heatmaps {@code [N, K, H/4, W/4]}
+     * @throws IllegalArgumentException if the input shape does not match the configuration
+     */
+    public INDArray output(INDArray input) {
+        checkInput(input);
+        return sd.outputSingle(Map.of(INPUT, input.castTo(DataType.FLOAT)), OUTPUT);
+    }
+
+    /**
+     * Trains for the given number of epochs (BN in training mode, running statistics updated).
+     *
+     * @param iterator DataSets with features {@code [N, 3, H, W]}, labels {@code [N, K, H/4, W/4]} and labels
+     *     mask (target weights) of the labels' shape
+     * @param epochs number of passes
+     * @param listeners extra listeners (score, checkpoint, ...)
+     * @return the training history
+     */
+    public History fit(DataSetIterator iterator, int epochs, Listener... listeners) {
+        List<Listener> all = new ArrayList<>();
+        all.add(bnStats);
+        all.addAll(Arrays.asList(listeners));
+        return sd.fit(iterator, epochs, all.toArray(new Listener[0]));
+    }
+
+    /** @return the listener that keeps the BN running statistics; add it when calling {@code sameDiff().fit} directly */
+    public Listener batchNormStatistics() {
+        return bnStats;
+    }
+
+    /**
+     * Copies an official state dict into the graph (strict: every key of the architecture present with its exact
+     * shape; {@code num_batches_tracked} optional and ignored).
+     *
+     * @param stateDict key to array
+     * @throws IllegalArgumentException naming every missing, unexpected or mis-shaped key; nothing is written then
+     */
+    public void loadStateDict(Map<String, INDArray> stateDict) {
+        Map<String, long[]> shapes = Complexity.of(config).stateDictShapes();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            INDArray v = stateDict.get(e.getKey());
+            if (e.getKey().endsWith("num_batches_tracked")) {
+                continue;
+            }
+            if (v == null) {
+                problems.add(e.getKey() + ": missing");
+            } else if (!Arrays.equals(v.shape(), e.getValue())) {
+                problems.add(e.getKey() + ": shape " + Arrays.toString(v.shape()) + ", expected "
+                        + Arrays.toString(e.getValue()));
+            }
+        }
+        for (String k : stateDict.keySet()) {
+            if (!shapes.containsKey(k)) {
+                problems.add(k + ": unexpected");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("state dict does not fit " + config + ": " + String.join("; ", problems));
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (!e.getKey().endsWith("num_batches_tracked")) {
+                sd.getArrForVarName(e.getKey()).assign(stateDict.get(e.getKey()).castTo(DataType.FLOAT));
+            }
+        }
+    }
+
+    /** @return the weights as an official state dict (copies, float32; num_batches_tracked 0), official order */
+    public Map<String, INDArray> stateDict() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String k : Complexity.of(config).stateDictShapes().keySet()) {
+            out.put(k, k.endsWith("num_batches_tracked") ? Nd4j.scalar(DataType.LONG, 0L)
+                    : sd.getArrForVarName(k).dup());
+        }
+        return out;
+    }
+
+    /**
+     * Saves the graph with its updater state (SameDiff FlatBuffers format).
+     *
+     * @param file destination
+     * @throws IOException if writing fails
+     */
+    public void save(File file) throws IOException {
+        sd.save(file, true);
+    }
+
+    private void checkInput(INDArray input) {
+        long[] s = input.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != config.inputHeight() || s[3] != config.inputWidth()) {
+            throw new IllegalArgumentException("input must be [N, 3, " + config.inputHeight() + ", "
+                    + config.inputWidth() + "] (NCHW), got " + Arrays.toString(s));
+        }
+    }
+}
