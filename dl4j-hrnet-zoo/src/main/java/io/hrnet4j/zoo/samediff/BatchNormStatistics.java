@@ -13,6 +13,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Updates the BN running statistics of a SameDiff HRNet during {@code fit}, as PyTorch's {@code BatchNorm2d} does
@@ -20,7 +21,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * {@code running_var = (1 - m) * running_var + m * batch_var * n / (n - 1)} (unbiased), momentum m = 0.1, n = the
  * number of elements per channel ({@code N * H * W}). SameDiff has no in-graph assignment, so the training path
  * exposes the batch statistics ({@link SameDiffEmitter.Mode#TRAINING}) and this listener writes them, in place,
- * into the {@code running_mean} / {@code running_var} constants that the inference path reads.
+ * into the {@code running_mean} / {@code running_var} constants that the inference path reads. The statistics are
+ * taken from activations on the loss path: M2.1's {@code SameDiff.fit} collects listeners' required variables
+ * but never hands them to its {@code TrainingSession}, so side-branch variables would not be computed.
  */
 public class BatchNormStatistics extends BaseListener {
     /** PyTorch's default BN momentum. */
@@ -41,7 +44,7 @@ public class BatchNormStatistics extends BaseListener {
         for (String k : keys) {
             wanted.add(prefix + k + "/batch_mean");
             wanted.add(prefix + k + "/batch_var");
-            wanted.add(prefix + k + "/count");
+            wanted.add(prefix + k + "/centred");
         }
     }
 
@@ -59,7 +62,9 @@ public class BatchNormStatistics extends BaseListener {
     public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
                                     INDArray activation) {
         if (at.operation() == Operation.TRAINING && wanted.contains(varName)) {
-            pending.put(varName, activation.dup());
+            // of the centred input only the shape is needed (n = N * H * W); the statistics are copied
+            pending.put(varName, varName.endsWith("/centred")
+                    ? Nd4j.scalar(activation.length() / activation.size(1)) : activation.dup());
         }
     }
 
@@ -68,7 +73,7 @@ public class BatchNormStatistics extends BaseListener {
         for (String k : keys) {
             INDArray bm = pending.get(prefix + k + "/batch_mean");
             INDArray bv = pending.get(prefix + k + "/batch_var");
-            INDArray cnt = pending.get(prefix + k + "/count");
+            INDArray cnt = pending.get(prefix + k + "/centred");
             if (bm == null || bv == null || cnt == null) {
                 throw new IllegalStateException("BN statistics of " + k + " were not computed in this iteration");
             }

@@ -4,7 +4,6 @@ import io.hrnet4j.zoo.arch.NetworkEmitter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.WeightsFormat;
@@ -21,11 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>{@link Mode#INFERENCE}: BN with the running statistics (the fused {@code batchnorm} op);</li>
  *   <li>{@link Mode#TRAINING}: BN with batch statistics, composed from elementwise ops so that autodiff is exact;
- *       the batch mean {@code [1, C, 1, 1]}, biased variance and element count per channel are exposed as
- *       {@code prefix + key + "/batch_mean"}, {@code "/batch_var"}, {@code "/count"}.</li>
+ *       the batch mean {@code [1, C, 1, 1]}, the biased variance and the centred input {@code [N, C, H, W]} are
+ *       named {@code prefix + key + "/batch_mean"}, {@code "/batch_var"}, {@code "/centred"}.</li>
  * </ul>
- * Convolutions use {@code conv2d} with NCHW data and OIYX ({@code [out, in, kH, kW]}, PyTorch) weights, explicit
- * padding {@code (k-1)/2}.
+ * Convolutions use {@code conv2d} with NCHW data; weight variables keep PyTorch's {@code [out, in, kH, kW]} and are
+ * permuted in-graph to the op's YXIO layout (M2.1's {@code conv2d_bp} ignores the OIYX format); explicit padding
+ * {@code (k-1)/2}.
  */
 public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     /** Which BN statistics a path uses. */
@@ -94,9 +94,11 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     @Override
     public SDVariable conv(String key, SDVariable x, int in, int out, int kernel, int stride, boolean bias) {
         int pad = (kernel - 1) / 2;
-        SDVariable w = param(key + ".weight", out, in, kernel, kernel);
+        // Variables keep PyTorch's [out, in, kH, kW]; conv2d_bp of M2.1 ignores weightsFormat, so the graph feeds
+        // the op the default YXIO layout [kH, kW, in, out] through a permute (exact, differentiable).
+        SDVariable w = param(key + ".weight", out, in, kernel, kernel).permute(2, 3, 1, 0);
         Conv2DConfig c = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad)
-                .dH(1).dW(1).dataFormat("NCHW").weightsFormat(WeightsFormat.OIYX).build();
+                .dH(1).dW(1).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
         if (bias) {
             SDVariable b = param(key + ".bias", out);
             return sd.cnn().conv2d(prefix + key, x, w, b, c);
@@ -118,8 +120,6 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
         SDVariable bm = x.mean(p + "/batch_mean", true, 0, 2, 3);
         SDVariable centred = x.sub(p + "/centred", bm);
         SDVariable bv = centred.mul(centred).mean(p + "/batch_var", true, 0, 2, 3);
-        SDVariable shape = x.shape().castTo(DataType.FLOAT);
-        shape.get(SDIndex.point(0)).mul(shape.get(SDIndex.point(2))).mul(p + "/count", shape.get(SDIndex.point(3)));
         SDVariable inv = sd.math().rsqrt(bv.add(BN_EPS));
         SDVariable g = gamma.reshape(1, channels, 1, 1);
         SDVariable b = beta.reshape(1, channels, 1, 1);

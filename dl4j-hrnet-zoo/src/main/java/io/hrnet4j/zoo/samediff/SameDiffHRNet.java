@@ -48,6 +48,8 @@ public final class SameDiffHRNet {
     public static final String OUTPUT_TRAIN = "heatmaps_train";
     /** Loss variable name. */
     public static final String LOSS = "loss";
+    /** The weighted difference {@code w * (pred - gt)} of the training path, {@code [N, K, H/4, W/4]}. */
+    public static final String WEIGHTED_DIFF = "weighted_diff";
     private static final String TRAIN_PREFIX = "train/";
     private static final String INFER_PREFIX = "infer/";
 
@@ -83,7 +85,7 @@ public final class SameDiffHRNet {
         int w = config.heatmapWidth();
         SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, k, h, w);
         SDVariable weight = sd.placeHolder(TARGET_WEIGHT, DataType.FLOAT, -1, k, h, w);
-        SDVariable diff = pred.sub(labels).mul(weight);
+        SDVariable diff = pred.sub(labels).mul(WEIGHTED_DIFF, weight);
         diff.mul(diff).mean().mul(LOSS, 0.5);
         sd.setLossVariables(LOSS);
         sd.setTrainingConfig(TrainingConfig.builder().updater(updater).dataSetFeatureMapping(INPUT)
@@ -150,6 +152,14 @@ public final class SameDiffHRNet {
         all.add(bnStats);
         all.addAll(Arrays.asList(listeners));
         return sd.fit(iterator, epochs, all.toArray(new Listener[0]));
+    }
+
+    /**
+     * @param onIteration called with each training iteration's loss (may be null)
+     * @return a listener recording the loss of every {@code fit} iteration (see {@link LossRecorder})
+     */
+    public static LossRecorder lossRecorder(java.util.function.DoubleConsumer onIteration) {
+        return new LossRecorder(WEIGHTED_DIFF, d -> 0.5 * d.mul(d).meanNumber().doubleValue(), onIteration);
     }
 
     /** @return the listener that keeps the BN running statistics; add it when calling {@code sameDiff().fit} directly */
