@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "HRNet / DE-HRNet human pose estimation on Deeplearning4j.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EvalCocoCommand.class,
+                EvalMpiiCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {
 
