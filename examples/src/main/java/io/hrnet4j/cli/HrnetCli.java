@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
+                InspectCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {
 

@@ -1,0 +1,314 @@
+package io.hrnet4j.data.coco;
+
+import static io.hrnet4j.data.io.JsonFields.finite;
+import static io.hrnet4j.data.io.JsonFields.required;
+import static io.hrnet4j.data.io.JsonFields.requiredFinite;
+import static io.hrnet4j.data.io.JsonFields.requiredLong;
+import static io.hrnet4j.data.io.JsonFields.requiredNumbers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hrnet4j.data.geometry.CenterScale;
+import io.hrnet4j.data.io.DataFormatException;
+import io.hrnet4j.data.io.JsonFields;
+import io.hrnet4j.data.keypoints.KeypointSchema;
+import io.hrnet4j.data.keypoints.LoadSummary;
+import io.hrnet4j.data.keypoints.LoadSummary.SkipReason;
+import io.hrnet4j.data.keypoints.LoadedSamples;
+import io.hrnet4j.data.keypoints.PoseSample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads COCO person keypoints ({@code person_keypoints_*.json}) into {@link PoseSample}s with the two box sources
+ * of the official {@code lib/dataset/coco.py}:
+ * <ul>
+ *   <li>{@link #groundTruth}: ground-truth boxes ({@code _load_coco_keypoint_annotations}): crowd annotations are
+ *       skipped ({@code getAnnIds(iscrowd=False)}); boxes are clipped to the image
+ *       ({@code x2 = min(W-1, x1 + max(0, w-1))}) and kept only when {@code area > 0} and the clipped box is not
+ *       empty; non-person objects and objects with no labelled keypoint are skipped; visibility 2 becomes 1.</li>
+ *   <li>{@link #detections}: person detector results ({@code COCO_val2017_detections_AP_H_56_person.json} format, a
+ *       list of {@code {image_id, category_id, bbox [x, y, w, h], score}}), {@code _load_coco_person_detection_results}:
+ *       category 1 only, score {@code >=} the image-score threshold ({@code TEST.IMAGE_THRE}, 0.0 in the official
+ *       configs), boxes used unclipped.</li>
+ * </ul>
+ * Center and scale come from {@link CenterScale#fromBox} (the official {@code _xywh2cs}: aspect fix, /200, x1.25).
+ * Skips are counted in the {@link LoadSummary} and logged at INFO; malformed records throw a
+ * {@link DataFormatException} naming the file, the record and the field.
+ *
+ * <p>Samples are ordered as the reference orders them: images in file order, then each image's annotations in file
+ * order (ground truth); detections in file order. Image files are {@code imageDir/file_name} and must exist.
+ */
+public final class CocoKeypoints {
+    /** The COCO category id of person. */
+    public static final long PERSON_CATEGORY = 1;
+    /** The official image-score threshold for detection boxes ({@code TEST.IMAGE_THRE} in the HRNet configs). */
+    public static final double DEFAULT_IMAGE_THRESHOLD = 0.0;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CocoKeypoints.class);
+
+    private CocoKeypoints() {
+    }
+
+    /** One entry of the {@code images} table. */
+    private record ImageInfo(long id, String fileName, int width, int height) {
+    }
+
+    /**
+     * Samples from the ground-truth boxes and keypoints of a COCO keypoints file.
+     *
+     * @param annotationFile {@code person_keypoints_*.json}
+     * @param imageDir folder holding the images ({@code file_name} of each image is resolved against it)
+     * @param aspectRatio input width / height, e.g. 192/256
+     * @return the samples ({@link KeypointSchema#COCO}, 17 joints) and the summary
+     * @throws DataFormatException on malformed JSON, a missing or invalid field, a keypoint array of the wrong length,
+     *         a negative box size, a NaN, an unknown category or a missing image file
+     * @throws IOException if a file cannot be read
+     */
+    public static LoadedSamples groundTruth(Path annotationFile, Path imageDir, double aspectRatio) throws IOException {
+        checkAspect(aspectRatio);
+        JsonNode root = JsonFields.readTree(annotationFile);
+        Map<Long, ImageInfo> images = readImages(annotationFile, root);
+        Set<Long> categories = readCategories(annotationFile, root);
+        JsonNode anns = required(annotationFile, "-", root, "annotations");
+        if (!anns.isArray()) {
+            throw new DataFormatException(annotationFile, "-", "annotations", "expected an array");
+        }
+        int k = KeypointSchema.COCO.numJoints();
+        Map<Long, List<Integer>> byImage = new LinkedHashMap<>();
+        for (long id : images.keySet()) {
+            byImage.put(id, new ArrayList<>());
+        }
+        for (int i = 0; i < anns.size(); i++) {
+            JsonNode a = anns.get(i);
+            String rec = "annotation #" + i;
+            if (!a.isObject()) {
+                throw new DataFormatException(annotationFile, rec, "-", "expected an object");
+            }
+            rec = "annotation id=" + requiredLong(annotationFile, rec, a, "id") + " (#" + i + ")";
+            long imageId = requiredLong(annotationFile, rec, a, "image_id");
+            List<Integer> list = byImage.get(imageId);
+            if (list == null) {
+                throw new DataFormatException(annotationFile, rec, "image_id", "image " + imageId
+                        + " is not in the images list");
+            }
+            list.add(i);
+        }
+        Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
+        Set<Long> checkedImages = new HashSet<>();
+        List<PoseSample> out = new ArrayList<>();
+        for (Map.Entry<Long, List<Integer>> e : byImage.entrySet()) {
+            ImageInfo img = images.get(e.getKey());
+            for (int i : e.getValue()) {
+                JsonNode a = anns.get(i);
+                long annId = a.get("id").asLong();
+                String rec = "annotation id=" + annId + " (#" + i + ")";
+                long cat = requiredLong(annotationFile, rec, a, "category_id");
+                if (!categories.contains(cat)) {
+                    throw new DataFormatException(annotationFile, rec, "category_id", "unknown category " + cat
+                            + " (categories in the file: " + categories + ")");
+                }
+                double[] bbox = requiredNumbers(annotationFile, rec, a, "bbox", 4);
+                if (bbox[2] < 0 || bbox[3] < 0) {
+                    throw new DataFormatException(annotationFile, rec, "bbox", "negative box size w=" + bbox[2]
+                            + " h=" + bbox[3]);
+                }
+                double area = requiredFinite(annotationFile, rec, a, "area");
+                double[] kp = requiredNumbers(annotationFile, rec, a, "keypoints", 3 * k);
+                for (int j = 0; j < k; j++) {
+                    double v = kp[3 * j + 2];
+                    if (v != 0 && v != 1 && v != 2) {
+                        throw new DataFormatException(annotationFile, rec, "keypoints[" + (3 * j + 2) + "]",
+                                "visibility of joint " + j + " must be 0, 1 or 2, got " + v);
+                    }
+                }
+                JsonNode crowd = a.get("iscrowd");
+                if (crowd != null && !crowd.isNull() && finite(annotationFile, rec, "iscrowd", crowd) != 0) {
+                    count(skipped, SkipReason.CROWD);
+                    continue;
+                }
+                // coco.py: sanitize bboxes
+                double x1 = Math.max(0, bbox[0]);
+                double y1 = Math.max(0, bbox[1]);
+                double x2 = Math.min(img.width() - 1, x1 + Math.max(0, bbox[2] - 1));
+                double y2 = Math.min(img.height() - 1, y1 + Math.max(0, bbox[3] - 1));
+                if (!(area > 0 && x2 >= x1 && y2 >= y1)) {
+                    count(skipped, SkipReason.EMPTY_BOX);
+                    continue;
+                }
+                if (cat != PERSON_CATEGORY) {
+                    count(skipped, SkipReason.NOT_PERSON);
+                    continue;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : kp) {
+                    max = Math.max(max, v);
+                }
+                if (max == 0) {
+                    count(skipped, SkipReason.NO_KEYPOINTS);
+                    continue;
+                }
+                double[][] joints = new double[k][3];
+                for (int j = 0; j < k; j++) {
+                    joints[j][0] = kp[3 * j];
+                    joints[j][1] = kp[3 * j + 1];
+                    joints[j][2] = Math.min(1, kp[3 * j + 2]);
+                }
+                Path image = imagePath(annotationFile, imageDir, img, checkedImages);
+                CenterScale cs = CenterScale.fromBox(x1, y1, x2 - x1, y2 - y1, aspectRatio);
+                out.add(new PoseSample(image, img.id(), annId, joints, cs, 1.0, area));
+            }
+        }
+        LoadSummary summary = new LoadSummary(annotationFile.toString(), anns.size(), out.size(), skipped);
+        LOG.info("COCO ground truth {}", summary);
+        return new LoadedSamples(KeypointSchema.COCO, out, summary);
+    }
+
+    /**
+     * Samples from person detection results, with image file names from the COCO annotation file.
+     *
+     * @param detectionsFile detection results: a JSON list of {@code {image_id, category_id, bbox, score}}
+     * @param annotationFile the COCO file whose {@code images} table names the image files; null to use the
+     *        reference's {@code %012d.jpg} naming
+     * @param imageDir folder holding the images
+     * @param aspectRatio input width / height, e.g. 192/256
+     * @param imageThreshold minimum detection score (kept when {@code score >= imageThreshold})
+     * @return the samples (no keypoints: joints (0, 0, 0); score = detector score; area = box w x h) and the summary
+     * @throws DataFormatException on malformed JSON, a missing field, a NaN, a box with zero or negative size, or a
+     *         missing image file
+     * @throws IOException if a file cannot be read
+     */
+    public static LoadedSamples detections(Path detectionsFile, Path annotationFile, Path imageDir, double aspectRatio,
+                                           double imageThreshold) throws IOException {
+        checkAspect(aspectRatio);
+        if (!Double.isFinite(imageThreshold)) {
+            throw new IllegalArgumentException("image threshold must be finite, got " + imageThreshold);
+        }
+        Map<Long, ImageInfo> images = annotationFile == null ? null
+                : readImages(annotationFile, JsonFields.readTree(annotationFile));
+        JsonNode dets = JsonFields.readTree(detectionsFile);
+        if (!dets.isArray()) {
+            throw new DataFormatException(detectionsFile, "-", "-", "expected a JSON list of detections");
+        }
+        int k = KeypointSchema.COCO.numJoints();
+        Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
+        Set<Long> checkedImages = new HashSet<>();
+        List<PoseSample> out = new ArrayList<>();
+        for (int i = 0; i < dets.size(); i++) {
+            JsonNode d = dets.get(i);
+            String rec = "detection #" + i;
+            if (!d.isObject()) {
+                throw new DataFormatException(detectionsFile, rec, "-", "expected an object");
+            }
+            long imageId = requiredLong(detectionsFile, rec, d, "image_id");
+            rec = "detection #" + i + " (image_id=" + imageId + ")";
+            long cat = requiredLong(detectionsFile, rec, d, "category_id");
+            double[] box = requiredNumbers(detectionsFile, rec, d, "bbox", 4);
+            double score = requiredFinite(detectionsFile, rec, d, "score");
+            if (cat != PERSON_CATEGORY) {
+                count(skipped, SkipReason.NOT_PERSON);
+                continue;
+            }
+            if (!(box[2] > 0 && box[3] > 0)) {
+                throw new DataFormatException(detectionsFile, rec, "bbox", "box size must be positive, got w="
+                        + box[2] + " h=" + box[3]);
+            }
+            if (score < imageThreshold) {
+                count(skipped, SkipReason.LOW_SCORE);
+                continue;
+            }
+            ImageInfo img;
+            if (images == null) {
+                img = new ImageInfo(imageId, String.format(Locale.ROOT, "%012d.jpg", imageId), -1, -1);
+            } else {
+                img = images.get(imageId);
+                if (img == null) {
+                    count(skipped, SkipReason.UNKNOWN_IMAGE);
+                    continue;
+                }
+            }
+            Path image = imagePath(detectionsFile, imageDir, img, checkedImages);
+            CenterScale cs = CenterScale.fromBox(box[0], box[1], box[2], box[3], aspectRatio);
+            out.add(new PoseSample(image, imageId, i, new double[k][3], cs, score, box[2] * box[3]));
+        }
+        LoadSummary summary = new LoadSummary(detectionsFile.toString(), dets.size(), out.size(), skipped);
+        LOG.info("COCO detections (score >= {}) {}", imageThreshold, summary);
+        if (summary.skipped(SkipReason.UNKNOWN_IMAGE) > 0) {
+            LOG.warn("{} detections refer to images absent from {}", summary.skipped(SkipReason.UNKNOWN_IMAGE),
+                    annotationFile);
+        }
+        return new LoadedSamples(KeypointSchema.COCO, out, summary);
+    }
+
+    private static void checkAspect(double aspectRatio) {
+        if (!(aspectRatio > 0) || Double.isInfinite(aspectRatio)) {
+            throw new IllegalArgumentException("aspect ratio must be positive and finite, got " + aspectRatio);
+        }
+    }
+
+    private static void count(Map<SkipReason, Integer> skipped, SkipReason r) {
+        skipped.merge(r, 1, Integer::sum);
+    }
+
+    private static Path imagePath(Path file, Path imageDir, ImageInfo img, Set<Long> checked)
+            throws DataFormatException {
+        Path p = imageDir.resolve(img.fileName());
+        if (checked.add(img.id()) && !Files.isRegularFile(p)) {
+            throw new DataFormatException(file, "image id=" + img.id(), "file_name", "image file not found: " + p);
+        }
+        return p;
+    }
+
+    private static Map<Long, ImageInfo> readImages(Path file, JsonNode root) throws DataFormatException {
+        if (!root.isObject()) {
+            throw new DataFormatException(file, "-", "-", "expected a COCO annotation object with 'images'");
+        }
+        JsonNode arr = required(file, "-", root, "images");
+        if (!arr.isArray()) {
+            throw new DataFormatException(file, "-", "images", "expected an array");
+        }
+        Map<Long, ImageInfo> images = new LinkedHashMap<>();
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode im = arr.get(i);
+            String rec = "image #" + i;
+            long id = requiredLong(file, rec, im, "id");
+            rec = "image id=" + id + " (#" + i + ")";
+            JsonNode name = required(file, rec, im, "file_name");
+            if (!name.isTextual() || name.asText().isBlank()) {
+                throw new DataFormatException(file, rec, "file_name", "expected a file name, got " + name);
+            }
+            long w = requiredLong(file, rec, im, "width");
+            long h = requiredLong(file, rec, im, "height");
+            if (w <= 0 || h <= 0) {
+                throw new DataFormatException(file, rec, w <= 0 ? "width" : "height", "image size must be positive, got "
+                        + w + "x" + h);
+            }
+            if (images.put(id, new ImageInfo(id, name.asText(), (int) w, (int) h)) != null) {
+                throw new DataFormatException(file, rec, "id", "duplicate image id " + id);
+            }
+        }
+        return images;
+    }
+
+    private static Set<Long> readCategories(Path file, JsonNode root) throws DataFormatException {
+        JsonNode arr = required(file, "-", root, "categories");
+        if (!arr.isArray()) {
+            throw new DataFormatException(file, "-", "categories", "expected an array");
+        }
+        Set<Long> ids = new java.util.TreeSet<>();
+        for (int i = 0; i < arr.size(); i++) {
+            ids.add(requiredLong(file, "category #" + i, arr.get(i), "id"));
+        }
+        return ids;
+    }
+}

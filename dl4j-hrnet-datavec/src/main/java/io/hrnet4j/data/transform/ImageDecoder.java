@@ -1,0 +1,113 @@
+package io.hrnet4j.data.transform;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import io.hrnet4j.data.io.DataFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Decodes images with OpenCV ({@code cv2.imread(path, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION)}, as the official
+ * {@code JointsDataset}) into an 8-bit 3-channel <b>BGR</b> {@link Mat} of {@code rows = height, cols = width}.
+ *
+ * <p>OpenCV decodes a truncated JPEG without an error (it fills the missing part with grey and prints "Premature end
+ * of JPEG file"); this decoder checks first that a JPEG's entropy-coded data ends with the end-of-image marker
+ * ({@code FF D9}) and that a PNG ends with its {@code IEND} chunk, and reports a {@link DataFormatException} instead.
+ */
+public final class ImageDecoder {
+    private ImageDecoder() {
+    }
+
+    /**
+     * @param image the image file (JPEG, PNG or any format OpenCV reads)
+     * @param record the record that refers to the image, for the error message (e.g. {@code annotation id=42})
+     * @return the BGR image; the caller owns (and should close) it
+     * @throws DataFormatException if the file is missing, empty, truncated or cannot be decoded (names the file, the
+     *         record and the field {@code image})
+     * @throws IOException if the file cannot be read
+     */
+    public static Mat decodeBgr(Path image, String record) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(image);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(image, record, "image", "image file not found", e);
+        }
+        String problem = checkComplete(bytes);
+        if (problem != null) {
+            throw new DataFormatException(image, record, "image", problem);
+        }
+        Mat decoded;
+        try (BytePointer data = new BytePointer(bytes); Mat buf = new Mat(1, bytes.length,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC1, data)) {
+            decoded = imdecode(buf, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION);
+        }
+        if (decoded == null || decoded.empty()) {
+            throw new DataFormatException(image, record, "image", "unreadable image: OpenCV could not decode "
+                    + bytes.length + " bytes");
+        }
+        return decoded;
+    }
+
+    /**
+     * Checks that a JPEG or PNG byte stream is complete. Other formats are left to the decoder.
+     *
+     * @param b the file's bytes
+     * @return null when complete, else what is wrong
+     */
+    static String checkComplete(byte[] b) {
+        if (b.length == 0) {
+            return "empty file";
+        }
+        if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
+            return jpegComplete(b) ? null : "truncated JPEG: no end-of-image marker (FF D9) after the image data ("
+                    + b.length + " bytes)";
+        }
+        if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            int n = b.length;
+            boolean iend = n >= 12 && b[n - 8] == 'I' && b[n - 7] == 'E' && b[n - 6] == 'N' && b[n - 5] == 'D';
+            return iend ? null : "truncated PNG: no IEND chunk at the end (" + n + " bytes)";
+        }
+        return null;
+    }
+
+    /** Walks the marker segments up to the first SOS, then looks for EOI in the rest. */
+    private static boolean jpegComplete(byte[] b) {
+        int i = 2;
+        int n = b.length;
+        while (i + 4 <= n) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                return false;
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            if (marker == 0xD9) {
+                return false;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += 2;
+                continue;
+            }
+            int len = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (marker == 0xDA) {
+                for (int k = i + 2 + len; k + 1 < n; k++) {
+                    if ((b[k] & 0xFF) == 0xFF && (b[k + 1] & 0xFF) == 0xD9) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            i += 2 + len;
+        }
+        return false;
+    }
+}
