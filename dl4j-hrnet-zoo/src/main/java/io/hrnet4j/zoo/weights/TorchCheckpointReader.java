@@ -149,7 +149,10 @@ public final class TorchCheckpointReader {
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             ZipEntry bo = zip.getEntry(prefix + "byteorder");
             if (bo != null) {
-                String s = new String(zip.getInputStream(bo).readAllBytes(), StandardCharsets.US_ASCII).trim();
+                String s;
+                try (InputStream in = zip.getInputStream(bo)) {
+                    s = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+                }
                 if (s.equals("big")) {
                     order = ByteOrder.BIG_ENDIAN;
                 } else if (!s.equals("little")) {
