@@ -1,0 +1,274 @@
+package io.hrnet4j.zoo.weights;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import io.hrnet4j.data.io.NumpyFiles;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An ordered PyTorch {@code state_dict}: official key names (e.g. {@code conv1.weight} {@code [64, 3, 3, 3]} OIHW,
+ * {@code bn1.running_var} {@code [64]}, {@code final_layer.bias} {@code [17]}) to arrays in the file's data type
+ * (float32 weights and BN statistics; {@code num_batches_tracked} is a rank-0 int64). Keys keep the file's order.
+ * Immutable: the map cannot be changed (the arrays themselves are not copied).
+ * <p>
+ * Loading is two-step so that nothing is ever partly loaded: {@link #checkAgainst(Map)} validates every key and shape
+ * against the network first, and only then does the caller assign the arrays.
+ * <pre>{@code
+ * StateDict sd = StateDict.load(Path.of("pose_hrnet_w32_256x192.pth")).withoutBatchCounters();
+ * sd.checkAgainst(expectedShapes);   // throws WeightMismatchException listing every problem
+ * INDArray w = sd.get("conv1.weight");
+ * }</pre>
+ */
+public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
+    /** The key prefix added by {@code torch.nn.DataParallel} / {@code DistributedDataParallel}. */
+    public static final String DATA_PARALLEL_PREFIX = "module.";
+    /** Keys under which training scripts wrap the state dict, tried in this order. */
+    private static final List<String> WRAPPER_KEYS = List.of("state_dict", "model");
+    /** The suffix of the BN batch counters, which no inference or DL4J graph holds. */
+    public static final String BATCH_COUNTER_SUFFIX = "num_batches_tracked";
+
+    private final Map<String, INDArray> entries;
+
+    private StateDict(Map<String, INDArray> entries) {
+        this.entries = Collections.unmodifiableMap(entries);
+    }
+
+    /**
+     * Wraps a map as a state dict, keeping its iteration order. No prefix is stripped.
+     *
+     * @param entries key to array; neither keys nor arrays may be null
+     * @return the state dict (a copy of the map, sharing the arrays)
+     * @throws IllegalArgumentException if a key or an array is null
+     */
+    public static StateDict of(Map<String, INDArray> entries) {
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : entries.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new IllegalArgumentException("state dict entry with a null key or array: " + e.getKey());
+            }
+            copy.put(e.getKey(), e.getValue());
+        }
+        return new StateDict(copy);
+    }
+
+    /**
+     * Loads a state dict from any supported file, recognised by content: a PyTorch checkpoint in the zip or legacy
+     * format ({@link TorchCheckpointReader}), or a NumPy {@code .npz} whose entry names are the keys. Wrapped and
+     * prefixed checkpoints are normalised as in {@link #fromCheckpointObject(Object, String)}.
+     *
+     * @param file the weights file
+     * @return the state dict
+     * @throws CheckpointFormatException if the file is not a readable checkpoint or holds no state dict
+     * @throws io.hrnet4j.data.io.NumpyFormatException if an {@code .npz} entry is malformed
+     * @throws IOException if the file cannot be read
+     */
+    public static StateDict load(Path file) throws IOException {
+        if (TorchCheckpointReader.isNpz(file)) {
+            return readNpz(file);
+        }
+        return TorchCheckpointReader.readStateDict(file);
+    }
+
+    /**
+     * Reads a NumPy {@code .npz} state dict (entry {@code conv1.weight.npy} gives key {@code conv1.weight}) with
+     * {@link NumpyFiles#readNpz(Path)}; a {@code module.} prefix on every key is stripped.
+     *
+     * @param file the archive
+     * @return the state dict in archive order
+     * @throws io.hrnet4j.data.io.NumpyFormatException if the archive or an entry is malformed
+     * @throws IOException if the file cannot be read
+     */
+    public static StateDict readNpz(Path file) throws IOException {
+        return new StateDict(stripPrefix(NumpyFiles.readNpz(file), DATA_PARALLEL_PREFIX));
+    }
+
+    /**
+     * Finds the state dict in an unpickled checkpoint and normalises it:
+     * <ol>
+     *   <li>a dict whose values are all tensors is the state dict;</li>
+     *   <li>otherwise the dict under {@code 'state_dict'}, then under {@code 'model'}, is searched the same way
+     *   (recursively; e.g. the official HRNet {@code checkpoint.pth}: {@code {'epoch', 'model': 'pose_hrnet',
+     *   'state_dict', 'best_state_dict', 'perf', 'optimizer'}});</li>
+     *   <li>when every key starts with {@code module.} (a {@code DataParallel} model) the prefix is removed, as
+     *   {@code torch.nn.modules.utils.consume_prefix_in_state_dict_if_present} does; repeated for nested wrappers.</li>
+     * </ol>
+     *
+     * @param root the unpickled object, as returned by {@link TorchCheckpointReader#readObject(Path)}
+     * @param source the file name, for error messages
+     * @return the state dict
+     * @throws CheckpointFormatException if no state dict is found, or one holds a non-tensor value or a non-string
+     *                                   key (names the key)
+     */
+    public static StateDict fromCheckpointObject(Object root, String source) throws CheckpointFormatException {
+        Map<String, INDArray> found = find(root, source, "checkpoint root");
+        return new StateDict(stripPrefix(found, DATA_PARALLEL_PREFIX));
+    }
+
+    private static Map<String, INDArray> find(Object o, String source, String where) throws CheckpointFormatException {
+        if (!(o instanceof Map)) {
+            throw new CheckpointFormatException(source + ": the " + where + " is " + TorchUnpickler.describe(o)
+                    + ", expected a dict of tensors");
+        }
+        Map<?, ?> m = (Map<?, ?>) o;
+        for (String w : WRAPPER_KEYS) {
+            if (m.get(w) instanceof Map) {
+                return find(m.get(w), source, "'" + w + "' entry");
+            }
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        List<String> bad = new ArrayList<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (e.getKey() instanceof String && e.getValue() instanceof INDArray) {
+                out.put((String) e.getKey(), (INDArray) e.getValue());
+            } else {
+                bad.add(e.getKey() + " (" + (e.getValue() == null ? "None" : e.getValue().getClass().getSimpleName())
+                        + ")");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new CheckpointFormatException(source + ": no state dict found: the " + where + " has keys "
+                    + m.keySet() + " (expected tensors, or a dict of tensors under 'state_dict' or 'model')");
+        }
+        if (!bad.isEmpty()) {
+            throw new CheckpointFormatException(source + ": the state dict in the " + where + " has "
+                    + bad.size() + " entries that are not tensors under string keys: " + bad);
+        }
+        return out;
+    }
+
+    private static Map<String, INDArray> stripPrefix(Map<String, INDArray> in, String prefix) {
+        Map<String, INDArray> cur = new LinkedHashMap<>(in);
+        while (!cur.isEmpty() && cur.keySet().stream().allMatch(k -> k.startsWith(prefix) && k.length() > prefix.length())) {
+            Map<String, INDArray> next = new LinkedHashMap<>();
+            cur.forEach((k, v) -> next.put(k.substring(prefix.length()), v));
+            cur = next;
+        }
+        return cur;
+    }
+
+    /** @return the number of entries */
+    public int size() {
+        return entries.size();
+    }
+
+    /** @return the keys in file order (unmodifiable) */
+    public Set<String> keys() {
+        return entries.keySet();
+    }
+
+    /** @param key a state-dict key @return whether it is present */
+    public boolean contains(String key) {
+        return entries.containsKey(key);
+    }
+
+    /**
+     * @param key a state-dict key, e.g. {@code stage2.0.fuse_layers.0.1.0.weight}
+     * @return its array (shape as in PyTorch: conv weights {@code [out, in, kh, kw]}, BN vectors {@code [C]})
+     * @throws IllegalArgumentException if the key is absent (names the key)
+     */
+    public INDArray get(String key) {
+        INDArray a = entries.get(key);
+        if (a == null) {
+            throw new IllegalArgumentException("state dict has no key '" + key + "' (" + entries.size() + " keys)");
+        }
+        return a;
+    }
+
+    /** @return the entries in file order (unmodifiable) */
+    public Map<String, INDArray> asMap() {
+        return entries;
+    }
+
+    /** @return key to shape in file order ({@code []} for the rank-0 {@code num_batches_tracked}) */
+    public Map<String, long[]> shapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        entries.forEach((k, v) -> out.put(k, v.shape().clone()));
+        return out;
+    }
+
+    /** @return the total number of elements over all entries */
+    public long numElements() {
+        return entries.values().stream().mapToLong(INDArray::length).sum();
+    }
+
+    /**
+     * @param drop which keys to leave out
+     * @return a state dict without the matching keys, order kept
+     */
+    public StateDict without(Predicate<String> drop) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        entries.forEach((k, v) -> {
+            if (!drop.test(k)) {
+                out.put(k, v);
+            }
+        });
+        return new StateDict(out);
+    }
+
+    /** @return this state dict without the BN {@code num_batches_tracked} counters (which DL4J graphs do not hold) */
+    public StateDict withoutBatchCounters() {
+        return without(k -> k.equals(BATCH_COUNTER_SUFFIX) || k.endsWith("." + BATCH_COUNTER_SUFFIX));
+    }
+
+    /**
+     * Checks, before anything is assigned, that this state dict fits a network exactly: the same keys and the same
+     * shape for each. Nothing is modified.
+     *
+     * @param expectedShapes key to expected shape, as the network holds it (e.g. {@code conv1.weight -> [64,3,3,3]};
+     *                       {@code []} for a rank-0 entry)
+     * @return this state dict, for chaining
+     * @throws WeightMismatchException listing every missing key (with the expected shape), every unexpected key (with
+     *                                 the file's shape) and every mis-shaped key with both shapes
+     */
+    public StateDict checkAgainst(Map<String, long[]> expectedShapes) throws WeightMismatchException {
+        List<String> missing = new ArrayList<>();
+        List<WeightMismatchException.ShapeMismatch> mismatched = new ArrayList<>();
+        StringBuilder detail = new StringBuilder();
+        for (Map.Entry<String, long[]> e : expectedShapes.entrySet()) {
+            INDArray a = entries.get(e.getKey());
+            if (a == null) {
+                missing.add(e.getKey());
+                detail.append("\n  missing: ").append(e.getKey()).append(' ').append(Arrays.toString(e.getValue()));
+            } else if (!Arrays.equals(a.shape(), e.getValue())) {
+                WeightMismatchException.ShapeMismatch sm =
+                        new WeightMismatchException.ShapeMismatch(e.getKey(), e.getValue(), a.shape());
+                mismatched.add(sm);
+                detail.append("\n  shape mismatch: ").append(sm);
+            }
+        }
+        List<String> unexpected = new ArrayList<>();
+        for (Map.Entry<String, INDArray> e : entries.entrySet()) {
+            if (!expectedShapes.containsKey(e.getKey())) {
+                unexpected.add(e.getKey());
+                detail.append("\n  unexpected: ").append(e.getKey()).append(' ')
+                        .append(Arrays.toString(e.getValue().shape()));
+            }
+        }
+        if (missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty()) {
+            return this;
+        }
+        String msg = "state dict does not match the network: " + missing.size() + " missing, " + unexpected.size()
+                + " unexpected, " + mismatched.size() + " mis-shaped" + detail;
+        throw new WeightMismatchException(msg, missing, unexpected, mismatched);
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, INDArray>> iterator() {
+        return entries.entrySet().iterator();
+    }
+
+    @Override
+    public String toString() {
+        return "StateDict[" + entries.size() + " keys, " + numElements() + " elements]";
+    }
+}
