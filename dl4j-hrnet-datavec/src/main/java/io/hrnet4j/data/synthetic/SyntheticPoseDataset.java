@@ -413,7 +413,15 @@ public final class SyntheticPoseDataset {
              FileLock ignored = ch.lock()) {
             Path marker = dir.resolve(MARKER);
             if (Files.exists(marker)) {
-                String found = readMarker(dir, marker);
+                String found;
+                try {
+                    found = readMarker(dir, marker);
+                } catch (SyntheticDatasetException e) {
+                    if (!owned) {
+                        throw e;
+                    }
+                    found = "";
+                }
                 if (found.equals(p.canonical()) && !Files.exists(dir.resolve(INCOMPLETE))
                         && Files.isRegularFile(annotationFile(dir, "train"))
                         && Files.isRegularFile(annotationFile(dir, "val"))
