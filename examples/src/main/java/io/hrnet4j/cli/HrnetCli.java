@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "HRNet / DE-HRNet human pose estimation on Deeplearning4j.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SynthCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {
 
