@@ -35,7 +35,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * broadcast over the heatmap (a DataSet's labels mask). {@link #fit} keeps the BN running statistics with
  * {@link BatchNormStatistics}.
  */
-public final class SameDiffHRNet {
+public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
     /** Input placeholder name. */
     public static final String INPUT = "input";
     /** Target heatmaps placeholder name. */
@@ -117,6 +117,7 @@ public final class SameDiffHRNet {
     }
 
     /** @return the architecture */
+    @Override
     public HRNetConfig config() {
         return config;
     }
@@ -133,8 +134,9 @@ public final class SameDiffHRNet {
      * @return heatmaps {@code [N, K, H/4, W/4]}
      * @throws IllegalArgumentException if the input shape does not match the configuration
      */
+    @Override
     public INDArray output(INDArray input) {
-        checkInput(input);
+        io.hrnet4j.zoo.PoseNetwork.checkInput(config, input);
         return sd.outputSingle(Map.of(INPUT, input.castTo(DataType.FLOAT)), OUTPUT);
     }
 
@@ -222,13 +224,5 @@ public final class SameDiffHRNet {
      */
     public void save(File file) throws IOException {
         sd.save(file, true);
-    }
-
-    private void checkInput(INDArray input) {
-        long[] s = input.shape();
-        if (s.length != 4 || s[1] != 3 || s[2] != config.inputHeight() || s[3] != config.inputWidth()) {
-            throw new IllegalArgumentException("input must be [N, 3, " + config.inputHeight() + ", "
-                    + config.inputWidth() + "] (NCHW), got " + Arrays.toString(s));
-        }
     }
 }
