@@ -1,0 +1,157 @@
+package io.hrnet4j.zoo.arch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads an architecture from an official HRNet experiment file ({@code experiments/coco/hrnet/*.yaml}) or the same
+ * content as JSON, so that users of the reference code reuse their files. Read fields (everything else is
+ * ignored): {@code MODEL.NUM_JOINTS}, {@code MODEL.IMAGE_SIZE} ({@code [width, height]} as in the reference),
+ * {@code MODEL.EXTRA.FINAL_CONV_KERNEL} and {@code MODEL.EXTRA.STAGE2..STAGE4} with {@code NUM_MODULES},
+ * {@code NUM_BRANCHES}, {@code BLOCK} ({@code BASIC}/{@code BOTTLENECK}), {@code NUM_BLOCKS}, {@code NUM_CHANNELS},
+ * {@code FUSE_METHOD} (only {@code SUM}). A file may also hold just the {@code MODEL} section's content.
+ *
+ * <p>DE-HRNet options are this project's extension, in {@code MODEL.EXTRA.DEHRNET}: {@code DEM} (bool),
+ * {@code PLACEMENT} (STAGE_OUTPUT / EVERY_MODULE), {@code ATTENTION} (SE / ECA), {@code SE_REDUCTION},
+ * {@code SE_MIN_HIDDEN}, {@code ECA_KERNEL}, {@code DROPOUT}, {@code DYSAMPLE} (bool), {@code STYLE} (LP / PL),
+ * {@code GROUPS}, {@code DYNAMIC_SCOPE}; absent fields take {@link DeHrnetOptions#defaults()}.
+ */
+public final class ExperimentConfig {
+    private ExperimentConfig() {
+    }
+
+    /**
+     * @param file a {@code .yaml}/{@code .yml} or {@code .json} file
+     * @return the architecture
+     * @throws InvalidConfigException naming the file and the missing or invalid field
+     * @throws IOException if the file cannot be read
+     */
+    public static HRNetConfig read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "config file not found");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        try {
+            root = mapper.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InvalidConfigException(file + ": not valid " + (name.endsWith(".json") ? "JSON" : "YAML")
+                    + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidConfigException(file + ": expected a mapping with a MODEL section");
+        }
+        try {
+            return parse(root);
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param root the parsed document (experiment file, or the MODEL section)
+     * @return the architecture
+     * @throws InvalidConfigException naming the missing or invalid field
+     */
+    public static HRNetConfig parse(JsonNode root) {
+        JsonNode model = root.has("MODEL") ? root.get("MODEL") : root;
+        JsonNode extra = require(model, "EXTRA", "MODEL.EXTRA");
+        int joints = intField(model, "NUM_JOINTS", "MODEL.NUM_JOINTS");
+        JsonNode size = require(model, "IMAGE_SIZE", "MODEL.IMAGE_SIZE");
+        if (!size.isArray() || size.size() != 2) {
+            throw new InvalidConfigException("MODEL.IMAGE_SIZE must be [width, height], got " + size);
+        }
+        int width = size.get(0).asInt();
+        int height = size.get(1).asInt();
+        int finalKernel = extra.has("FINAL_CONV_KERNEL") ? intField(extra, "FINAL_CONV_KERNEL",
+                "MODEL.EXTRA.FINAL_CONV_KERNEL") : 1;
+        List<StageConfig> stages = new ArrayList<>();
+        for (int s = 2; s <= 4; s++) {
+            String key = "STAGE" + s;
+            if (!extra.has(key)) {
+                break;
+            }
+            stages.add(stage(extra.get(key), "MODEL.EXTRA." + key));
+        }
+        DeHrnetOptions de = extra.has("DEHRNET") ? deHrnet(extra.get("DEHRNET")) : null;
+        return new HRNetConfig(joints, height, width, 64, 4, 64, stages, finalKernel, de);
+    }
+
+    private static StageConfig stage(JsonNode n, String path) {
+        String fuse = n.has("FUSE_METHOD") ? n.get("FUSE_METHOD").asText() : "SUM";
+        if (!"SUM".equals(fuse)) {
+            throw new InvalidConfigException(path + ".FUSE_METHOD must be SUM (the only method of the reference), got "
+                    + fuse);
+        }
+        String block = require(n, "BLOCK", path + ".BLOCK").asText();
+        BlockType type;
+        try {
+            type = BlockType.valueOf(block.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(path + ".BLOCK must be BASIC or BOTTLENECK, got " + block);
+        }
+        try {
+            return new StageConfig(intField(n, "NUM_MODULES", path + ".NUM_MODULES"),
+                    intField(n, "NUM_BRANCHES", path + ".NUM_BRANCHES"), type,
+                    ints(require(n, "NUM_BLOCKS", path + ".NUM_BLOCKS"), path + ".NUM_BLOCKS"),
+                    ints(require(n, "NUM_CHANNELS", path + ".NUM_CHANNELS"), path + ".NUM_CHANNELS"));
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DeHrnetOptions deHrnet(JsonNode n) {
+        DeHrnetOptions d = DeHrnetOptions.defaults();
+        try {
+            return new DeHrnetOptions(n.path("DEM").asBoolean(d.dem()),
+                    DeHrnetOptions.Placement.valueOf(n.path("PLACEMENT").asText(d.placement().name())),
+                    DeHrnetOptions.Attention.valueOf(n.path("ATTENTION").asText(d.attention().name())),
+                    n.path("SE_REDUCTION").asInt(d.seReduction()), n.path("SE_MIN_HIDDEN").asInt(d.seMinHidden()),
+                    n.path("ECA_KERNEL").asInt(d.ecaKernel()), n.path("DROPOUT").asDouble(d.dropout()),
+                    n.path("DYSAMPLE").asBoolean(d.dysample()),
+                    DeHrnetOptions.Style.valueOf(n.path("STYLE").asText(d.style().name()).toUpperCase(Locale.ROOT)),
+                    n.path("GROUPS").asInt(d.groups()), n.path("DYNAMIC_SCOPE").asBoolean(d.dynamicScope()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("MODEL.EXTRA.DEHRNET: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode require(JsonNode n, String field, String path) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new InvalidConfigException(path + " is missing");
+        }
+        return v;
+    }
+
+    private static int intField(JsonNode n, String field, String path) {
+        JsonNode v = require(n, field, path);
+        if (!v.canConvertToInt() || !(v.isIntegralNumber() || v.isTextual() && v.asText().matches("-?\\d+"))) {
+            throw new InvalidConfigException(path + " must be an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static int[] ints(JsonNode arr, String path) {
+        if (!arr.isArray()) {
+            throw new InvalidConfigException(path + " must be a list of integers, got " + arr);
+        }
+        int[] out = new int[arr.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!arr.get(i).isIntegralNumber()) {
+                throw new InvalidConfigException(path + "[" + i + "] must be an integer, got " + arr.get(i));
+            }
+            out[i] = arr.get(i).asInt();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package io.hrnet4j.zoo.arch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hrnet4j.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentConfigTest {
+    private static Path resource(String name) throws Exception {
+        return Paths.get(ExperimentConfigTest.class.getResource("/configs/" + name).toURI());
+    }
+
+    @Test
+    void officialYamlGivesTheW32Preset() throws Exception {
+        HRNetConfig cfg = ExperimentConfig.read(resource("w32_256x192_adam_lr1e-3.yaml"));
+        assertThat(cfg).isEqualTo(Presets.get("w32_256x192"));
+        assertThat(Complexity.of(cfg).params()).isEqualTo(28_536_113L);
+    }
+
+    @Test
+    void jsonWithTheSameContentIsAccepted() throws Exception {
+        assertThat(ExperimentConfig.read(resource("tiny.json"))).isEqualTo(TinyConfigs.tiny());
+    }
+
+    @Test
+    void theOracleConfigJsonIsAccepted() throws Exception {
+        // shared/oracle/tiny_config.json holds the official cfg under "cfg"
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(SharedData.oracle("tiny_config.json").toFile()).get("cfg");
+        assertThat(ExperimentConfig.parse(root)).isEqualTo(TinyConfigs.tiny());
+    }
+
+    @Test
+    void errorsNameTheFileAndTheField(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, Files.readString(resource("w32_256x192_adam_lr1e-3.yaml"))
+                .replace("      - 4\n      - 4\n      NUM_CHANNELS", "      - 4\n      NUM_CHANNELS"));
+        assertThatThrownBy(() -> ExperimentConfig.read(f)).isInstanceOf(InvalidConfigException.class)
+                .hasMessage(f + ": MODEL.EXTRA.STAGE2: NUM_BLOCKS has 1 entries but NUM_BRANCHES is 2");
+        Path g = dir.resolve("nojoints.json");
+        Files.writeString(g, "{\"MODEL\": {\"IMAGE_SIZE\": [192, 256], \"EXTRA\": {}}}");
+        assertThatThrownBy(() -> ExperimentConfig.read(g)).isInstanceOf(InvalidConfigException.class)
+                .hasMessage(g + ": MODEL.NUM_JOINTS is missing");
+        Path h = dir.resolve("broken.json");
+        Files.writeString(h, "{\"MODEL\": ");
+        assertThatThrownBy(() -> ExperimentConfig.read(h)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(h + ": not valid JSON");
+        assertThatThrownBy(() -> Presets.get("w64_256x192")).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown preset 'w64_256x192'");
+    }
+}
