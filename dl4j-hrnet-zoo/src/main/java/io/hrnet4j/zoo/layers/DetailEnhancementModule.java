@@ -34,7 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * dropout 0.1 in training only, is assembled by {@link #addDualInput} from stock DL4J layers around this layer.
  * That split is deliberate (DL4J 1.0.0-M2.1 facts): the training flag is not visible inside a SameDiff layer, so a
  * dropout there would stay on at inference; DL4J's {@link DropoutLayer} and {@link BatchNormalization} honour it.
- * It also avoids a two-input {@code SameDiffVertex}, which failed in training with workspaces on.
+ * It also avoids a two-input {@code SameDiffVertex} (reported to fail in training with workspaces on in M2.1, and
+ * needing hand-written {@code getOutputType} and {@code clone()}): only single-input SameDiff layers are used.
  */
 public class DetailEnhancementModule extends SameDiffLayer {
     /** SE first FC weight key. */
