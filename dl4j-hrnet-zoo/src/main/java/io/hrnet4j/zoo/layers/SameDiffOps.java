@@ -83,6 +83,7 @@ public final class SameDiffOps {
      * {@code min(max(x, lo), hi)} written with ReLUs so that its gradient is exactly 1 strictly inside the range
      * and 0 outside (the convention of PyTorch's {@code grid_sample} coordinate clipping).
      *
+     * @param sd the SameDiff instance
      * @param x  any variable
      * @param lo lower bound, broadcastable to {@code x}
      * @param hi upper bound, broadcastable to {@code x}, {@code hi >= lo}
