@@ -4,6 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.hrnet4j.zoo.layers.DetailEnhancementModule;
+import io.hrnet4j.zoo.layers.DySample;
+import io.hrnet4j.zoo.layers.ECA;
 
 /**
  * Parameter and multiply-add counts of an architecture, computed from the one description ({@link HRNetTopology})
@@ -21,14 +24,40 @@ public final class Complexity {
     private final long bnStatistics;
     private final Map<String, long[]> groups;
     private final Map<String, long[]> stateDictShapes;
+    private final Map<String, ParamRef> owners;
 
-    private Complexity(long params, long macs, long bnStatistics, Map<String, long[]> groups,
-                       Map<String, long[]> shapes) {
-        this.params = params;
-        this.macs = macs;
-        this.bnStatistics = bnStatistics;
-        this.groups = Collections.unmodifiableMap(groups);
-        this.stateDictShapes = Collections.unmodifiableMap(shapes);
+    /** What a state-dict entry belongs to. */
+    public enum Kind {
+        /** A conv weight or bias (DL4J {@code W}, {@code b}). */
+        CONV,
+        /** A BN weight, bias, running mean or variance (DL4J {@code gamma, beta, mean, var}). */
+        BN,
+        /** A parameter of a custom layer (ECA / DEM / DySample), under the layer's own local name. */
+        LAYER,
+        /** A fixed buffer (DySample {@code init_pos}), derived from the configuration, not trained. */
+        BUFFER,
+        /** PyTorch's {@code num_batches_tracked}, without a counterpart here. */
+        COUNTER
+    }
+
+    /**
+     * The owner of a state-dict entry.
+     *
+     * @param module the module key (graph vertex name), e.g. {@code stage2.0.fuse_layers.0.1.2}
+     * @param local the entry's name inside the module, e.g. {@code weight}, {@code running_var},
+     *     {@code offset.weight}
+     * @param kind what the entry is
+     */
+    public record ParamRef(String module, String local, Kind kind) {
+    }
+
+    private Complexity(Counter c) {
+        this.params = c.params;
+        this.macs = c.macs;
+        this.bnStatistics = c.bnStats;
+        this.groups = Collections.unmodifiableMap(c.groups);
+        this.stateDictShapes = Collections.unmodifiableMap(c.shapes);
+        this.owners = Collections.unmodifiableMap(c.owners);
     }
 
     /**
@@ -38,7 +67,7 @@ public final class Complexity {
     public static Complexity of(HRNetConfig cfg) {
         Counter c = new Counter();
         HRNetTopology.emit(cfg, c);
-        return new Complexity(c.params, c.macs, c.bnStats, c.groups, c.shapes);
+        return new Complexity(c);
     }
 
     /** @return trainable parameters */
@@ -68,6 +97,11 @@ public final class Complexity {
         return stateDictShapes;
     }
 
+    /** @return state-dict key to its owner (module, local name, kind), in official order */
+    public Map<String, ParamRef> owners() {
+        return owners;
+    }
+
     /** Shape {@code [C, H, W]} of one sample. */
     record Shape(int c, int h, int w) {
     }
@@ -78,6 +112,12 @@ public final class Complexity {
         long bnStats;
         final Map<String, long[]> groups = new LinkedHashMap<>();
         final Map<String, long[]> shapes = new LinkedHashMap<>();
+        final Map<String, ParamRef> owners = new LinkedHashMap<>();
+
+        private void entry(String module, String local, Kind kind, long... shape) {
+            shapes.put(module + "." + local, shape);
+            owners.put(module + "." + local, new ParamRef(module, local, kind));
+        }
 
         private static String group(String key) {
             if (key.startsWith("conv") || key.startsWith("bn")) {
@@ -109,9 +149,9 @@ public final class Complexity {
             int h = (x.h() + 2 * pad - kernel) / stride + 1;
             int w = (x.w() + 2 * pad - kernel) / stride + 1;
             long weights = (long) out * in * kernel * kernel;
-            shapes.put(key + ".weight", new long[] {out, in, kernel, kernel});
+            entry(key, "weight", Kind.CONV, out, in, kernel, kernel);
             if (bias) {
-                shapes.put(key + ".bias", new long[] {out});
+                entry(key, "bias", Kind.CONV, out);
             }
             count(key, weights + (bias ? out : 0), weights * h * w);
             return new Shape(out, h, w);
@@ -120,9 +160,9 @@ public final class Complexity {
         @Override
         public Shape batchNorm(String key, Shape x, int channels) {
             for (String p : List.of("weight", "bias", "running_mean", "running_var")) {
-                shapes.put(key + "." + p, new long[] {channels});
+                entry(key, p, Kind.BN, channels);
             }
-            shapes.put(key + ".num_batches_tracked", new long[0]);
+            entry(key, "num_batches_tracked", Kind.COUNTER);
             bnStats += 2L * channels;
             count(key, 2L * channels, 0);
             return x;
@@ -146,6 +186,51 @@ public final class Complexity {
         @Override
         public Shape upsampleNearest(String name, Shape x, int factor) {
             return new Shape(x.c(), x.h() * factor, x.w() * factor);
+        }
+
+        @Override
+        public Shape channelAttention(String key, Shape x, int channels, DeHrnetOptions o) {
+            if (o.attention() == DetailEnhancementModule.Attention.ECA) {
+                int k = o.ecaKernel() > 0 ? o.ecaKernel() : ECA.adaptiveKernelSize(channels);
+                entry(key, ECA.WEIGHT, Kind.LAYER, 1, 1, k);
+            } else {
+                long h = DetailEnhancementModule.hiddenWidth(channels, o.seReduction(), o.seMinHidden());
+                entry(key, DetailEnhancementModule.FC1_WEIGHT, Kind.LAYER, h, channels);
+                entry(key, DetailEnhancementModule.FC1_BIAS, Kind.LAYER, h);
+                entry(key, DetailEnhancementModule.FC2_WEIGHT, Kind.LAYER, channels, h);
+                entry(key, DetailEnhancementModule.FC2_BIAS, Kind.LAYER, channels);
+            }
+            count(key, DetailEnhancementModule.numParams(channels, o.attention(), o.seReduction(), o.seMinHidden(),
+                    o.ecaKernel()), DetailEnhancementModule.macs(channels, o.attention(), o.seReduction(),
+                    o.seMinHidden(), o.ecaKernel(), x.h(), x.w()));
+            return x;
+        }
+
+        @Override
+        public Shape dropout(String name, Shape x, double p) {
+            return x;
+        }
+
+        @Override
+        public Shape dySample(String key, Shape x, int channels, int height, int width, int scale,
+                              DeHrnetOptions o) {
+            if (x.c() != channels || x.h() != height || x.w() != width) {
+                throw new InvalidConfigException(key + ": DySample defined for " + channels + "x" + height + "x"
+                        + width + ", gets " + x);
+            }
+            long s2 = (long) scale * scale;
+            boolean lp = o.style() == DySample.Style.LP;
+            long out = lp ? 2L * o.groups() * s2 : 2L * o.groups();
+            long in = lp ? channels : channels / s2;
+            entry(key, DySample.OFFSET_WEIGHT, Kind.LAYER, out, in, 1, 1);
+            entry(key, DySample.OFFSET_BIAS, Kind.LAYER, out);
+            if (o.dynamicScope()) {
+                entry(key, DySample.SCOPE_WEIGHT, Kind.LAYER, out, in, 1, 1);
+            }
+            entry(key, "init_pos", Kind.BUFFER, 1, 2L * o.groups() * s2, 1, 1);
+            count(key, DySample.numParams(channels, scale, o.groups(), o.style(), o.dynamicScope()),
+                    DySample.macs(channels, scale, o.groups(), o.style(), o.dynamicScope(), height, width));
+            return new Shape(x.c(), x.h() * scale, x.w() * scale);
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.hrnet4j.zoo.arch;
 
+import io.hrnet4j.zoo.layers.DetailEnhancementModule;
+import io.hrnet4j.zoo.layers.DySample;
+
 /**
  * The DE-HRNet additions to HRNet and this project's choices where the paper (Liu et al., PLoS ONE 20(9)
  * e0325540, 2025) is silent; DESIGN.md section 5. Every field is an ablation switch; {@link #defaults()} gives the
@@ -17,8 +20,9 @@ package io.hrnet4j.zoo.arch;
  * @param groups DySample groups (default 4)
  * @param dynamicScope DySample dynamic scope (DySample+), default false (static)
  */
-public record DeHrnetOptions(boolean dem, Placement placement, Attention attention, int seReduction, int seMinHidden,
-                             int ecaKernel, double dropout, boolean dysample, Style style, int groups,
+public record DeHrnetOptions(boolean dem, Placement placement, DetailEnhancementModule.Attention attention,
+                             int seReduction, int seMinHidden,
+                             int ecaKernel, double dropout, boolean dysample, DySample.Style style, int groups,
                              boolean dynamicScope) {
 
     /** DEM placement. */
@@ -27,22 +31,6 @@ public record DeHrnetOptions(boolean dem, Placement placement, Attention attenti
         STAGE_OUTPUT,
         /** After fusion at the output of every HighResolutionModule. */
         EVERY_MODULE
-    }
-
-    /** Channel attention used inside the DEM. */
-    public enum Attention {
-        /** Squeeze-and-excitation: sigmoid(FC(ReLU(FC(GAP(x))))). */
-        SE,
-        /** Efficient channel attention: sigmoid(conv1d_k(GAP(x))). */
-        ECA
-    }
-
-    /** DySample style (Liu et al., ICCV 2023). */
-    public enum Style {
-        /** Linear then pixel-shuffle: offsets from the low-resolution input (default). */
-        LP,
-        /** Pixel-shuffle then linear; needs C divisible by scale^2. */
-        PL
     }
 
     /**
@@ -64,9 +52,29 @@ public record DeHrnetOptions(boolean dem, Placement placement, Attention attenti
         }
     }
 
+    /**
+     * @param channels C of the attended tensor
+     * @return the DEM layer configuration for C channels (SE or ECA with this record's settings)
+     */
+    public DetailEnhancementModule demLayer(long channels) {
+        return new DetailEnhancementModule.Builder().channels(channels).attention(attention).reduction(seReduction)
+                .minHidden(seMinHidden).ecaKernelSize(ecaKernel).build();
+    }
+
+    /**
+     * @param channels C of the upsampled tensor
+     * @param scale upsampling factor
+     * @return the DySample layer configuration with this record's settings
+     */
+    public DySample dySampleLayer(long channels, int scale) {
+        return new DySample.Builder().channels(channels).scale(scale).groups(groups).style(style)
+                .dynamicScope(dynamicScope).build();
+    }
+
     /** @return the project defaults: DEM at stage outputs with SE (r 16, min 8), dropout 0.1, DySample lp G4 static */
     public static DeHrnetOptions defaults() {
-        return new DeHrnetOptions(true, Placement.STAGE_OUTPUT, Attention.SE, 16, 8, 0, 0.1, true, Style.LP, 4, false);
+        return new DeHrnetOptions(true, Placement.STAGE_OUTPUT, DetailEnhancementModule.Attention.SE, 16, 8, 0, 0.1,
+                true, DySample.Style.LP, 4, false);
     }
 
     /** @param on DEM on/off @return a copy */
@@ -82,7 +90,7 @@ public record DeHrnetOptions(boolean dem, Placement placement, Attention attenti
     }
 
     /** @param a the attention @return a copy */
-    public DeHrnetOptions withAttention(Attention a) {
+    public DeHrnetOptions withAttention(DetailEnhancementModule.Attention a) {
         return new DeHrnetOptions(dem, placement, a, seReduction, seMinHidden, ecaKernel, dropout, dysample, style,
                 groups, dynamicScope);
     }
@@ -94,7 +102,7 @@ public record DeHrnetOptions(boolean dem, Placement placement, Attention attenti
     }
 
     /** @param s the style @param g groups @param dynamic dynamic scope @return a copy */
-    public DeHrnetOptions withDySample(Style s, int g, boolean dynamic) {
+    public DeHrnetOptions withDySample(DySample.Style s, int g, boolean dynamic) {
         return new DeHrnetOptions(dem, placement, attention, seReduction, seMinHidden, ecaKernel, dropout, dysample,
                 s, g, dynamic);
     }

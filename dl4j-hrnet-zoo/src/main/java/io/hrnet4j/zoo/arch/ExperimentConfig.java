@@ -114,11 +114,11 @@ public final class ExperimentConfig {
         try {
             return new DeHrnetOptions(n.path("DEM").asBoolean(d.dem()),
                     DeHrnetOptions.Placement.valueOf(n.path("PLACEMENT").asText(d.placement().name())),
-                    DeHrnetOptions.Attention.valueOf(n.path("ATTENTION").asText(d.attention().name())),
+                    io.hrnet4j.zoo.layers.DetailEnhancementModule.Attention.valueOf(n.path("ATTENTION").asText(d.attention().name())),
                     n.path("SE_REDUCTION").asInt(d.seReduction()), n.path("SE_MIN_HIDDEN").asInt(d.seMinHidden()),
                     n.path("ECA_KERNEL").asInt(d.ecaKernel()), n.path("DROPOUT").asDouble(d.dropout()),
                     n.path("DYSAMPLE").asBoolean(d.dysample()),
-                    DeHrnetOptions.Style.valueOf(n.path("STYLE").asText(d.style().name()).toUpperCase(Locale.ROOT)),
+                    io.hrnet4j.zoo.layers.DySample.Style.valueOf(n.path("STYLE").asText(d.style().name()).toUpperCase(Locale.ROOT)),
                     n.path("GROUPS").asInt(d.groups()), n.path("DYNAMIC_SCOPE").asBoolean(d.dynamicScope()));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("MODEL.EXTRA.DEHRNET: " + e.getMessage(), e);

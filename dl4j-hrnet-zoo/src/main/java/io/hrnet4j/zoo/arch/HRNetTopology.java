@@ -7,7 +7,10 @@ import java.util.List;
  * Walks an {@link HRNetConfig} and emits the forward pass of the official {@code PoseHighResolutionNet}
  * ({@code lib/models/pose_hrnet.py}) to a {@link NetworkEmitter}: stem, layer1, transitions, stages of
  * HighResolutionModules (branches, fuse layers), final layer. This class is the single definition of the network;
- * every realisation is driven by it, so their structure and parameter names cannot drift apart.
+ * every realisation is driven by it, so their structure and parameter names cannot drift apart. With
+ * {@link HRNetConfig#deHrnet()} set it emits DE-HRNet: DySample in place of the nearest upsampling of fuse paths
+ * j &gt; i (after the 1x1 conv + BN, scale 2^(j-i) in one step) and Detail Enhancement Modules after fusion
+ * (DESIGN.md section 5).
  */
 public final class HRNetTopology {
     private HRNetTopology() {
@@ -49,7 +52,11 @@ public final class HRNetTopology {
             }
             List<T> xs = transition(e, "transition" + (s + 1), ys, pre, cur);
             boolean last = s == cfg.stages().size() - 1;
-            ys = stage(e, "stage" + (s + 2), xs, st, cur, !last);
+            ys = stage(e, cfg, "stage" + (s + 2), xs, st, cur, !last);
+            DeHrnetOptions de = cfg.deHrnet();
+            if (de != null && de.dem() && de.placement() == DeHrnetOptions.Placement.STAGE_OUTPUT) {
+                ys = dem(e, "stage" + (s + 2) + ".dem", ys, cur, de);
+            }
             pre = cur;
         }
         int k = cfg.finalConvKernel();
@@ -92,19 +99,47 @@ public final class HRNetTopology {
         return xs;
     }
 
-    private static <T> List<T> stage(NetworkEmitter<T> e, String key, List<T> xs, StageConfig st, int[] ch,
-                                     boolean multiScaleOutput) {
+    private static <T> List<T> stage(NetworkEmitter<T> e, HRNetConfig cfg, String key, List<T> xs, StageConfig st,
+                                     int[] ch, boolean multiScaleOutput) {
         List<T> cur = xs;
+        DeHrnetOptions de = cfg.deHrnet();
         for (int m = 0; m < st.numModules(); m++) {
             boolean multi = multiScaleOutput || m < st.numModules() - 1;
-            cur = module(e, key + "." + m, cur, st, ch, multi);
+            cur = module(e, cfg, key + "." + m, cur, st, ch, multi);
+            if (de != null && de.dem() && de.placement() == DeHrnetOptions.Placement.EVERY_MODULE) {
+                cur = dem(e, key + "." + m + ".dem", cur, ch, de);
+            }
         }
         return cur;
     }
 
+    /**
+     * DE-HRNet Detail Enhancement Modules on a list of fused branch outputs (DESIGN.md section 5, choice 1):
+     * branch 0 gets the single-input DEM {@code (A(F_0) + 1) * F_0} ({@code key.0.attention}); branch i > 0 the
+     * dual-input DEM {@code Dropout((A(a) + 1) * a)}, {@code a = F_i + BN(conv3x3_s2(F_{i-1}))}
+     * ({@code key.i.down.{0,1}}, {@code key.i.attention}), where F_{i-1} is the fused output of branch i-1 (before
+     * its own DEM).
+     */
+    private static <T> List<T> dem(NetworkEmitter<T> e, String key, List<T> fs, int[] ch, DeHrnetOptions de) {
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < fs.size(); i++) {
+            String k = key + "." + i;
+            if (i == 0) {
+                out.add(e.channelAttention(k + ".attention", fs.get(0), ch[0], de));
+            } else {
+                T d = e.conv(k + ".down.0", fs.get(i - 1), ch[i - 1], ch[i], 3, 2, false);
+                d = e.batchNorm(k + ".down.1", d, ch[i]);
+                T a = e.add(k + ".add", List.of(fs.get(i), d));
+                T y = e.channelAttention(k + ".attention", a, ch[i], de);
+                out.add(de.dropout() > 0 ? e.dropout(k + ".dropout", y, de.dropout()) : y);
+            }
+        }
+        return out;
+    }
+
     /** The official {@code HighResolutionModule.forward}: branches, then fuse layers (SUM) and ReLU. */
-    private static <T> List<T> module(NetworkEmitter<T> e, String key, List<T> xs, StageConfig st, int[] ch,
-                                      boolean multiScaleOutput) {
+    private static <T> List<T> module(NetworkEmitter<T> e, HRNetConfig cfg, String key, List<T> xs, StageConfig st,
+                                      int[] ch, boolean multiScaleOutput) {
         int nb = st.numBranches();
         List<T> br = new ArrayList<>();
         for (int b = 0; b < nb; b++) {
@@ -132,7 +167,14 @@ public final class HRNetTopology {
                 } else if (j > i) {
                     T t = e.conv(fk + ".0", br.get(j), ch[j], ch[i], 1, 1, false);
                     t = e.batchNorm(fk + ".1", t, ch[i]);
-                    terms.add(e.upsampleNearest(fk + ".2", t, 1 << (j - i)));
+                    DeHrnetOptions de = cfg.deHrnet();
+                    if (de != null && de.dysample()) {
+                        int h = cfg.heatmapHeight() >> j;
+                        int w = cfg.heatmapWidth() >> j;
+                        terms.add(e.dySample(fk + ".2", t, ch[i], h, w, 1 << (j - i), de));
+                    } else {
+                        terms.add(e.upsampleNearest(fk + ".2", t, 1 << (j - i)));
+                    }
                 } else {
                     T t = br.get(j);
                     for (int k = 0; k < i - j; k++) {

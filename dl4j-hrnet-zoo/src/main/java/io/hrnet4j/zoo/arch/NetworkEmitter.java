@@ -74,6 +74,44 @@ public interface NetworkEmitter<T> {
     T upsampleNearest(String name, T x, int factor);
 
     /**
+     * DE-HRNet channel attention with residual scaling, {@code (A(x) + 1) * x}, A = SE or ECA
+     * ({@link io.hrnet4j.zoo.layers.DetailEnhancementModule}); parameters {@code key.fc1.weight}, ... (SE) or
+     * {@code key.conv.weight} (ECA).
+     *
+     * @param key module name
+     * @param x input {@code [N, C, H, W]}
+     * @param channels C
+     * @param options DE-HRNet options (attention kind, reduction, kernel)
+     * @return same shape as x
+     */
+    T channelAttention(String key, T x, int channels, DeHrnetOptions options);
+
+    /**
+     * Dropout, active in training only (inverted: kept units scaled by {@code 1 / (1 - p)}).
+     *
+     * @param name unique name
+     * @param x input
+     * @param p drop probability
+     * @return same shape as x
+     */
+    T dropout(String name, T x, double p);
+
+    /**
+     * DySample dynamic upsampling ({@link io.hrnet4j.zoo.layers.DySample}); parameters {@code key.offset.weight},
+     * {@code key.offset.bias} (and {@code key.scope.weight}), buffer {@code key.init_pos}.
+     *
+     * @param key module name
+     * @param x input {@code [N, C, H, W]}
+     * @param channels C
+     * @param height H (static)
+     * @param width W (static)
+     * @param scale integer factor (2, 4, 8)
+     * @param options DE-HRNet options (style, groups, scope)
+     * @return {@code [N, C, H * scale, W * scale]}
+     */
+    T dySample(String key, T x, int channels, int height, int width, int scale, DeHrnetOptions options);
+
+    /**
      * Marks the network output.
      *
      * @param heatmaps {@code [N, K, H / 4, W / 4]}

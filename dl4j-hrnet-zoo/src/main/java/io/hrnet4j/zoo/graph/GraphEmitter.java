@@ -1,5 +1,6 @@
 package io.hrnet4j.zoo.graph;
 
+import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.NetworkEmitter;
 import io.hrnet4j.zoo.train.JointsMSELoss;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
@@ -24,7 +26,8 @@ import org.nd4j.linalg.activations.Activation;
  * N(0, 0.001) as the official {@code init_weights}. BN: eps 1e-5, decay 0.9, {@code useLogStd(false)} so the
  * variance is stored as PyTorch's {@code running_var}. The output vertex {@value #OUTPUT} is a {@link CnnLossLayer}
  * (identity) with {@link JointsMSELoss}; labels {@code [N, K, H/4, W/4]}, labels mask = target weights broadcast to
- * the same shape.
+ * the same shape. DE-HRNet modules are the SameDiff layers of {@code io.hrnet4j.zoo.layers} (their gradient
+ * doubling in M2.1 is corrected inside them) and DL4J {@link DropoutLayer}s, which honour the training flag.
  */
 public class GraphEmitter implements NetworkEmitter<String> {
     /** Name of the input vertex. */
@@ -88,6 +91,26 @@ public class GraphEmitter implements NetworkEmitter<String> {
     public String upsampleNearest(String name, String x, int factor) {
         gb.addLayer(name, new Upsampling2D.Builder(factor).build(), x);
         return name;
+    }
+
+    @Override
+    public String channelAttention(String key, String x, int channels, DeHrnetOptions options) {
+        gb.addLayer(key, options.demLayer(channels), x);
+        return key;
+    }
+
+    @Override
+    public String dropout(String name, String x, double p) {
+        // DL4J's dropout takes the retain probability
+        gb.addLayer(name, new DropoutLayer.Builder(1.0 - p).build(), x);
+        return name;
+    }
+
+    @Override
+    public String dySample(String key, String x, int channels, int height, int width, int scale,
+                           DeHrnetOptions options) {
+        gb.addLayer(key, options.dySampleLayer(channels, scale), x);
+        return key;
     }
 
     @Override

@@ -19,7 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Moves weights between official state-dict key names and a {@link ComputationGraph} built by
  * {@link GraphEmitter}: {@code key.weight} / {@code key.bias} of a conv are the layer {@code key}'s {@code W}
  * ({@code [out, in, k, k]}) and {@code b}; {@code key.weight, bias, running_mean, running_var} of a BN are its
- * {@code gamma, beta, mean, var}. {@code num_batches_tracked} has no DL4J counterpart and is ignored on import.
+ * {@code gamma, beta, mean, var}; parameters of the custom layers (ECA, DEM, DySample) keep their PyTorch local names
+ * ({@code offset.weight}, {@code fc1.bias}, ...). {@code num_batches_tracked} and DySample's fixed {@code init_pos}
+ * buffer have no DL4J counterpart and are ignored on import.
  */
 public final class GraphWeights {
     private GraphWeights() {
@@ -80,7 +82,8 @@ public final class GraphWeights {
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             String[] lp = mapping.get(e.getKey());
             if (lp == null) {
-                out.put(e.getKey(), Nd4j.scalar(DataType.LONG, 0L));
+                out.put(e.getKey(), e.getKey().endsWith(".init_pos")
+                        ? initPos(cfg, e.getValue()) : Nd4j.scalar(DataType.LONG, 0L));
             } else {
                 out.put(e.getKey(), graph.getLayer(lp[0]).getParam(lp[1]).castTo(DataType.FLOAT).dup()
                         .reshape(e.getValue()));
@@ -90,25 +93,39 @@ public final class GraphWeights {
     }
 
     /**
+     * @param cfg a DE-HRNet architecture
+     * @param shape the buffer shape {@code [1, 2 G s^2, 1, 1]}
+     * @return DySample's fixed {@code init_pos} buffer for that module
+     */
+    public static INDArray initPos(HRNetConfig cfg, long[] shape) {
+        int groups = cfg.deHrnet().groups();
+        int scale = (int) Math.round(Math.sqrt(shape[1] / (2.0 * groups)));
+        return io.hrnet4j.zoo.layers.DySample.initPos(scale, groups).castTo(DataType.FLOAT).reshape(shape);
+    }
+
+    /**
      * @param cfg the architecture
-     * @return state-dict key to {layer name, DL4J parameter key}, for every key except {@code num_batches_tracked}
+     * @return state-dict key to {layer name, DL4J parameter key}, for every trainable parameter and BN statistic
+     *     (not for {@code num_batches_tracked} and DySample's {@code init_pos}, which have no graph parameter)
      */
     public static Map<String, String[]> mapping(HRNetConfig cfg) {
         Map<String, String[]> m = new LinkedHashMap<>();
-        Map<String, long[]> shapes = Complexity.of(cfg).stateDictShapes();
-        for (String key : shapes.keySet()) {
-            int dot = key.lastIndexOf('.');
-            String layer = key.substring(0, dot);
-            String p = key.substring(dot + 1);
-            switch (p) {
-                case "weight" -> m.put(key, new String[] {layer, shapes.containsKey(layer + ".running_mean") ? BatchNormalizationParamInitializer.GAMMA
-                        : ConvolutionParamInitializer.WEIGHT_KEY});
-                case "bias" -> m.put(key, new String[] {layer, shapes.containsKey(layer + ".running_mean") ? BatchNormalizationParamInitializer.BETA
-                        : ConvolutionParamInitializer.BIAS_KEY});
-                case "running_mean" -> m.put(key, new String[] {layer, BatchNormalizationParamInitializer.GLOBAL_MEAN});
-                case "running_var" -> m.put(key, new String[] {layer, BatchNormalizationParamInitializer.GLOBAL_VAR});
-                case "num_batches_tracked" -> { }
-                default -> throw new IllegalStateException("unexpected parameter " + key);
+        for (Map.Entry<String, Complexity.ParamRef> e : Complexity.of(cfg).owners().entrySet()) {
+            Complexity.ParamRef r = e.getValue();
+            String dl4j = switch (r.kind()) {
+                case CONV -> "weight".equals(r.local()) ? ConvolutionParamInitializer.WEIGHT_KEY
+                        : ConvolutionParamInitializer.BIAS_KEY;
+                case BN -> switch (r.local()) {
+                    case "weight" -> BatchNormalizationParamInitializer.GAMMA;
+                    case "bias" -> BatchNormalizationParamInitializer.BETA;
+                    case "running_mean" -> BatchNormalizationParamInitializer.GLOBAL_MEAN;
+                    default -> BatchNormalizationParamInitializer.GLOBAL_VAR;
+                };
+                case LAYER -> r.local();
+                case BUFFER, COUNTER -> null;
+            };
+            if (dl4j != null) {
+                m.put(e.getKey(), new String[] {r.module(), dl4j});
             }
         }
         return m;

@@ -59,6 +59,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public class DySample extends SameDiffLayer {
     /** Offset conv weight key (PyTorch state_dict naming). */
     public static final String OFFSET_WEIGHT = "offset.weight";
+    /** Default window radius R (input pixels): exact for |offset| &lt;= 2 (see the class Javadoc). */
+    public static final int DEFAULT_WINDOW_RADIUS = 2;
     /** Offset conv bias key. */
     public static final String OFFSET_BIAS = "offset.bias";
     /** Dynamic-scope conv weight key (only with dynamic scope). */
@@ -79,7 +81,7 @@ public class DySample extends SameDiffLayer {
     private int groups = 4;
     private Style style = Style.LP;
     private boolean dynamicScope;
-    private int windowRadius = 2;
+    private int windowRadius = DEFAULT_WINDOW_RADIUS;
 
     /** For JSON deserialisation only. */
     protected DySample() {
@@ -420,7 +422,7 @@ public class DySample extends SameDiffLayer {
         private int groups = 4;
         private Style style = Style.LP;
         private boolean dynamicScope;
-        private int windowRadius = 2;
+        private int windowRadius = DEFAULT_WINDOW_RADIUS;
 
         /** @param channels C (optional: taken from the input type) @return this */
         public Builder channels(long channels) {

@@ -1,8 +1,14 @@
 package io.hrnet4j.zoo.samediff;
 
+import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.NetworkEmitter;
+import io.hrnet4j.zoo.layers.DetailEnhancementModule;
+import io.hrnet4j.zoo.layers.DySample;
+import io.hrnet4j.zoo.layers.ECA;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -143,6 +149,48 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     @Override
     public SDVariable upsampleNearest(String name, SDVariable x, int factor) {
         return sd.cnn().upsampling2d(prefix + name, x, factor, factor, true);
+    }
+
+    @Override
+    public SDVariable channelAttention(String key, SDVariable x, int channels, DeHrnetOptions options) {
+        DetailEnhancementModule spec = options.demLayer(channels);
+        Map<String, SDVariable> params = new HashMap<>();
+        if (options.attention() == DetailEnhancementModule.Attention.ECA) {
+            int k = options.ecaKernel() > 0 ? options.ecaKernel() : ECA.adaptiveKernelSize(channels);
+            params.put(ECA.WEIGHT, param(key + "." + ECA.WEIGHT, 1, 1, k));
+        } else {
+            long h = DetailEnhancementModule.hiddenWidth(channels, options.seReduction(), options.seMinHidden());
+            params.put(DetailEnhancementModule.FC1_WEIGHT, param(key + "." + DetailEnhancementModule.FC1_WEIGHT, h,
+                    channels));
+            params.put(DetailEnhancementModule.FC1_BIAS, param(key + "." + DetailEnhancementModule.FC1_BIAS, h));
+            params.put(DetailEnhancementModule.FC2_WEIGHT, param(key + "." + DetailEnhancementModule.FC2_WEIGHT,
+                    channels, h));
+            params.put(DetailEnhancementModule.FC2_BIAS, param(key + "." + DetailEnhancementModule.FC2_BIAS,
+                    channels));
+        }
+        return DetailEnhancementModule.define(sd, prefix + key, x, params, spec);
+    }
+
+    @Override
+    public SDVariable dropout(String name, SDVariable x, double p) {
+        if (mode == Mode.INFERENCE) {
+            return x;
+        }
+        return sd.nn().dropout(prefix + name, x, 1.0 - p);
+    }
+
+    @Override
+    public SDVariable dySample(String key, SDVariable x, int channels, int height, int width, int scale,
+                               DeHrnetOptions options) {
+        long s2 = (long) scale * scale;
+        boolean lp = options.style() == DySample.Style.LP;
+        long out = lp ? 2L * options.groups() * s2 : 2L * options.groups();
+        long in = lp ? channels : channels / s2;
+        SDVariable w = param(key + "." + DySample.OFFSET_WEIGHT, out, in, 1, 1);
+        SDVariable b = param(key + "." + DySample.OFFSET_BIAS, out);
+        SDVariable scope = options.dynamicScope() ? param(key + "." + DySample.SCOPE_WEIGHT, out, in, 1, 1) : null;
+        return DySample.define(sd, prefix + key, x, w, b, scope, channels, height, width, scale, options.groups(),
+                options.style(), DySample.DEFAULT_WINDOW_RADIUS);
     }
 
     @Override

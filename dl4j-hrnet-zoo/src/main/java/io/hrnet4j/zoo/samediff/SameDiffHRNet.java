@@ -97,22 +97,44 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
 
     private void initWeights(long seed) {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
-        for (Map.Entry<String, long[]> e : Complexity.of(config).stateDictShapes().entrySet()) {
-            String key = e.getKey();
-            if (key.endsWith("num_batches_tracked")) {
+        Map<String, long[]> shapes = Complexity.of(config).stateDictShapes();
+        for (Map.Entry<String, Complexity.ParamRef> e : Complexity.of(config).owners().entrySet()) {
+            Complexity.ParamRef r = e.getValue();
+            if (r.kind() == Complexity.Kind.BUFFER || r.kind() == Complexity.Kind.COUNTER) {
                 continue;
             }
-            INDArray arr = sd.getArrForVarName(key);
-            boolean isBn = key.endsWith(".running_mean") || key.endsWith(".running_var")
-                    || Complexity.of(config).stateDictShapes().containsKey(
-                            key.substring(0, key.lastIndexOf('.')) + ".running_mean");
-            if (key.endsWith(".weight") && !isBn) {
-                arr.assign(Nd4j.randn(0.0, 0.001, arr.ulike(), rng));
-            } else if (key.endsWith(".weight") || key.endsWith(".running_var")) {
-                arr.assign(1);
-            } else {
-                arr.assign(0);
+            INDArray arr = sd.getArrForVarName(e.getKey());
+            switch (r.kind()) {
+                case CONV -> {
+                    if ("weight".equals(r.local())) {
+                        arr.assign(Nd4j.randn(0.0, 0.001, arr.ulike(), rng));
+                    } else {
+                        arr.assign(0);
+                    }
+                }
+                case BN -> arr.assign("weight".equals(r.local()) || "running_var".equals(r.local()) ? 1 : 0);
+                default -> initLayerParam(r, arr, shapes, rng);
             }
+        }
+    }
+
+    /**
+     * Initialises a custom-layer parameter as the DL4J layers do ({@code initializeParameters} of ECA, DEM and
+     * DySample): DySample offset weight N(0, 0.001), offset bias and scope weight 0; SE / ECA weights and biases
+     * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as PyTorch's {@code nn.Linear} / {@code nn.Conv1d} defaults.
+     */
+    private void initLayerParam(Complexity.ParamRef r, INDArray arr, Map<String, long[]> shapes, Random rng) {
+        String local = r.local();
+        if (local.equals(io.hrnet4j.zoo.layers.DySample.OFFSET_WEIGHT)) {
+            arr.assign(Nd4j.randn(0.0, 0.001, arr.ulike(), rng));
+        } else if (local.startsWith("offset.") || local.startsWith("scope.")) {
+            arr.assign(0);
+        } else {
+            String weightKey = r.module() + "." + local.replace(".bias", ".weight");
+            long[] ws = shapes.get(weightKey);
+            long fanIn = ws.length == 3 ? ws[2] : ws[1];
+            double bound = 1.0 / Math.sqrt(fanIn);
+            arr.assign(Nd4j.rand(arr.ulike(), rng).muli(2 * bound).subi(bound));
         }
     }
 
@@ -177,11 +199,20 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
      * @throws IllegalArgumentException naming every missing, unexpected or mis-shaped key; nothing is written then
      */
     public void loadStateDict(Map<String, INDArray> stateDict) {
-        Map<String, long[]> shapes = Complexity.of(config).stateDictShapes();
+        Complexity cx = Complexity.of(config);
+        Map<String, long[]> shapes = cx.stateDictShapes();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             INDArray v = stateDict.get(e.getKey());
-            if (e.getKey().endsWith("num_batches_tracked")) {
+            Complexity.Kind kind = cx.owners().get(e.getKey()).kind();
+            if (kind == Complexity.Kind.COUNTER || kind == Complexity.Kind.BUFFER && v == null) {
+                continue;
+            }
+            if (kind == Complexity.Kind.BUFFER && Arrays.equals(v.shape(), e.getValue())) {
+                INDArray expected = io.hrnet4j.zoo.graph.GraphWeights.initPos(config, e.getValue());
+                if (v.castTo(DataType.FLOAT).sub(expected).amaxNumber().doubleValue() > 1e-6) {
+                    problems.add(e.getKey() + ": differs from the fixed DySample init_pos of this configuration");
+                }
                 continue;
             }
             if (v == null) {
@@ -200,7 +231,8 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
             throw new IllegalArgumentException("state dict does not fit " + config + ": " + String.join("; ", problems));
         }
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            if (!e.getKey().endsWith("num_batches_tracked")) {
+            Complexity.Kind kind = cx.owners().get(e.getKey()).kind();
+            if (kind != Complexity.Kind.COUNTER && kind != Complexity.Kind.BUFFER) {
                 sd.getArrForVarName(e.getKey()).assign(stateDict.get(e.getKey()).castTo(DataType.FLOAT));
             }
         }
@@ -209,9 +241,14 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
     /** @return the weights as an official state dict (copies, float32; num_batches_tracked 0), official order */
     public Map<String, INDArray> stateDict() {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String k : Complexity.of(config).stateDictShapes().keySet()) {
-            out.put(k, k.endsWith("num_batches_tracked") ? Nd4j.scalar(DataType.LONG, 0L)
-                    : sd.getArrForVarName(k).dup());
+        Complexity cx = Complexity.of(config);
+        for (Map.Entry<String, long[]> e : cx.stateDictShapes().entrySet()) {
+            String k = e.getKey();
+            out.put(k, switch (cx.owners().get(k).kind()) {
+                case COUNTER -> Nd4j.scalar(DataType.LONG, 0L);
+                case BUFFER -> io.hrnet4j.zoo.graph.GraphWeights.initPos(config, e.getValue());
+                default -> sd.getArrForVarName(k).dup();
+            });
         }
         return out;
     }
