@@ -1,6 +1,13 @@
 package io.hrnet4j.zoo;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.graph.GraphWeights;
+import io.hrnet4j.zoo.weights.PretrainedStore;
+import io.hrnet4j.zoo.weights.PretrainedWeights;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.hrnet4j.zoo.arch.HRNetTopology;
 import io.hrnet4j.zoo.graph.GraphEmitter;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -80,6 +87,56 @@ public class HRNet extends ZooModel<HRNet> {
      */
     public io.hrnet4j.zoo.samediff.SameDiffHRNet initSameDiff() {
         return io.hrnet4j.zoo.samediff.SameDiffHRNet.create(config, seed, updater);
+    }
+
+    /**
+     * Builds the graph and loads official HRNet weights (e.g. {@code pose_hrnet_w32_256x192.pth}) from a local
+     * file, with no Python: PyTorch zip or legacy checkpoints, plain or wrapped ({@code state_dict},
+     * {@code module.}), or NumPy {@code .npz}. The dict is checked strictly before anything is loaded.
+     *
+     * @param weights the checkpoint file
+     * @return the initialised graph holding those weights
+     * @throws io.hrnet4j.zoo.weights.WeightMismatchException listing every missing, unexpected or mis-shaped key
+     * @throws io.hrnet4j.zoo.weights.CheckpointFormatException if the file is truncated or not a checkpoint
+     * @throws IOException if the file cannot be read
+     */
+    public ComputationGraph initPretrained(Path weights) throws IOException {
+        Map<String, INDArray> sd =
+                PretrainedWeights.read(config, weights);
+        ComputationGraph g = init();
+        GraphWeights.load(config, g, sd);
+        return g;
+    }
+
+    /**
+     * Like {@link #initPretrained(Path)}, from a URL (downloaded once into the DL4J zoo-model cache
+     * folder for {@link #modelName()}, verified by SHA-256; a corrupt or mismatched download is deleted and
+     * reported) or a local path.
+     *
+     * @param location an http(s) URL, a {@code file:} URI or a local path
+     * @param sha256 the expected SHA-256 (hex); required for URLs
+     * @return the initialised graph holding those weights
+     * @throws IOException on download, checksum or format errors (typed, see {@code io.hrnet4j.zoo.weights})
+     */
+    public ComputationGraph initPretrained(String location, String sha256) throws IOException {
+        return initPretrained(PretrainedStore.forZooModel(modelName())
+                .resolve(location, sha256));
+    }
+
+    /**
+     * The SameDiff realisation holding official weights (see {@link #initPretrained(Path)}).
+     *
+     * @param weights the checkpoint file
+     * @return the SameDiff model
+     * @throws IOException as {@link #initPretrained(Path)}
+     */
+    public io.hrnet4j.zoo.samediff.SameDiffHRNet initSameDiffPretrained(Path weights)
+            throws IOException {
+        Map<String, INDArray> sd =
+                PretrainedWeights.read(config, weights);
+        io.hrnet4j.zoo.samediff.SameDiffHRNet m = initSameDiff();
+        m.loadStateDict(sd);
+        return m;
     }
 
     /** No DL4J-format pretrained file is published; official PyTorch weights load through the weights package. */

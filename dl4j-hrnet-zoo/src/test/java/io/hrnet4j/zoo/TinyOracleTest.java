@@ -47,6 +47,24 @@ class TinyOracleTest {
     }
 
     @Test
+    void officialPthCheckpointLoadsIntoBothRealisations() throws Exception {
+        HRNet zoo = new HRNet.Builder().config(CFG).build();
+        INDArray a = zoo.initPretrained(SharedData.oracle("tiny_hrnet.pth")).outputSingle(input);
+        INDArray b = zoo.initSameDiffPretrained(SharedData.oracle("tiny_hrnet.pth")).output(input);
+        assertThat(a.sub(expected).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
+        assertThat(b.sub(expected).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
+    }
+
+    @Test
+    void weightsOfAnotherArchitectureAreRejectedKeyByKey() {
+        HRNet other = new HRNet.Builder().config(CFG.withNumJoints(16)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.initPretrained(SharedData.oracle("tiny_hrnet.pth")))
+                .isInstanceOf(io.hrnet4j.zoo.weights.WeightMismatchException.class)
+                .hasMessageContaining("final_layer.weight").hasMessageContaining("[17, 4, 1, 1]")
+                .hasMessageContaining("[16, 4, 1, 1]");
+    }
+
+    @Test
     void sameDiffReproducesTheOfficialOutput() {
         SameDiffHRNet m = SameDiffHRNet.create(CFG, 1, new Adam(1e-3));
         m.loadStateDict(weights);
