@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "HRNet / DE-HRNet human pose estimation on Deeplearning4j.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SummaryCommand.class,
+                BenchCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
                 InspectCommand.class,
@@ -32,6 +34,7 @@ public final class HrnetCli implements Callable<Integer> {
     /** @return the configured picocli command line (shared by {@link #main} and the tests) */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new HrnetCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println("hrnet " + cmd.getCommandName() + ": error: " + describe(ex));
             if (Boolean.getBoolean("hrnet.stacktrace")) {

@@ -1,0 +1,229 @@
+package io.hrnet4j.zoo.bench;
+
+import io.hrnet4j.zoo.HRNet;
+import io.hrnet4j.zoo.PoseNetwork;
+import io.hrnet4j.zoo.arch.Complexity;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.samediff.FoldedInference;
+import io.hrnet4j.zoo.samediff.SameDiffHRNet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Measures a network's inference throughput and training-step time for each realisation, and, in the same
+ * process, a baseline: the raw {@code conv2d} throughput of this machine and ND4J build (a 3x3, 64 to 64 channel
+ * convolution on {@code [8, 64, 64, 48]}, the size of HRNet's stem output at 256x192). Results are reported as
+ * absolute figures and as ratios against that baseline (network GFLOP/s / raw conv GFLOP/s), so figures from
+ * different machines and native builds compare. One multiply-add counts as 2 FLOPs; network FLOPs come from
+ * {@link Complexity#macs()} (convolutions only).
+ *
+ * <p>Timing: each measurement runs {@code warmup} untimed repetitions, then {@code iterations} timed ones, and
+ * reports the median. This is a benchmark command, not a test: never assert on its timings.
+ */
+public final class ModelBenchmark {
+
+    /** A realisation to measure. */
+    public enum Realisation {
+        /** DL4J ComputationGraph. */
+        GRAPH,
+        /** SameDiff (inference path with the fused batchnorm op; training path with batch statistics). */
+        SAMEDIFF,
+        /** SameDiff inference with BN folded into the convs (inference only). */
+        SAMEDIFF_FOLDED
+    }
+
+    /**
+     * One measurement.
+     *
+     * @param realisation what ran
+     * @param kind {@code inference} or {@code train-step}
+     * @param batch batch size
+     * @param seconds median seconds per call (one forward, or one training iteration)
+     * @param imagesPerSecond batch / seconds
+     * @param gflops network conv GFLOP/s reached (forward FLOPs; x3 for a training step)
+     * @param ratioToBaseline gflops / baseline conv2d GFLOP/s
+     */
+    public record Measurement(Realisation realisation, String kind, int batch, double seconds, double imagesPerSecond,
+                              double gflops, double ratioToBaseline) {
+    }
+
+    /**
+     * Results of one run.
+     *
+     * @param config the architecture
+     * @param nativeVariant the JavaCPP platform extension in effect (empty = generic build)
+     * @param baselineGflops raw conv2d GFLOP/s measured in this run
+     * @param measurements the measurements
+     */
+    public record Result(HRNetConfig config, String nativeVariant, double baselineGflops,
+                         List<Measurement> measurements) {
+
+        /** @return a fixed-width table, one line per measurement */
+        public String table() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "natives: %s; baseline conv2d: %.2f GFLOP/s%n",
+                    nativeVariant.isEmpty() ? "generic" : nativeVariant, baselineGflops));
+            sb.append(String.format(Locale.ROOT, "%-16s %-10s %5s %10s %10s %9s %9s%n", "realisation", "kind",
+                    "batch", "s/call", "img/s", "GFLOP/s", "x base"));
+            for (Measurement m : measurements) {
+                sb.append(String.format(Locale.ROOT, "%-16s %-10s %5d %10.3f %10.2f %9.2f %9.3f%n",
+                        m.realisation().name().toLowerCase(Locale.ROOT), m.kind(), m.batch(), m.seconds(),
+                        m.imagesPerSecond(), m.gflops(), m.ratioToBaseline()));
+            }
+            return sb.toString();
+        }
+
+        /** @return the results as a JSON-friendly map */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("natives", nativeVariant.isEmpty() ? "generic" : nativeVariant);
+            m.put("baselineConv2dGflops", baselineGflops);
+            m.put("macs", Complexity.of(config).macs());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Measurement x : measurements) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("realisation", x.realisation().name().toLowerCase(Locale.ROOT));
+                r.put("kind", x.kind());
+                r.put("batch", x.batch());
+                r.put("secondsPerCall", x.seconds());
+                r.put("imagesPerSecond", x.imagesPerSecond());
+                r.put("gflops", x.gflops());
+                r.put("ratioToBaseline", x.ratioToBaseline());
+                rows.add(r);
+            }
+            m.put("measurements", rows);
+            return m;
+        }
+    }
+
+    private ModelBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param cfg the architecture (e.g. {@code HRNetConfig.standard(32, 17, 256, 192)})
+     * @param realisations what to measure
+     * @param batches batch sizes
+     * @param train whether to time training steps too (GRAPH and SAMEDIFF)
+     * @param warmup untimed repetitions per measurement
+     * @param iterations timed repetitions per measurement (median reported)
+     * @param progress receives one line per finished measurement (may be null)
+     * @return the results
+     */
+    public static Result run(HRNetConfig cfg, List<Realisation> realisations, int[] batches, boolean train,
+                             int warmup, int iterations, Consumer<String> progress) {
+        double baseline = baselineConvGflops(warmup, Math.max(3, iterations));
+        double fwdGflop = 2.0 * Complexity.of(cfg).macs() / 1e9;
+        List<Measurement> out = new ArrayList<>();
+        ComputationGraph graph = null;
+        SameDiffHRNet sd = null;
+        for (Realisation r : realisations) {
+            PoseNetwork net;
+            switch (r) {
+                case GRAPH -> {
+                    graph = new HRNet.Builder().config(cfg).build().init();
+                    net = PoseNetwork.of(graph, cfg);
+                }
+                case SAMEDIFF -> {
+                    sd = SameDiffHRNet.create(cfg, 1, new Adam(1e-3));
+                    net = sd;
+                }
+                default -> net = FoldedInference.of(cfg, (sd != null ? sd : SameDiffHRNet.create(cfg, 1,
+                        new Adam(1e-3))).stateDict());
+            }
+            for (int b : batches) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, b, 3, cfg.inputHeight(), cfg.inputWidth());
+                double s = median(time(() -> net.output(x), warmup, iterations));
+                Measurement m = new Measurement(r, "inference", b, s, b / s, fwdGflop * b / s, fwdGflop * b / s / baseline);
+                out.add(m);
+                report(progress, m);
+                if (train && r != Realisation.SAMEDIFF_FOLDED) {
+                    DataSet ds = new DataSet(x, Nd4j.rand(DataType.FLOAT, b, cfg.numJoints(), cfg.heatmapHeight(),
+                            cfg.heatmapWidth()), null, Nd4j.ones(DataType.FLOAT, b, cfg.numJoints(),
+                            cfg.heatmapHeight(), cfg.heatmapWidth()));
+                    Runnable step;
+                    if (r == Realisation.GRAPH) {
+                        ComputationGraph g = graph;
+                        step = () -> g.fit(ds);
+                    } else {
+                        SameDiffHRNet m2 = sd;
+                        step = () -> m2.fit(new SingletonDataSetIterator(ds), 1);
+                    }
+                    double ts = median(time(step, warmup, iterations));
+                    Measurement t = new Measurement(r, "train-step", b, ts, b / ts, 3 * fwdGflop * b / ts,
+                            3 * fwdGflop * b / ts / baseline);
+                    out.add(t);
+                    report(progress, t);
+                }
+            }
+        }
+        String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+        return new Result(cfg, ext, baseline, out);
+    }
+
+    private static void report(Consumer<String> progress, Measurement m) {
+        if (progress != null) {
+            progress.accept(String.format(Locale.ROOT, "%s %s batch %d: %.3f s/call, %.2f img/s, %.3f x baseline",
+                    m.realisation().name().toLowerCase(Locale.ROOT), m.kind(), m.batch(), m.seconds(),
+                    m.imagesPerSecond(), m.ratioToBaseline()));
+        }
+    }
+
+    /**
+     * The raw {@code conv2d} op on {@code [8, 64, 64, 48]} with a 3x3, 64 to 64 kernel, stride 1, padding 1,
+     * through SameDiff (the op both realisations' fast path use).
+     *
+     * @param warmup untimed repetitions
+     * @param iterations timed repetitions
+     * @return GFLOP/s (2 x multiply-adds / median seconds)
+     */
+    public static double baselineConvGflops(int warmup, int iterations) {
+        SameDiff sd = SameDiff.create();
+        SDVariable in = sd.placeHolder("x", DataType.FLOAT, 8, 64, 64, 48);
+        SDVariable w = sd.constant("w", Nd4j.rand(DataType.FLOAT, 3, 3, 64, 64));
+        sd.cnn().conv2d("y", in, w, Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
+                .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 64, 64, 48);
+        Map<String, INDArray> ph = Map.of("x", x);
+        double s = median(time(() -> sd.outputSingle(ph, "y"), Math.max(1, warmup), iterations));
+        double macs = 8.0 * 64 * 48 * 64 * 64 * 9;
+        return 2 * macs / s / 1e9;
+    }
+
+    private static double[] time(Runnable r, int warmup, int iterations) {
+        for (int i = 0; i < warmup; i++) {
+            r.run();
+        }
+        double[] t = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        return t;
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        int n = c.length;
+        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
+    }
+}
