@@ -250,6 +250,12 @@ public final class TopDownEvaluator {
             }
             loaded = MpiiAnnotations.load(dataset.annotations(), dataset.images());
         }
+        MpiiGroundTruth mpiiGt = null;
+        boolean approx = false;
+        if (dataset.kind() == EvalDataset.Kind.MPII && !loaded.samples().isEmpty()) {
+            approx = dataset.pckhGroundTruth() == null;
+            mpiiGt = mpiiGroundTruth(dataset, loaded.samples());
+        }
         List<PoseSample> samples = loaded.samples();
         if (samples.isEmpty()) {
             String src = (dataset.boxes() != null ? dataset.boxes() : dataset.annotations()).toString();
@@ -287,21 +293,7 @@ public final class TopDownEvaluator {
                     stats.toMap(), stats, null, perJoint, false, eval.summary(), resultsFile,
                     timings(t0, t1, t2, t3));
         } else {
-            MpiiGroundTruth gt;
-            boolean approx = dataset.pckhGroundTruth() == null;
-            if (approx) {
-                gt = approximateGroundTruth(samples, dataset.annotations());
-                LOG.warn("MPII: {} has no head boxes; PCKh uses head boxes approximated from the head-top and "
-                        + "upper-neck joints (not the official numbers: pass gt_valid.mat for those)",
-                        dataset.annotations());
-            } else {
-                gt = MpiiGroundTruth.read(dataset.pckhGroundTruth());
-                if (gt.size() != samples.size()) {
-                    throw new EvaluationInputException(dataset.pckhGroundTruth().toString(), "", "", "holds "
-                            + gt.size() + " persons but " + dataset.annotations() + " has " + samples.size()
-                            + " records; the PCKh ground truth must list the same persons in the same order");
-                }
-            }
+            MpiiGroundTruth gt = mpiiGt;
             double[][][] preds = new double[samples.size()][schema.numJoints()][];
             for (int i = 0; i < samples.size(); i++) {
                 for (int j = 0; j < schema.numJoints(); j++) {
@@ -330,6 +322,21 @@ public final class TopDownEvaluator {
                 String.format(Locale.ROOT, "%.1f", r.timings().totalSeconds()),
                 String.format(Locale.ROOT, "%.1f", r.cropsPerSecond()));
         return r;
+    }
+
+    private static MpiiGroundTruth mpiiGroundTruth(EvalDataset dataset, List<PoseSample> samples) throws IOException {
+        if (dataset.pckhGroundTruth() == null) {
+            LOG.warn("MPII: {} has no head boxes; PCKh uses head boxes approximated from the head-top and upper-neck "
+                    + "joints (not the official numbers: pass gt_valid.mat for those)", dataset.annotations());
+            return approximateGroundTruth(samples, dataset.annotations());
+        }
+        MpiiGroundTruth gt = MpiiGroundTruth.read(dataset.pckhGroundTruth());
+        if (gt.size() != samples.size()) {
+            throw new EvaluationInputException(dataset.pckhGroundTruth().toString(), "", "", "holds " + gt.size()
+                    + " persons but " + dataset.annotations() + " has " + samples.size()
+                    + " records; the PCKh ground truth must list the same persons in the same order");
+        }
+        return gt;
     }
 
     private double[][] infer(TopDownPredictor predictor, TopDownRecipe recipe, List<PoseSample> samples) {
