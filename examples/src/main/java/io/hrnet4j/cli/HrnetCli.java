@@ -12,9 +12,11 @@ import picocli.CommandLine.Command;
         description = "HRNet / DE-HRNet human pose estimation on Deeplearning4j.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EvalCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
                 InspectCommand.class,
+                PredictCommand.class,
                 SynthCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {
