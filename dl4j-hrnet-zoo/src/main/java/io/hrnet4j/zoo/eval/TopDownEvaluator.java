@@ -521,7 +521,7 @@ public final class TopDownEvaluator {
     }
 
     private static void checkDetectionImages(Path boxes, CocoGroundTruth gt, Path annotations) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(boxes.toFile());
+        JsonNode root = io.hrnet4j.data.io.JsonFields.readTree(boxes); // malformed JSON: DataFormatException
         if (root == null || !root.isArray()) {
             return; // the loader reports the structural problem with its own message
         }
