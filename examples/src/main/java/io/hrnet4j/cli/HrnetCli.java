@@ -14,9 +14,11 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 SummaryCommand.class,
                 BenchCommand.class,
+                EvalCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
                 InspectCommand.class,
+                PredictCommand.class,
                 SynthCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {

@@ -1,0 +1,241 @@
+package io.hrnet4j.zoo.inference;
+
+import io.hrnet4j.data.geometry.CenterScale;
+import io.hrnet4j.data.iterator.ProcessedSample;
+import io.hrnet4j.data.iterator.TopDownSampleProcessor;
+import io.hrnet4j.data.keypoints.KeypointSchema;
+import io.hrnet4j.data.keypoints.PoseSample;
+import io.hrnet4j.data.transform.TopDownRecipe;
+import io.hrnet4j.zoo.PoseNetwork;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Top-down inference as the official test ({@code lib/core/function.py validate}): network on each person crop,
+ * optional flip test ({@link FlipTest#combine} with the schema's flip pairs and the one-cell heatmap shift), then
+ * {@link HeatmapDecoder#getFinalPreds} back to image pixels through each crop's center/scale (quarter-pixel
+ * refinement, or DARK as an option). Thread-compatible: one predictor per thread, or external locking (the
+ * network is not thread-safe).
+ *
+ * <p>Shapes: input batches {@code [N, 3, H, W]} NCHW, normalised RGB ({@link TopDownSampleProcessor}); heatmaps
+ * {@code [N, K, H/4, W/4]}; decoded keypoints {@code [N, K, 2]} image pixels (0-based) and scores
+ * {@code [N, K, 1]} (heatmap maxima).
+ */
+public final class TopDownPredictor {
+    private final PoseNetwork network;
+    private final KeypointSchema schema;
+    private final Options options;
+
+    /**
+     * Test-time options.
+     *
+     * @param flipTest also run the mirrored crop and average ({@code TEST.FLIP_TEST}, true in the official configs)
+     * @param shiftHeatmap shift the flipped-back heatmaps right by one cell ({@code TEST.SHIFT_HEATMAP}, true)
+     * @param refinement sub-pixel refinement of the argmax (official: {@link HeatmapDecoder.Refinement#QUARTER_OFFSET})
+     * @param darkKernel Gaussian kernel of DARK (11 for sigma 2); used only with DARK
+     */
+    public record Options(boolean flipTest, boolean shiftHeatmap, HeatmapDecoder.Refinement refinement,
+                          int darkKernel) {
+        /** @throws NullPointerException if the refinement is null */
+        public Options {
+            Objects.requireNonNull(refinement, "refinement");
+        }
+
+        /** @return the official test settings: flip test with shift, quarter-pixel refinement */
+        public static Options official() {
+            return new Options(true, true, HeatmapDecoder.Refinement.QUARTER_OFFSET,
+                    HeatmapDecoder.DEFAULT_DARK_KERNEL);
+        }
+
+        /**
+         * @param flip flip test on or off (with the heatmap shift)
+         * @param dark DARK refinement instead of the quarter-pixel offset
+         * @return the options
+         */
+        public static Options of(boolean flip, boolean dark) {
+            return new Options(flip, true, dark ? HeatmapDecoder.Refinement.DARK
+                    : HeatmapDecoder.Refinement.QUARTER_OFFSET, HeatmapDecoder.DEFAULT_DARK_KERNEL);
+        }
+    }
+
+    /**
+     * @param network the network (its configuration fixes the input and heatmap sizes)
+     * @param schema the joints (flip pairs); must have the network's number of joints
+     * @param options test-time options
+     * @throws IllegalArgumentException if the joint counts differ
+     */
+    public TopDownPredictor(PoseNetwork network, KeypointSchema schema, Options options) {
+        this.network = Objects.requireNonNull(network, "network");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.options = Objects.requireNonNull(options, "options");
+        if (network.config().numJoints() != schema.numJoints()) {
+            throw new IllegalArgumentException("the network predicts " + network.config().numJoints()
+                    + " joints but the dataset " + schema.name() + " has " + schema.numJoints());
+        }
+    }
+
+    /** @return the network */
+    public PoseNetwork network() {
+        return network;
+    }
+
+    /** @return the joints */
+    public KeypointSchema schema() {
+        return schema;
+    }
+
+    /** @return the options */
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * The evaluation recipe for this network: the schema's defaults at the network's input size, no augmentation.
+     *
+     * @return the recipe (input {@code W x H} of the network, heatmap a quarter of it, sigma 2)
+     */
+    public TopDownRecipe recipe() {
+        HRNetConfig c = network.config();
+        return TopDownRecipe.defaults(schema).withInputSize(c.inputWidth(), c.inputHeight()).withoutAugmentation();
+    }
+
+    /**
+     * Heatmaps of a batch, with the flip test when enabled.
+     *
+     * @param input {@code [N, 3, H, W]} normalised crops
+     * @return {@code [N, K, H/4, W/4]} float32
+     * @throws IllegalArgumentException if the input does not fit the network
+     */
+    public INDArray heatmaps(INDArray input) {
+        INDArray normal = network.output(input);
+        if (!options.flipTest()) {
+            return normal.castTo(DataType.FLOAT);
+        }
+        INDArray flipped = network.output(mirror(input));
+        return FlipTest.combine(normal, flipped, schema.flipPairs(), options.shiftHeatmap());
+    }
+
+    /**
+     * Heatmaps and decoded keypoints of a batch.
+     *
+     * @param input {@code [N, 3, H, W]} normalised crops
+     * @param centers {@code [N][2]} crop centers, image pixels
+     * @param scales {@code [N][2]} crop scales (box size / 200)
+     * @return keypoints {@code [N, K, 2]} image pixels and scores {@code [N, K, 1]}
+     * @throws IllegalArgumentException if the shapes disagree
+     */
+    public HeatmapDecoder.Predictions predict(INDArray input, double[][] centers, double[][] scales) {
+        return HeatmapDecoder.getFinalPreds(heatmaps(input), centers, scales, options.refinement(),
+                options.darkKernel());
+    }
+
+    /**
+     * Mirrors a batch along its width (the reference's {@code np.flip(input, 3)}).
+     *
+     * @param input {@code [N, C, H, W]}
+     * @return a new float32 C-order array, {@code out[n, c, y, x] = in[n, c, y, W-1-x]}
+     * @throws IllegalArgumentException if the input is not rank 4
+     */
+    public static INDArray mirror(INDArray input) {
+        if (input.rank() != 4) {
+            throw new IllegalArgumentException("expected [N, C, H, W], got rank " + input.rank());
+        }
+        long[] s = input.shape();
+        int w = (int) s[3];
+        float[] v = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] out = new float[v.length];
+        for (int r = 0; r < v.length; r += w) {
+            for (int x = 0; x < w; x++) {
+                out[r + x] = v[r + w - 1 - x];
+            }
+        }
+        return Nd4j.create(out, s, 'c');
+    }
+
+    /**
+     * One person found in an image.
+     *
+     * @param box the crop's center and scale (image pixels, scale = box size / 200)
+     * @param boxScore the box's score (detector confidence, 1 for a whole-image box); not rescored
+     * @param keypoints flat {@code [x1, y1, s1, ..., xK, yK, sK]}: image pixels (0-based) and heatmap maxima
+     */
+    public record Person(CenterScale box, double boxScore, double[] keypoints) {
+    }
+
+    /**
+     * Runs the network on person boxes of one image (the {@code predict} path: no dataset file involved).
+     *
+     * @param image the image file (JPEG, PNG, ... as OpenCV reads it)
+     * @param boxes person boxes as center/scale ({@link CenterScale#fromBox} with this network's aspect ratio)
+     * @param boxScores one score per box (detector confidence; 1 for a whole-image box)
+     * @param batchSize crops per forward pass, &gt;= 1
+     * @return one {@link Person} per box, in box order; keypoints flat {@code [x, y, score] * K} in image pixels
+     * @throws IOException if the image is missing or unreadable ({@link io.hrnet4j.data.io.DataFormatException}
+     *     naming the file)
+     * @throws IllegalArgumentException if the list lengths differ or the batch size is below 1
+     */
+    public List<Person> predictBoxes(Path image, List<CenterScale> boxes, List<Double> boxScores, int batchSize)
+            throws IOException {
+        if (boxes.size() != boxScores.size()) {
+            throw new IllegalArgumentException(boxes.size() + " boxes but " + boxScores.size() + " scores");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        TopDownRecipe recipe = recipe();
+        TopDownSampleProcessor proc = new TopDownSampleProcessor(recipe, false);
+        int k = schema.numJoints();
+        int inLen = 3 * recipe.inputHeight() * recipe.inputWidth();
+        List<Person> out = new ArrayList<>(boxes.size());
+        for (int start = 0; start < boxes.size(); start += batchSize) {
+            int n = Math.min(batchSize, boxes.size() - start);
+            float[] feat = new float[n * inLen];
+            double[][] centers = new double[n][];
+            double[][] scales = new double[n][];
+            for (int i = 0; i < n; i++) {
+                CenterScale cs = boxes.get(start + i);
+                PoseSample s = new PoseSample(image, 0, start + i, new double[k][3], cs, boxScores.get(start + i),
+                        cs.sw() * cs.sh() * 200 * 200);
+                ProcessedSample p = proc.process(s, start + i, new Random(0));
+                System.arraycopy(p.input(), 0, feat, i * inLen, inLen);
+                centers[i] = new double[] {p.meta().centerX(), p.meta().centerY()};
+                scales[i] = new double[] {p.meta().scaleW(), p.meta().scaleH()};
+            }
+            INDArray x = Nd4j.create(feat, new long[] {n, 3, recipe.inputHeight(), recipe.inputWidth()}, 'c');
+            HeatmapDecoder.Predictions pr = predict(x, centers, scales);
+            float[] xy = pr.coords().dup('c').data().asFloat();
+            float[] mv = pr.maxvals().dup('c').data().asFloat();
+            for (int i = 0; i < n; i++) {
+                out.add(new Person(boxes.get(start + i), boxScores.get(start + i), flat(xy, mv, i, k)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Packs decoded keypoints of one crop as the flat COCO layout.
+     *
+     * @param coords {@code [N * K * 2]} C-order (x, y) pairs
+     * @param maxvals {@code [N * K]} scores
+     * @param n the crop
+     * @param k joints per crop
+     * @return {@code [x1, y1, s1, ..., xK, yK, sK]}
+     */
+    public static double[] flat(float[] coords, float[] maxvals, int n, int k) {
+        double[] kp = new double[3 * k];
+        for (int j = 0; j < k; j++) {
+            kp[3 * j] = coords[(n * k + j) * 2];
+            kp[3 * j + 1] = coords[(n * k + j) * 2 + 1];
+            kp[3 * j + 2] = maxvals[n * k + j];
+        }
+        return kp;
+    }
+}
