@@ -38,7 +38,8 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * @param dysample DE-HRNet switch: DySample upsampling in fuse layers (recorded in the candidate)
  */
 public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int warmupIterations, int batchSize,
-                            int width, double momentum, double weightDecay, boolean dem, boolean dysample) {
+                            int width, double momentum, double weightDecay, boolean dem, boolean dysample)
+        implements java.io.Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** @throws IllegalArgumentException if a count is out of range or a field is null */
