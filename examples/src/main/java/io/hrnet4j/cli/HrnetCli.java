@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
                 InspectCommand.class,
+                SearchCommand.class,
                 SynthCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {
