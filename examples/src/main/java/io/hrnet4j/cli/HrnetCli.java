@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 EvalMpiiCommand.class,
                 InspectCommand.class,
                 PredictCommand.class,
+                SearchCommand.class,
                 SynthCommand.class,
         })
 public final class HrnetCli implements Callable<Integer> {

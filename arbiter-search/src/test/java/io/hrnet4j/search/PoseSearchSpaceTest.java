@@ -1,0 +1,82 @@
+package io.hrnet4j.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PoseSearchSpaceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void presetDrawsEveryOptimizerWithinItsRanges() {
+        RandomSearchGenerator gen = new RandomSearchGenerator(PoseSearchSpace.preset("lr-schedule"), null);
+        gen.setRngSeed(1);
+        java.util.EnumSet<Optimizer> seen = java.util.EnumSet.noneOf(Optimizer.class);
+        for (int i = 0; i < 40; i++) {
+            PoseCandidate c = (PoseCandidate) gen.getCandidate().getValue();
+            seen.add(c.optimizer());
+            assertThat(c.baseLearningRate()).isBetween(1e-4, 1e-2);
+            assertThat(c.warmupIterations()).isIn(0, 10);
+            assertThat(c.batchSize()).isEqualTo(8);
+            assertThat(c.width()).isEqualTo(32);
+            assertThat(PoseCandidate.fromJson(c.toJson(), "test")).isEqualTo(c);
+        }
+        assertThat(seen).containsExactlyInAnyOrder(Optimizer.values());
+    }
+
+    @Test
+    void yamlAndJsonFilesGiveTheSameGrid() throws Exception {
+        Path yaml = tmp.resolve("space.yaml");
+        Files.writeString(yaml, "optimizer: [adam, sgd]\nlearningRate: [1.0e-3, 1.0e-2]\n"
+                + "schedule: {unit: iteration, drops: [[4, 8]], factor: 0.5}\nbatchSize: 4\nwidth: 8\n");
+        Path json = tmp.resolve("space.json");
+        Files.writeString(json, "{\"optimizer\": [\"adam\", \"sgd\"], \"learningRate\": [1e-3, 1e-2], "
+                + "\"schedule\": {\"unit\": \"iteration\", \"drops\": [4, 8], \"factor\": 0.5}, \"batchSize\": 4, "
+                + "\"width\": 8}");
+        var a = new GridSearchCandidateGenerator(PoseSearchSpace.read(yaml), 3,
+                GridSearchCandidateGenerator.Mode.Sequential, null);
+        var b = new GridSearchCandidateGenerator(PoseSearchSpace.read(json), 3,
+                GridSearchCandidateGenerator.Mode.Sequential, null);
+        assertThat(a.getTotalNumCandidates()).isEqualTo(4);
+        while (a.hasMoreCandidates()) {
+            PoseCandidate x = (PoseCandidate) a.getCandidate().getValue();
+            PoseCandidate y = (PoseCandidate) b.getCandidate().getValue();
+            assertThat(x).isEqualTo(y);
+            assertThat(x.lrSchedule().valueAt(8, 0)).isEqualTo(x.baseLearningRate() * 0.25);
+            assertThat(x.width()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void badFilesNameTheFileAndTheField() throws Exception {
+        Path f = tmp.resolve("bad.yaml");
+        Files.writeString(f, "learningRate: {min: 0, max: 1.0e-2, log: true}\n");
+        assertThatThrownBy(() -> PoseSearchSpace.read(f)).isInstanceOf(SearchConfigException.class)
+                .hasMessageContaining("bad.yaml").hasMessageContaining("learningRate log-uniform range needs min > 0");
+        Files.writeString(f, "optimizer: [adam, rmsprop]\n");
+        assertThatThrownBy(() -> PoseSearchSpace.read(f)).hasMessageContaining("bad.yaml: optimizer: unknown "
+                + "optimizer 'rmsprop'");
+        Files.writeString(f, "learningrate: 0.1\n");
+        assertThatThrownBy(() -> PoseSearchSpace.read(f)).hasMessageContaining("unknown key 'learningrate'");
+        Files.writeString(f, "schedule: {drops: [[5, 3]]}\n");
+        assertThatThrownBy(() -> PoseSearchSpace.read(f)).hasMessageContaining("schedule.drops [5,3] must be "
+                + "strictly increasing");
+        assertThatThrownBy(() -> PoseSearchSpace.preset("nope")).hasMessage("unknown preset 'nope': available: "
+                + "lr-schedule");
+    }
+
+    @Test
+    void budgetsParse() {
+        assertThat(TrainingBudget.parse("2e")).isEqualTo(new TrainingBudget(TrainingBudget.Unit.EPOCHS, 2));
+        assertThat(TrainingBudget.parse("100i").iterations(7)).isEqualTo(100);
+        assertThat(TrainingBudget.parse("3e").iterations(7)).isEqualTo(21);
+        assertThatThrownBy(() -> TrainingBudget.parse("0e")).hasMessageContaining("got '0e'");
+    }
+}

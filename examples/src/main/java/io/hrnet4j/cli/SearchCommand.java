@@ -1,0 +1,217 @@
+package io.hrnet4j.cli;
+
+import io.hrnet4j.data.synthetic.SyntheticPoseDataset;
+import io.hrnet4j.search.CandidateRecord;
+import io.hrnet4j.search.GraphCandidateTrainer;
+import io.hrnet4j.search.PoseCandidate;
+import io.hrnet4j.search.PoseScore;
+import io.hrnet4j.search.PoseSearch;
+import io.hrnet4j.search.PoseSearchData;
+import io.hrnet4j.search.PoseSearchSpace;
+import io.hrnet4j.search.ScoreLrPlot;
+import io.hrnet4j.search.SearchReport;
+import io.hrnet4j.search.TrainingBudget;
+import io.hrnet4j.zoo.arch.BlockType;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.arch.StageConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hrnet search}: learning-rate / schedule search through Arbiter ({@link PoseSearch}). Prints one progress
+ * line per candidate, the final ranked table, and writes {@code OUT/score-vs-lr.png}, {@code OUT/ranking.csv} and one
+ * folder per candidate (configuration, result, history CSV/JSON, checkpoint). Restarting with the same
+ * {@code --out}, space and seed skips the candidates already finished. The Arbiter UI is not included (it pulls
+ * ~60 MB of Vert.x).
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Arbiter hyper-parameter search (learning rate, optimizer, multi-step schedule, warm-up) for "
+                + "HRNet, with optional successive halving.")
+public final class SearchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, description = "synthetic, coco or mpii.")
+    private String dataset;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Training image folder (coco, mpii).")
+    private Path images;
+
+    @Option(names = "--annotations", paramLabel = "FILE", description = "Training annotations (coco, mpii).")
+    private Path annotations;
+
+    @Option(names = "--val-images", paramLabel = "DIR", description = "Validation images (default: --images).")
+    private Path valImages;
+
+    @Option(names = "--val-annotations", paramLabel = "FILE",
+            description = "Validation annotations (default: --annotations).")
+    private Path valAnnotations;
+
+    @Option(names = "--mpii-gt", paramLabel = "FILE",
+            description = "MPII ground truth with head boxes (gt_valid.mat or JSON) for PCKh; else validation loss.")
+    private Path mpiiGt;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private SpaceChoice space;
+
+    static final class SpaceChoice {
+        @Option(names = "--space", paramLabel = "FILE", description = "Search space file (JSON or YAML).")
+        Path file;
+
+        @Option(names = "--preset", paramLabel = "NAME", description = "Built-in space: lr-schedule.")
+        String preset;
+    }
+
+    @Option(names = "--candidates", defaultValue = "8", description = "Most candidates (default ${DEFAULT-VALUE}).")
+    private int candidates;
+
+    @Option(names = "--budget", defaultValue = "1e",
+            description = "Budget per candidate: <n>e epochs or <n>i iterations (default ${DEFAULT-VALUE}).")
+    private String budget;
+
+    @Option(names = "--halving", description = "Successive halving: keep the best 1/eta at each rung.")
+    private boolean halving;
+
+    @Option(names = "--eta", defaultValue = "3", description = "Halving factor (default ${DEFAULT-VALUE}).")
+    private int eta;
+
+    @Option(names = "--grid", description = "Grid search instead of random search.")
+    private boolean grid;
+
+    @Option(names = "--grid-points", defaultValue = "3", description = "Grid values per continuous parameter.")
+    private int gridPoints;
+
+    @Option(names = "--max-minutes", description = "Wall-time limit in minutes (no candidate starts after it).")
+    private Double maxMinutes;
+
+    @Option(names = "--seed", defaultValue = "12345", description = "Search seed (default ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--score", description = "oks-ap, pckh or val-loss (default: oks-ap for coco/synthetic, pckh "
+            + "for mpii with --mpii-gt, else val-loss).")
+    private String score;
+
+    @Option(names = "--input", description = "Input HxW, pixels (default 256x192 coco, 256x256 mpii, 64x48 "
+            + "synthetic).")
+    private String input;
+
+    @Option(names = "--arch", defaultValue = "", description = "standard (official stages, width from the "
+            + "candidate) or small (1 module, 1 block per branch, 3 branches); default standard, small for synthetic.")
+    private String arch;
+
+    @Option(names = "--synthetic-counts", defaultValue = "64,16",
+            description = "Synthetic train,val image counts (default ${DEFAULT-VALUE}).")
+    private String syntheticCounts;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Results folder.")
+    private Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        String ds = dataset.toLowerCase(Locale.ROOT);
+        TrainingBudget perCandidate = TrainingBudget.parse(budget);
+        int[] hw = input != null ? parseInput(input) : switch (ds) {
+            case "coco" -> new int[] {256, 192};
+            case "mpii" -> new int[] {256, 256};
+            default -> new int[] {64, 48};
+        };
+        PoseSearchData data = switch (ds) {
+            case "synthetic" -> {
+                String[] c = syntheticCounts.split(",");
+                SyntheticPoseDataset s = SyntheticPoseDataset.builder().seed(seed)
+                        .counts(Integer.parseInt(c[0].trim()), Integer.parseInt(c[1].trim())).generate(
+                                SyntheticPoseDataset.defaultCacheRoot());
+                yield PoseSearchData.synthetic(s, hw[0], hw[1], seed);
+            }
+            case "coco" -> PoseSearchData.coco(need(annotations, "--annotations"), need(images, "--images"),
+                    valAnnotations != null ? valAnnotations : annotations, valImages != null ? valImages : images,
+                    hw[0], hw[1], seed);
+            case "mpii" -> PoseSearchData.mpii(need(annotations, "--annotations"), need(images, "--images"),
+                    valAnnotations != null ? valAnnotations : annotations, valImages != null ? valImages : images,
+                    mpiiGt, hw[0], hw[1], seed);
+            default -> throw new ParameterException(spec.commandLine(), "--dataset must be synthetic, coco or mpii, "
+                    + "got '" + dataset + "'");
+        };
+        PoseScore metric = score == null ? PoseScore.defaultFor(data) : new PoseScore(PoseScore.Kind.parse(score));
+        PoseSearchSpace sp = space.file != null ? PoseSearchSpace.read(space.file) : PoseSearchSpace.preset(
+                space.preset);
+        String family = arch.isEmpty() ? (ds.equals("synthetic") ? "small" : "standard") : arch;
+        int k = data.schema().numJoints();
+        Function<PoseCandidate, HRNetConfig> architecture = switch (family) {
+            case "standard" -> c -> HRNetConfig.standard(c.width(), k, hw[0], hw[1]);
+            case "small" -> c -> small(c.width(), k, hw[0], hw[1]);
+            default -> throw new ParameterException(spec.commandLine(), "--arch must be standard or small, got '"
+                    + arch + "'");
+        };
+        GraphCandidateTrainer trainer = new GraphCandidateTrainer(data, metric, architecture, seed);
+        AtomicInteger n = new AtomicInteger();
+        PoseSearch.Builder b = PoseSearch.builder(sp, trainer, metric, out).seed(seed).maxCandidates(candidates)
+                .budget(perCandidate).generator(grid ? PoseSearch.Generator.GRID
+                        : PoseSearch.Generator.RANDOM).gridPoints(gridPoints).halving(halving ? eta : 0)
+                .listener((r, rung) -> {
+                    o.println(progress(n.incrementAndGet(), r, rung, metric));
+                    o.flush();
+                });
+        if (maxMinutes != null) {
+            b.maxTime(Duration.ofMillis((long) (maxMinutes * 60_000)));
+        }
+        SearchReport report = b.build().run();
+        o.println();
+        o.print(report.table());
+        if (!report.ranked().isEmpty()) {
+            Path png = out.resolve("score-vs-lr.png");
+            ScoreLrPlot.write(report.ranked(), metric, png);
+            o.println("plot: " + png);
+        }
+        o.println("results: " + out);
+        o.flush();
+        return report.best() == null ? 1 : 0;
+    }
+
+    static String progress(int n, CandidateRecord r, int rung, PoseScore metric) {
+        String what = r.completed() ? metric.kind().id() + " " + metric.format(r.result().score())
+                : "FAILED: " + r.result().failure();
+        return String.format(Locale.ROOT, "[%d] rung %d %s %s budget %s: %s (%s)", n, rung, r.id(),
+                r.candidate().summary(), r.budget(), what, r.resumed() ? "resumed"
+                        : String.format(Locale.ROOT, "%.1f s", r.seconds()));
+    }
+
+    private Path need(Path p, String option) {
+        if (p == null) {
+            throw new ParameterException(spec.commandLine(), option + " is required for --dataset " + dataset);
+        }
+        return p;
+    }
+
+    private int[] parseInput(String s) {
+        String[] p = s.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (p.length == 2) {
+                return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), "--input must be HxW, e.g. 256x192, got '" + s + "'");
+    }
+
+    /** 3-branch HRNet: 1 module and 1 BasicBlock per branch, stem 64, layer1 one Bottleneck of 64 planes. */
+    static HRNetConfig small(int w, int joints, int h, int wPx) {
+        return new HRNetConfig(joints, h, wPx, 64, 1, 64, List.of(
+                new StageConfig(1, 2, BlockType.BASIC, new int[] {1, 1}, new int[] {w, 2 * w}),
+                new StageConfig(1, 3, BlockType.BASIC, new int[] {1, 1, 1}, new int[] {w, 2 * w, 4 * w})), 1, null);
+    }
+}
