@@ -3,7 +3,6 @@ package io.hrnet4j.zoo;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.graph.GraphWeights;
 import io.hrnet4j.zoo.weights.PretrainedStore;
-import io.hrnet4j.zoo.weights.PretrainedWeights;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -102,7 +101,7 @@ public class HRNet extends ZooModel<HRNet> {
      */
     public ComputationGraph initPretrained(Path weights) throws IOException {
         Map<String, INDArray> sd =
-                PretrainedWeights.read(config, weights);
+                PoseNetworks.loadStateDict(config, weights).asMap();
         ComputationGraph g = init();
         GraphWeights.load(config, g, sd);
         return g;
@@ -133,7 +132,7 @@ public class HRNet extends ZooModel<HRNet> {
     public io.hrnet4j.zoo.samediff.SameDiffHRNet initSameDiffPretrained(Path weights)
             throws IOException {
         Map<String, INDArray> sd =
-                PretrainedWeights.read(config, weights);
+                PoseNetworks.loadStateDict(config, weights).asMap();
         io.hrnet4j.zoo.samediff.SameDiffHRNet m = initSameDiff();
         m.loadStateDict(sd);
         return m;

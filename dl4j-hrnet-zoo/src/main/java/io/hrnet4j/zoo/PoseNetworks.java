@@ -3,6 +3,7 @@ package io.hrnet4j.zoo;
 import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.graph.GraphWeights;
+import io.hrnet4j.zoo.samediff.FoldedInference;
 import io.hrnet4j.zoo.samediff.SameDiffHRNet;
 import io.hrnet4j.zoo.weights.CheckpointFormatException;
 import io.hrnet4j.zoo.weights.StateDict;
@@ -56,7 +57,9 @@ public final class PoseNetworks {
         /** DL4J {@link ComputationGraph} ({@link HRNet#init()}). */
         GRAPH,
         /** Pure SameDiff graph ({@link HRNet#initSameDiff()}). */
-        SAMEDIFF;
+        SAMEDIFF,
+        /** SameDiff inference graph with BN folded into the convs ({@link FoldedInference}); inference only. */
+        SAMEDIFF_FOLDED;
 
         /**
          * @param name {@code graph} or {@code samediff} (case-insensitive)
@@ -69,7 +72,7 @@ public final class PoseNetworks {
                     return b;
                 }
             }
-            throw new IllegalArgumentException("unknown backend '" + name + "': expected graph or samediff");
+            throw new IllegalArgumentException("unknown backend '" + name + "': expected graph, samediff or samediff_folded");
         }
     }
 
@@ -108,7 +111,7 @@ public final class PoseNetworks {
     /**
      * Builds the network and loads its weights.
      *
-     * @param cfg the architecture (plain HRNet)
+     * @param cfg the architecture (HRNet or DE-HRNet)
      * @param weights the weights file (see the class comment)
      * @param backend the realisation
      * @return the network in inference mode
@@ -116,13 +119,11 @@ public final class PoseNetworks {
      * @throws WeightMismatchException listing every missing, unexpected and mis-shaped key when the weights are for
      *     another architecture
      * @throws CheckpointFormatException if the file is neither a checkpoint, an {@code .npz} nor a DL4J model
-     * @throws UnsupportedOperationException for a DE-HRNet configuration (not wired to this loader yet)
      * @throws IOException if the file cannot be read
      */
     public static PoseNetwork load(HRNetConfig cfg, Path weights, Backend backend) throws IOException {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(backend, "backend");
-        checkPlainHrnet(cfg);
         long t0 = System.nanoTime();
         PoseNetwork net;
         if (detectFormat(weights) == WeightsFormat.DL4J_MODEL) {
@@ -150,7 +151,7 @@ public final class PoseNetworks {
         requireFile(weights);
         StateDict sd = StateDict.load(weights).withoutBatchCounters();
         try {
-            return sd.checkAgainst(expectedShapes(cfg));
+            return sd.checkAgainst(expectedShapes(cfg, sd));
         } catch (WeightMismatchException e) {
             throw new WeightMismatchException(weights + ": the weights are not those of " + describe(cfg) + ": "
                     + e.getMessage(), e.missingKeys(), e.unexpectedKeys(), e.shapeMismatches());
@@ -165,10 +166,8 @@ public final class PoseNetworks {
      * @param backend the realisation
      * @param seed the initialisation seed
      * @return the network
-     * @throws UnsupportedOperationException for a DE-HRNet configuration
      */
     public static PoseNetwork random(HRNetConfig cfg, Backend backend, long seed) {
-        checkPlainHrnet(cfg);
         return build(cfg, null, backend, seed);
     }
 
@@ -183,6 +182,9 @@ public final class PoseNetworks {
 
     private static PoseNetwork build(HRNetConfig cfg, Map<String, INDArray> stateDict, Backend backend, long seed) {
         HRNet model = new HRNet.Builder().config(cfg).seed(seed).updater(new Adam(1e-3)).build();
+        if (backend == Backend.SAMEDIFF_FOLDED) {
+            return FoldedInference.of(cfg, stateDict != null ? stateDict : model.initSameDiff().stateDict());
+        }
         if (backend == Backend.SAMEDIFF) {
             SameDiffHRNet sd = model.initSameDiff();
             if (stateDict != null) {
@@ -212,7 +214,7 @@ public final class PoseNetworks {
     }
 
     private static void checkGraph(HRNetConfig cfg, ComputationGraph g, Path file) throws WeightMismatchException {
-        Map<String, long[]> shapes = expectedShapes(cfg);
+        Map<String, long[]> shapes = Complexity.of(cfg).stateDictShapes();
         List<String> missing = new ArrayList<>();
         List<WeightMismatchException.ShapeMismatch> mismatched = new ArrayList<>();
         StringBuilder detail = new StringBuilder();
@@ -242,20 +244,18 @@ public final class PoseNetworks {
         }
     }
 
-    private static Map<String, long[]> expectedShapes(HRNetConfig cfg) {
+    /** Every state-dict key of the architecture except {@code num_batches_tracked}; fixed buffers only if present. */
+    private static Map<String, long[]> expectedShapes(HRNetConfig cfg, StateDict present) {
+        Complexity cx = Complexity.of(cfg);
         Map<String, long[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : Complexity.of(cfg).stateDictShapes().entrySet()) {
-            if (!e.getKey().endsWith("." + StateDict.BATCH_COUNTER_SUFFIX)) {
-                out.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, long[]> e : cx.stateDictShapes().entrySet()) {
+            Complexity.Kind kind = cx.owners().get(e.getKey()).kind();
+            if (kind == Complexity.Kind.COUNTER || kind == Complexity.Kind.BUFFER && !present.contains(e.getKey())) {
+                continue;
             }
+            out.put(e.getKey(), e.getValue());
         }
         return out;
-    }
-
-    private static void checkPlainHrnet(HRNetConfig cfg) {
-        if (cfg.isDeHrnet()) {
-            throw new UnsupportedOperationException("DE-HRNet is not wired to the network loader yet; use --arch hrnet");
-        }
     }
 
     private static void requireFile(Path file) throws NoSuchFileException {

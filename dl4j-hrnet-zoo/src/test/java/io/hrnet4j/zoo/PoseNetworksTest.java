@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.arch.DeHrnetOptions;
-import io.hrnet4j.zoo.arch.ExperimentFiles;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
 import io.hrnet4j.zoo.arch.TinyConfigs;
@@ -106,48 +105,13 @@ class PoseNetworksTest {
     }
 
     @Test
-    void deHrnetIsRejectedClearly() {
+    void hrnetWeightsForADeHrnetListTheMissingDeHrnetKeys() {
         HRNetConfig de = TINY.withDeHrnet(DeHrnetOptions.defaults());
-        assertThatThrownBy(() -> PoseNetworks.random(de, PoseNetworks.Backend.GRAPH, 1))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("DE-HRNet is not wired");
-    }
-
-    @Test
-    void officialExperimentYamlGivesTheStandardW32(@TempDir Path tmp) throws Exception {
-        Path yaml = Files.writeString(tmp.resolve("w32.yaml"), """
-                MODEL:
-                  NAME: pose_hrnet
-                  NUM_JOINTS: 17
-                  IMAGE_SIZE:
-                  - 192
-                  - 256
-                  EXTRA:
-                    FINAL_CONV_KERNEL: 1
-                    STAGE2: {NUM_MODULES: 1, NUM_BRANCHES: 2, BLOCK: BASIC, NUM_BLOCKS: [4, 4], NUM_CHANNELS: [32, 64], FUSE_METHOD: SUM}
-                    STAGE3: {NUM_MODULES: 4, NUM_BRANCHES: 3, BLOCK: BASIC, NUM_BLOCKS: [4, 4, 4], NUM_CHANNELS: [32, 64, 128], FUSE_METHOD: SUM}
-                    STAGE4: {NUM_MODULES: 3, NUM_BRANCHES: 4, BLOCK: BASIC, NUM_BLOCKS: [4, 4, 4, 4], NUM_CHANNELS: [32, 64, 128, 256], FUSE_METHOD: SUM}
-                TEST:
-                  FLIP_TEST: true
-                """);
-        HRNetConfig cfg = ExperimentFiles.read(yaml);
-        assertThat(cfg).isEqualTo(HRNetConfig.standard(32, 17, 256, 192));
-        assertThat(io.hrnet4j.zoo.arch.Complexity.of(cfg).params()).isEqualTo(28_536_113L);
-    }
-
-    @Test
-    void experimentYamlErrorsNameTheField(@TempDir Path tmp) throws Exception {
-        Path yaml = Files.writeString(tmp.resolve("bad.yaml"), """
-                MODEL:
-                  NUM_JOINTS: 17
-                  IMAGE_SIZE: [96, 128]
-                  EXTRA:
-                    STAGE2: {NUM_MODULES: 1, NUM_BRANCHES: 2, BLOCK: BASIC, NUM_BLOCKS: [1, 1], NUM_CHANNELS: [4]}
-                """);
-        assertThatThrownBy(() -> ExperimentFiles.read(yaml)).isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining(yaml.toString()).hasMessageContaining("MODEL.EXTRA.STAGE2")
-                .hasMessageContaining("NUM_CHANNELS has 1 entries but NUM_BRANCHES is 2");
-        Path noJoints = Files.writeString(tmp.resolve("nj.yaml"), "MODEL:\n  IMAGE_SIZE: [96, 128]\n");
-        assertThatThrownBy(() -> ExperimentFiles.read(noJoints)).isInstanceOf(InvalidConfigException.class)
-                .hasMessage(noJoints + ": MODEL.NUM_JOINTS: missing");
+        assertThatThrownBy(() -> PoseNetworks.load(de, SharedData.oracle("tiny_hrnet.npz"),
+                PoseNetworks.Backend.SAMEDIFF_FOLDED))
+                .isInstanceOf(WeightMismatchException.class)
+                .hasMessageContaining("the weights are not those of DE-HRNet-W4")
+                .hasMessageContaining("stage2.dem.0.attention.fc1.weight")
+                .hasMessageContaining("stage2.0.fuse_layers.0.1.2.offset.weight");
     }
 }

@@ -1,5 +1,6 @@
 package io.hrnet4j.cli;
 
+import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.ExperimentConfig;
 import io.hrnet4j.zoo.arch.HRNetConfig;
@@ -7,58 +8,97 @@ import io.hrnet4j.zoo.arch.InvalidConfigException;
 import io.hrnet4j.zoo.arch.Presets;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * The architecture options shared by every command that builds a network: either {@code --config FILE} (an
- * official experiment YAML or the same content as JSON), {@code --preset NAME}, or {@code --arch hrnet|dehrnet
- * --width W --joints K --input HxW}.
+ * The architecture options shared by every command that builds a network: {@code --config FILE} (an official
+ * experiment YAML, or the same content as JSON), {@code --preset NAME}, or {@code --arch hrnet|dehrnet --width W
+ * --joints K --input HxW}. Defaults: HRNet-W32 with the dataset's joints and input size (17 joints at 256x192 for
+ * COCO, 16 at 256x256 for MPII; COCO when no dataset is involved).
  */
 public class ArchOptions {
-    @Option(names = "--arch", description = "hrnet or dehrnet (default: ${DEFAULT-VALUE})", defaultValue = "hrnet")
+    @Option(names = "--arch", paramLabel = "hrnet|dehrnet", description = "Architecture (default: hrnet).")
     String arch;
 
-    @Option(names = "--width", description = "HRNet width W, e.g. 32 or 48 (default: ${DEFAULT-VALUE})",
-            defaultValue = "32")
-    int width;
+    @Option(names = "--width", paramLabel = "W", description = "HRNet width W: 32, 48, ... (default: 32).")
+    Integer width;
 
-    @Option(names = "--joints", description = "number of joints K, 17 COCO / 16 MPII (default: ${DEFAULT-VALUE})",
-            defaultValue = "17")
-    int joints;
+    @Option(names = "--joints", paramLabel = "K", description = "Number of joints (default: 17 COCO, 16 MPII).")
+    Integer joints;
 
-    @Option(names = "--input", description = "input size HxW in pixels (default: ${DEFAULT-VALUE})",
-            defaultValue = "256x192")
+    @Option(names = "--input", paramLabel = "HxW",
+            description = "Input size, height x width in pixels (default: 256x192 COCO, 256x256 MPII).")
     String input;
 
-    @Option(names = "--config", description = "official experiment YAML, or the same content as JSON")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Official experiment YAML or the same content as JSON (MODEL.NUM_JOINTS, IMAGE_SIZE, "
+                    + "EXTRA.STAGE2..4); excludes --width/--joints/--input/--preset.")
     Path config;
 
-    @Option(names = "--preset", description = "named preset: w32_256x192, w48_384x288, w32_256x256_mpii, ...")
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Named architecture: w32_256x192, w32_384x288, w48_256x192, w48_384x288, "
+                    + "w32_256x256_mpii, w48_256x256_mpii.")
     String preset;
 
+    /** @return the architecture, with COCO defaults */
+    public HRNetConfig resolve() throws IOException {
+        return resolve(KeypointSchema.COCO);
+    }
+
     /**
+     * @param schema the dataset (default joints and input size)
      * @return the architecture the options describe
-     * @throws InvalidConfigException for an unknown architecture name, a malformed size or an invalid config
+     * @throws InvalidConfigException for an unknown architecture, a malformed size, contradictory options or an
+     *     invalid config file (the message names the option or field)
      * @throws IOException if the config file cannot be read
      */
-    public HRNetConfig resolve() throws IOException {
-        HRNetConfig cfg;
-        if (config != null) {
-            cfg = ExperimentConfig.read(config);
-        } else if (preset != null) {
-            cfg = Presets.get(preset);
-        } else {
-            int[] hw = parseSize(input);
-            cfg = HRNetConfig.standard(width, joints, hw[0], hw[1]);
+    public HRNetConfig resolve(KeypointSchema schema) throws IOException {
+        String a = arch == null ? "hrnet" : arch.toLowerCase(Locale.ROOT);
+        if (!a.equals("hrnet") && !a.equals("dehrnet")) {
+            throw new InvalidConfigException("unknown architecture '" + arch + "' (known: hrnet, dehrnet)");
         }
-        switch (arch.toLowerCase(Locale.ROOT)) {
-            case "hrnet":
-                return cfg;
-            case "dehrnet":
-                return cfg.deHrnet() != null ? cfg : cfg.withDeHrnet(DeHrnetOptions.defaults());
-            default:
-                throw new InvalidConfigException("unknown architecture '" + arch + "' (known: hrnet, dehrnet)");
+        HRNetConfig cfg;
+        if (config != null || preset != null) {
+            if (config != null && preset != null || width != null || joints != null || input != null) {
+                throw new InvalidConfigException((config != null ? "--config " + config : "--preset " + preset)
+                        + " describes the whole architecture: drop --width/--joints/--input"
+                        + (config != null && preset != null ? " and --preset" : ""));
+            }
+            cfg = config != null ? ExperimentConfig.read(config) : Presets.get(preset);
+        } else {
+            int w = width == null ? 32 : width;
+            int k = joints == null ? schema.numJoints() : joints;
+            int[] hw = input == null ? new int[] {256, schema == KeypointSchema.MPII ? 256 : 192} : parseSize(input);
+            if (w < 1 || k < 1) {
+                throw new InvalidConfigException("--width and --joints must be >= 1, got " + w + " and " + k);
+            }
+            cfg = HRNetConfig.standard(w, k, hw[0], hw[1]);
+        }
+        if (a.equals("dehrnet") && cfg.deHrnet() == null) {
+            cfg = cfg.withDeHrnet(DeHrnetOptions.defaults());
+        }
+        return cfg;
+    }
+
+    /** @return these options as command-line arguments (for child processes) */
+    List<String> toArgs() {
+        List<String> out = new ArrayList<>();
+        add(out, "--arch", arch);
+        add(out, "--width", width);
+        add(out, "--joints", joints);
+        add(out, "--input", input);
+        add(out, "--config", config);
+        add(out, "--preset", preset);
+        return out;
+    }
+
+    private static void add(List<String> out, String name, Object v) {
+        if (v != null) {
+            out.add(name);
+            out.add(v.toString());
         }
     }
 
@@ -76,6 +116,6 @@ public class ArchOptions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidConfigException("--input must be HxW (e.g. 256x192), got '" + s + "'");
+        throw new InvalidConfigException("--input must be HxW (height x width), e.g. 256x192, got '" + s + "'");
     }
 }

@@ -123,15 +123,7 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     private List<String> childArgs() {
-        List<String> a = new ArrayList<>();
-        a.addAll(List.of("--arch", arch.arch, "--width", String.valueOf(arch.width), "--joints",
-                String.valueOf(arch.joints), "--input", arch.input));
-        if (arch.config != null) {
-            a.addAll(List.of("--config", arch.config.toString()));
-        }
-        if (arch.preset != null) {
-            a.addAll(List.of("--preset", arch.preset));
-        }
+        List<String> a = new ArrayList<>(arch.toArgs());
         a.add("--realisations");
         a.add(String.join(",", realisations.stream().map(Enum::name).toList()));
         a.add("--batches");

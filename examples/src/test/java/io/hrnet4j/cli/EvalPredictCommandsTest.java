@@ -89,11 +89,12 @@ class EvalPredictCommandsTest {
     }
 
     @Test
-    void evalRejectsDeHrnetAndBadInputSize() {
+    void evalRejectsHrnetWeightsForDeHrnetAndBadInputSize() {
         assertThat(run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                 COCO.resolve("test_coco.json").toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString(),
                 "--arch", "dehrnet")).isEqualTo(1);
-        assertThat(err.toString()).contains("--arch dehrnet is not available in this command yet");
+        assertThat(err.toString()).contains("the weights are not those of DE-HRNet-W32 (17 joints, input 256x192)")
+                .contains("stage2.dem.0.attention.fc1.weight");
         assertThat(run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                 COCO.resolve("test_coco.json").toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString(),
                 "--input", "256by192")).isEqualTo(1);

@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * Reads an architecture from an official HRNet experiment file ({@code experiments/coco/hrnet/*.yaml}) or the same
  * content as JSON, so that users of the reference code reuse their files. Read fields (everything else is
- * ignored): {@code MODEL.NUM_JOINTS}, {@code MODEL.IMAGE_SIZE} ({@code [width, height]} as in the reference),
+ * ignored): {@code MODEL.NAME} (must be {@code pose_hrnet} when present), {@code MODEL.NUM_JOINTS}, {@code MODEL.IMAGE_SIZE} ({@code [width, height]} as in the reference),
  * {@code MODEL.EXTRA.FINAL_CONV_KERNEL} and {@code MODEL.EXTRA.STAGE2..STAGE4} with {@code NUM_MODULES},
  * {@code NUM_BRANCHES}, {@code BLOCK} ({@code BASIC}/{@code BOTTLENECK}), {@code NUM_BLOCKS}, {@code NUM_CHANNELS},
  * {@code FUSE_METHOD} (only {@code SUM}). A file may also hold just the {@code MODEL} section's content.
@@ -64,6 +64,10 @@ public final class ExperimentConfig {
      */
     public static HRNetConfig parse(JsonNode root) {
         JsonNode model = root.has("MODEL") ? root.get("MODEL") : root;
+        JsonNode name = model.get("NAME");
+        if (name != null && !name.isNull() && !"pose_hrnet".equals(name.asText())) {
+            throw new InvalidConfigException("MODEL.NAME: only pose_hrnet is supported, got '" + name.asText() + "'");
+        }
         JsonNode extra = require(model, "EXTRA", "MODEL.EXTRA");
         int joints = intField(model, "NUM_JOINTS", "MODEL.NUM_JOINTS");
         JsonNode size = require(model, "IMAGE_SIZE", "MODEL.IMAGE_SIZE");

@@ -50,6 +50,10 @@ class ExperimentConfigTest {
         Files.writeString(h, "{\"MODEL\": ");
         assertThatThrownBy(() -> ExperimentConfig.read(h)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith(h + ": not valid JSON");
+        Path n = dir.resolve("other.yaml");
+        Files.writeString(n, "MODEL:\n  NAME: pose_resnet\n  NUM_JOINTS: 17\n");
+        assertThatThrownBy(() -> ExperimentConfig.read(n)).isInstanceOf(InvalidConfigException.class)
+                .hasMessage(n + ": MODEL.NAME: only pose_hrnet is supported, got 'pose_resnet'");
         assertThatThrownBy(() -> Presets.get("w64_256x192")).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("unknown preset 'w64_256x192'");
     }
