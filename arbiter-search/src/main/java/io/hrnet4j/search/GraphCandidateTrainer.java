@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hrnet4j.data.iterator.PoseDataSetIterator;
 import io.hrnet4j.zoo.HRNet;
+import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Schedule: the candidate's updater carries its learning-rate schedule; the graph's epoch count is set before
  * each minibatch so that epoch-keyed drops apply, and its iteration count drives the warm-up. A non-finite loss
- * stops the candidate as {@link CandidateResult.Status#FAILED} ("loss is NaN at iteration i"). DE-HRNet candidates
- * fail with a clear reason: the switches are recorded but this build's graph emitter builds plain HRNet only.
+ * stops the candidate as {@link CandidateResult.Status#FAILED} ("loss is NaN at iteration i"). A candidate with
+ * DE-HRNet switches trains a DE-HRNet: the architecture function's config with those switches over the project
+ * defaults ({@link DeHrnetOptions#defaults()}).
  *
  * <p>Work folder: {@code checkpoint.zip} (DL4J model with updater state, written through a temporary file) and
  * {@code checkpoint.json} (iterations, epoch, position in the epoch, history); a later call with a larger budget
@@ -78,12 +80,10 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
     @Override
     public CandidateResult train(PoseCandidate c, TrainingBudget budget, Path workDir, ProgressCallback progress)
             throws IOException {
-        if (c.isDeHrnet()) {
-            return CandidateResult.failed("DE-HRNet switches (dem=" + c.dem() + ", dysample=" + c.dysample()
-                    + ") are recorded in the candidate but this build's HRNet graph has no DE-HRNet layers", 0,
-                    List.of());
-        }
         HRNetConfig cfg = architecture.apply(c);
+        if (c.isDeHrnet() && cfg.deHrnet() == null) {
+            cfg = cfg.withDeHrnet(DeHrnetOptions.defaults().withDem(c.dem()).withDySample(c.dysample()));
+        }
         if (cfg.inputHeight() != data.recipe().inputHeight() || cfg.inputWidth() != data.recipe().inputWidth()
                 || cfg.numJoints() != data.schema().numJoints()) {
             throw new IllegalArgumentException("architecture input " + cfg.inputHeight() + "x" + cfg.inputWidth()

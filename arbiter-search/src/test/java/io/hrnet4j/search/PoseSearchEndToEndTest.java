@@ -96,9 +96,14 @@ class PoseSearchEndToEndTest {
     @Test
     void gridSearchRecordsFailedCandidatesAndGoesOn() throws Exception {
         PoseSearchSpace sp = PoseSearchSpace.read(space("grid.yaml", "learningRate: [1.0e-3, 1.0e-2]\n"
-                + "dem: [false, true]\nbatchSize: 8\nwidth: 4\nschedule: {drops: [[5]]}\n"));
+                + "width: [4, 5]\nbatchSize: 8\nschedule: {drops: [[5]]}\n"));
         PoseScore score = new PoseScore(PoseScore.Kind.VALIDATION_LOSS);
-        GraphCandidateTrainer trainer = new GraphCandidateTrainer(synthetic, score, PoseSearchEndToEndTest::small, 1);
+        GraphCandidateTrainer trainer = new GraphCandidateTrainer(synthetic, score, c -> {
+            if (c.width() == 5) {
+                throw new IllegalArgumentException("width 5 is refused by this test's architecture");
+            }
+            return small(c);
+        }, 1);
         SearchReport r = run(PoseSearch.builder(sp, trainer, score, tmp.resolve("grid"))
                 .generator(PoseSearch.Generator.GRID).maxCandidates(100).budget(TrainingBudget.parse("1i")));
         assertThat(r.ranked()).hasSize(4);
@@ -106,8 +111,9 @@ class PoseSearchEndToEndTest {
         assertThat(r.ranked().get(0).result().score()).isLessThanOrEqualTo(r.ranked().get(1).result().score());
         assertThat(r.ranked().subList(2, 4)).allSatisfy(x -> {
             assertThat(x.result().status()).isEqualTo(CandidateResult.Status.FAILED);
-            assertThat(x.result().failure()).startsWith("DE-HRNet switches (dem=true");
-            assertThat(x.candidate().dem()).isTrue();
+            assertThat(x.result().failure())
+                    .isEqualTo("IllegalArgumentException: width 5 is refused by this test's architecture");
+            assertThat(x.candidate().width()).isEqualTo(5);
         });
         assertThat(r.table()).contains("failed").contains("val-loss");
         Path failed = tmp.resolve("grid").resolve("candidates").resolve(r.ranked().get(3).id()).resolve("result-1i.json");

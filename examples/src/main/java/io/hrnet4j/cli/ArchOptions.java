@@ -31,7 +31,11 @@ public class ArchOptions {
 
     @Option(names = "--input", paramLabel = "HxW",
             description = "Input size, height x width in pixels (default: 256x192 COCO, 256x256 MPII).")
-    String input;
+    List<String> inputs = new ArrayList<>();
+
+    /** Set by commands that take a data file through {@code --input} too (infer-raw); others reject non-sizes. */
+    boolean inputFilesAllowed;
+    private int[] sizeFromData;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Official experiment YAML or the same content as JSON (MODEL.NUM_JOINTS, IMAGE_SIZE, "
@@ -62,6 +66,7 @@ public class ArchOptions {
         }
         HRNetConfig cfg;
         if (config != null || preset != null) {
+            String input = size();
             if (config != null && preset != null || width != null || joints != null || input != null) {
                 throw new InvalidConfigException((config != null ? "--config " + config : "--preset " + preset)
                         + " describes the whole architecture: drop --width/--joints/--input"
@@ -71,7 +76,9 @@ public class ArchOptions {
         } else {
             int w = width == null ? 32 : width;
             int k = joints == null ? schema.numJoints() : joints;
-            int[] hw = input == null ? new int[] {256, schema == KeypointSchema.MPII ? 256 : 192} : parseSize(input);
+            String input = size();
+            int[] hw = input != null ? parseSize(input) : sizeFromData != null ? sizeFromData
+                    : new int[] {256, schema == KeypointSchema.MPII ? 256 : 192};
             if (w < 1 || k < 1) {
                 throw new InvalidConfigException("--width and --joints must be >= 1, got " + w + " and " + k);
             }
@@ -83,13 +90,50 @@ public class ArchOptions {
         return cfg;
     }
 
+    /** @return the {@code --input} value that is a size, or null; others are files (infer-raw) or errors */
+    private String size() {
+        String size = null;
+        for (String v : inputs) {
+            if (v.toLowerCase(Locale.ROOT).matches("\\s*\\d+\\s*x\\s*\\d+\\s*")) {
+                if (size != null) {
+                    throw new InvalidConfigException("--input HxW given twice: " + size + " and " + v);
+                }
+                size = v;
+            } else if (!inputFilesAllowed) {
+                parseSize(v);
+            }
+        }
+        return size;
+    }
+
+    /** @return the {@code --input} values that are not sizes (data files), in order */
+    List<String> inputFiles() {
+        List<String> files = new ArrayList<>();
+        for (String v : inputs) {
+            if (!v.toLowerCase(Locale.ROOT).matches("\\s*\\d+\\s*x\\s*\\d+\\s*")) {
+                files.add(v);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * @param height input height of the data at hand, used when no size option is given
+     * @param width input width of the data at hand
+     */
+    void defaultSize(int height, int width) {
+        this.sizeFromData = new int[] {height, width};
+    }
+
     /** @return these options as command-line arguments (for child processes) */
     List<String> toArgs() {
         List<String> out = new ArrayList<>();
         add(out, "--arch", arch);
         add(out, "--width", width);
         add(out, "--joints", joints);
-        add(out, "--input", input);
+        for (String v : inputs) {
+            add(out, "--input", v);
+        }
         add(out, "--config", config);
         add(out, "--preset", preset);
         return out;

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 SummaryCommand.class,
                 BenchCommand.class,
                 EvalCommand.class,
+                InferRawCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
                 InspectCommand.class,
