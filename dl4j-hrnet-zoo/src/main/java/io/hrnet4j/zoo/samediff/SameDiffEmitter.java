@@ -15,6 +15,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.random.custom.DistributionUniform;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -176,7 +177,11 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
         if (mode == Mode.INFERENCE) {
             return x;
         }
-        return sd.nn().dropout(prefix + name, x, 1.0 - p);
+        // M2.1's dropout ops have no derivative; an inverted-dropout mask from a uniform draw of x's (dynamic)
+        // shape is exact and differentiable: y = x * [u >= p] / (1 - p)
+        SDVariable u = new DistributionUniform(sd, x.shape(), 0.0, 1.0, DataType.FLOAT).outputVariable();
+        SDVariable mask = u.gte(p).castTo(DataType.FLOAT).mul(1.0 / (1.0 - p));
+        return x.mul(prefix + name, mask);
     }
 
     @Override
