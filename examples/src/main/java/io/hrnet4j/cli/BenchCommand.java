@@ -54,6 +54,10 @@ public class BenchCommand implements Callable<Integer> {
             + "generic, onednn-avx2, onednn-avx512 (default: the current process's)")
     List<String> natives;
 
+    @Option(names = "--vs-hrnet", description = "with --arch dehrnet: also measure the HRNet of the same width and "
+            + "input in this process and print DE-HRNet / HRNet time ratios")
+    boolean vsHrnet;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
@@ -72,7 +76,29 @@ public class BenchCommand implements Callable<Integer> {
                         err.println("bench: " + line);
                         err.flush();
                     });
-            out.println(json ? om.writeValueAsString(r.toMap()) : r.table());
+            if (vsHrnet) {
+                if (!cfg.isDeHrnet()) {
+                    throw new IllegalArgumentException("--vs-hrnet compares a DE-HRNet with its HRNet: add --arch dehrnet");
+                }
+                ModelBenchmark.Result base = ModelBenchmark.run(cfg.withDeHrnet(null), realisations, batches,
+                        !noTrain, warmup, iterations, line -> {
+                            err.println("bench (hrnet): " + line);
+                            err.flush();
+                        });
+                java.util.Map<String, Object> both = new java.util.LinkedHashMap<>();
+                both.put("dehrnet", r.toMap());
+                both.put("hrnet", base.toMap());
+                both.put("dehrnetOverHrnet", ModelBenchmark.timeRatios(r, base));
+                if (json) {
+                    out.println(om.writeValueAsString(both));
+                } else {
+                    out.println("DE-HRNet\n" + r.table() + "\nHRNet\n" + base.table());
+                    ModelBenchmark.timeRatios(r, base).forEach((k, v) -> out.printf(Locale.ROOT,
+                            "DE-HRNet / HRNet time, %s: %.2f%n", k, v));
+                }
+            } else {
+                out.println(json ? om.writeValueAsString(r.toMap()) : r.table());
+            }
             out.flush();
             return 0;
         }
@@ -130,6 +156,9 @@ public class BenchCommand implements Callable<Integer> {
         a.add(String.join(",", Arrays.stream(batches).mapToObj(String::valueOf).toList()));
         if (noTrain) {
             a.add("--no-train");
+        }
+        if (vsHrnet) {
+            a.add("--vs-hrnet");
         }
         a.addAll(List.of("--warmup", String.valueOf(warmup), "--iterations", String.valueOf(iterations)));
         return a;

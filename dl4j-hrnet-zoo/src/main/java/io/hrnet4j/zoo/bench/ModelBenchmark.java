@@ -178,6 +178,27 @@ public final class ModelBenchmark {
         return new Result(cfg, ext, baseline, out);
     }
 
+    /**
+     * Time ratios of two runs over the measurements they share (same realisation, kind and batch), e.g. the
+     * training-step cost of a DE-HRNet relative to the HRNet of the same width.
+     *
+     * @param a the measured network
+     * @param base the reference network
+     * @return "{realisation} {kind} batch {n}" to {@code a.seconds / base.seconds}
+     */
+    public static Map<String, Double> timeRatios(Result a, Result base) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Measurement x : a.measurements()) {
+            for (Measurement y : base.measurements()) {
+                if (x.realisation() == y.realisation() && x.kind().equals(y.kind()) && x.batch() == y.batch()) {
+                    out.put(x.realisation().name().toLowerCase(Locale.ROOT) + " " + x.kind() + " batch " + x.batch(),
+                            x.seconds() / y.seconds());
+                }
+            }
+        }
+        return out;
+    }
+
     private static void report(Consumer<String> progress, Measurement m) {
         if (progress != null) {
             progress.accept(String.format(Locale.ROOT, "%s %s batch %d: %.3f s/call, %.2f img/s, %.3f x baseline",
