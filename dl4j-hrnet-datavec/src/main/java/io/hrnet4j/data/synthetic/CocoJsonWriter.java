@@ -1,5 +1,7 @@
 package io.hrnet4j.data.synthetic;
 
+import io.hrnet4j.data.keypoints.KeypointSchema;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -20,14 +22,6 @@ import java.util.SplittableRandom;
  * keypoint names and 1-based skeleton are the ones of {@code person_keypoints_val2017.json}.
  */
 final class CocoJsonWriter {
-    /** COCO keypoint names in annotation order (0-based index = joint id). */
-    static final List<String> KEYPOINT_NAMES = List.of("nose", "left_eye", "right_eye", "left_ear", "right_ear",
-            "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip",
-            "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle");
-    /** COCO skeleton, 1-based joint pairs, as in {@code person_keypoints_val2017.json}. */
-    static final int[][] SKELETON = {{16, 14}, {14, 12}, {17, 15}, {15, 13}, {12, 13}, {6, 12}, {7, 13}, {6, 7},
-        {6, 8}, {7, 9}, {8, 10}, {9, 11}, {2, 3}, {1, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6}, {5, 7}};
-
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** One generated image with its figures. */
@@ -103,12 +97,13 @@ final class CocoJsonWriter {
             g.writeNumberField("id", 1);
             g.writeStringField("name", "person");
             g.writeArrayFieldStart("keypoints");
-            for (String name : KEYPOINT_NAMES) {
+            for (String name : KeypointSchema.COCO.jointNames()) {
                 g.writeString(name);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("skeleton");
-            for (int[] pair : SKELETON) {
+            for (int[] pair0 : KeypointSchema.COCO.skeleton()) {
+                int[] pair = {pair0[0] + 1, pair0[1] + 1};
                 g.writeArray(pair, 0, 2);
             }
             g.writeEndArray();

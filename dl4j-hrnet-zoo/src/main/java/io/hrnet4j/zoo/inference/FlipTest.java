@@ -11,14 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * mirrored crop; its heatmaps are mirrored back, the left/right joint channels swapped, shifted right by one cell
  * (column x takes column x-1; column 0 keeps its value) and averaged with the normal heatmaps.
  *
- * <p>All tensors are {@code [N, K, H, W]} NCHW; results are float32.
+ * <p>All tensors are {@code [N, K, H, W]} NCHW; results are float32. Flip pairs come from the dataset's
+ * {@code io.hrnet4j.data.keypoints.KeypointSchema#flipPairs()}.
  */
 public final class FlipTest {
-    /** COCO flip pairs (0-based joints), DESIGN.md section 3. */
-    public static final int[][] COCO_FLIP_PAIRS = {{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}, {11, 12}, {13, 14}, {15, 16}};
-    /** MPII flip pairs (0-based joints), DESIGN.md section 3. */
-    public static final int[][] MPII_FLIP_PAIRS = {{0, 5}, {1, 4}, {2, 3}, {10, 15}, {11, 14}, {12, 13}};
-
     private FlipTest() {
     }
 

@@ -54,6 +54,6 @@ class FlipTestTest {
         assertThat(noShift.getDouble(0, 1, 0, 1)).isEqualTo(101.5);
         assertThatThrownBy(() -> FlipTest.flipBack(ramp(), new int[][] {{1, 3}}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the 3 joints");
-        assertThat(FlipTest.COCO_FLIP_PAIRS).hasDimensions(8, 2);
+        assertThat(io.hrnet4j.data.keypoints.KeypointSchema.COCO.flipPairs()).hasDimensions(8, 2);
     }
 }
