@@ -179,6 +179,18 @@ class ParallelGraphTrainerTest {
     }
 
     @Test
+    void sharedGradientsModeTrainsWithTwoWorkers() throws Exception {
+        ComputationGraph g = tinyGraph();
+        INDArray before = g.params().dup();
+        ParallelGraphTrainer t = new ParallelGraphTrainer(g, 1, ParallelTrainingConfig.builder().workers(2)
+                .mode(ParallelTrainingConfig.Mode.SHARED_GRADIENTS).build());
+        List<Double> losses = t.fit(ParallelGraphTrainerTest::epoch, 1);
+        assertThat(losses).hasSize(4).allSatisfy(l -> assertThat(l).isFinite().isPositive());
+        assertThat(t.state()).isEqualTo(new TrainingState(1, 0, 8, 1, losses.get(3)));
+        assertThat(g.params().sub(before).amaxNumber().doubleValue()).isGreaterThan(0);
+    }
+
+    @Test
     void badSettingsAreRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> ParallelTrainingConfig.builder().workers(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workers must be >= 1, got 0");
