@@ -68,8 +68,10 @@ public final class TrainingCheckpoint {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         graph.getConfiguration().setEpochCount(state.epoch());
-        Path model = Files.createTempFile(dir, "." + target.getFileName() + ".model-", ".tmp");
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // unique names beside the target, created with the default permissions (createTempFile would make them 0600)
+        String unique = Long.toHexString(System.nanoTime()) + "-" + Long.toHexString(Thread.currentThread().getId());
+        Path model = dir.resolve("." + target.getFileName() + ".model-" + unique + ".tmp");
+        Path tmp = dir.resolve("." + target.getFileName() + "." + unique + ".tmp");
         try {
             ModelSerializer.writeModel(graph, model.toFile(), true);
             try (ZipFile in = new ZipFile(model.toFile());
