@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
+                TrainCommand.class,
                 InspectCommand.class,
                 SynthCommand.class,
         })
