@@ -19,7 +19,8 @@ import java.util.Locale;
  * {@code EXTRA.FINAL_CONV_KERNEL}, {@code EXTRA.STAGE2..4} with {@code NUM_MODULES}, {@code NUM_BRANCHES},
  * {@code BLOCK}, {@code NUM_BLOCKS}, {@code NUM_CHANNELS}) and the recipe from {@code TRAIN} ({@code LR},
  * {@code LR_FACTOR}, {@code LR_STEP}, {@code END_EPOCH}, {@code BATCH_SIZE_PER_GPU}; {@code OPTIMIZER} must be
- * {@code adam}). Keys not listed are ignored; a missing {@code TRAIN} key keeps the published value.
+ * {@code adam}). Keys not listed are ignored, {@code TRAIN.WD} included: the official {@code get_optimizer} builds
+ * {@code optim.Adam(params, lr=LR)} without weight decay. A missing {@code TRAIN} key keeps the published value.
  *
  * @param config the architecture
  * @param sigma the target Gaussian sigma, heatmap cells ({@code MODEL.SIGMA}, 2 when absent)

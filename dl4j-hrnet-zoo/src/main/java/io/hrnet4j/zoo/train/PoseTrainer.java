@@ -355,7 +355,7 @@ public final class PoseTrainer {
             return this;
         }
 
-        /** @param k the realisation (default SameDiff, ~4x faster conv on CPU than the graph in M2.1) @return this */
+        /** @param k the realisation (default SameDiff: faster convolutions on CPU than the graph in M2.1) @return this */
         public Builder backend(TrainingBackend.Kind k) {
             this.kind = Objects.requireNonNull(k, "backend");
             return this;

@@ -63,6 +63,8 @@ class TrainingRecipeTest {
         assertThat(cfg.heatmapWidth()).isEqualTo(24);
         TrainingRecipe r = TrainingPresets.embeddedRecipe(10);
         assertThat(r.milestones()).containsExactly(8);
-        assertThat(r.learningRateAt(0, 8)).isCloseTo(2e-4, within(1e-15));
+        assertThat(r.learningRateAt(0, 7)).isEqualTo(5e-3);
+        assertThat(r.learningRateAt(0, 8)).isCloseTo(5e-4, within(1e-15));
+        assertThat(r.validateEveryEpochs()).isEqualTo(2);
     }
 }
