@@ -123,6 +123,17 @@ class TrainCommandTest {
                 data.resolve("test_mpii.json").toString(), "--arch", "hrnet-small", "--width", "4", "--input",
                 "64x64", "--out", file.resolve("run").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("output folder " + file.resolve("run").toAbsolutePath() + " is not writable");
+        String[] mpii = {"train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
+                data.resolve("test_mpii.json").toString(), "--arch", "hrnet-small", "--width", "4", "--input", "64x64",
+                "--out", tmp.resolve("ui").toString(), "--ui"};
+        assertThat(run(mpii)).isEqualTo(1);
+        assertThat(err.toString()).contains("--ui needs --backend graph");
+        String[] graph = java.util.Arrays.copyOf(mpii, mpii.length + 2);
+        graph[mpii.length] = "--backend";
+        graph[mpii.length + 1] = "graph";
+        assertThat(run(graph)).isEqualTo(1);
+        assertThat(err.toString()).contains("--ui needs the DL4J training UI (org.deeplearning4j:deeplearning4j-ui) on "
+                + "the classpath, which the default build leaves out (~60 MB): rebuild with 'mvn -Pui -DskipTests package'");
         assertThat(run("train", "--input", "256by192")).isEqualTo(1);
         assertThat(err.toString()).contains("--input must be HxW (e.g. 256x192), got '256by192'");
     }
