@@ -286,6 +286,7 @@ public final class PoseTrainer {
             double metric = Double.NaN;
             boolean validate = validator != null && (done == recipe.epochs()
                     || (recipe.validateEveryEpochs() > 0 && done % recipe.validateEveryEpochs() == 0));
+            boolean improved = false;
             if (validate) {
                 long t = System.nanoTime();
                 lastValidation = validator.validate(backend.network(), done);
@@ -295,22 +296,23 @@ public final class PoseTrainer {
                 if (Double.isNaN(bestMetric) || metric > bestMetric) {
                     bestMetric = metric;
                     bestEpoch = done;
-                    epoch = done;
-                    batchInEpoch = 0;
-                    try {
-                        CheckpointStore.writeAtomically(outputDir.resolve("best.zip"), state(),
-                                backend.checkpointArrays(), sink);
-                        writeWeights(outputDir.resolve("best.npz"), backend.stateDict());
-                    } catch (IOException e) {
-                        throw new TrainingException("cannot write the best model to " + outputDir + " ("
-                                + e.getMessage() + "); the previous best model is intact", e);
-                    }
+                    improved = true;
                 }
             }
             epochs.add(new TrainingState.EpochRecord(done, iteration, mean, lr,
                     (System.nanoTime() - epochStart) / 1e9, metricName, metric));
             epoch = done;
             batchInEpoch = 0;
+            if (improved) {
+                try {
+                    CheckpointStore.writeAtomically(outputDir.resolve("best.zip"), state(),
+                            backend.checkpointArrays(), sink);
+                    writeWeights(outputDir.resolve("best.npz"), backend.stateDict());
+                } catch (IOException e) {
+                    throw new TrainingException("cannot write the best model to " + outputDir + " ("
+                            + e.getMessage() + "); the previous best model is intact", e);
+                }
+            }
             checkpoint();
             reporter.endEpoch(epochs.get(epochs.size() - 1));
             try {

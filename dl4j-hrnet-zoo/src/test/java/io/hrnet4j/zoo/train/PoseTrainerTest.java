@@ -230,7 +230,11 @@ class PoseTrainerTest {
             assertThat(sd.size()).isEqualTo(keys);
             sd.checkAgainst(Complexity.of(CFG).stateDictShapes());
         }
-        assertThat(CheckpointStore.read(out.resolve("best.zip")).state().bestEpoch()).isEqualTo(1);
+        TrainingState best = CheckpointStore.read(out.resolve("best.zip")).state();
+        assertThat(best.bestEpoch()).isEqualTo(1);
+        assertThat(best.epochs()).hasSize(1);
+        assertThat(best.epochs().get(0).metric()).isEqualTo(res.bestMetric());
+        assertThat(best.epoch()).isEqualTo(1);
         BufferedImage plot = ImageIO.read(out.resolve("training-curves.png").toFile());
         assertThat(plot.getWidth()).isEqualTo(900);
         assertThat(plot.getHeight()).isEqualTo(500);
