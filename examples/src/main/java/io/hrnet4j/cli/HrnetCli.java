@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 InferRawCommand.class,
                 EvalCocoCommand.class,
                 EvalMpiiCommand.class,
+                TrainCommand.class,
                 InspectCommand.class,
                 PredictCommand.class,
                 SearchCommand.class,

@@ -1,0 +1,69 @@
+package io.hrnet4j.zoo.train;
+
+import io.hrnet4j.data.iterator.PoseDataSetIterator;
+import io.hrnet4j.data.iterator.TopDownSampleProcessor;
+import io.hrnet4j.data.keypoints.PoseSample;
+import java.util.List;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * The training set as a function of the epoch: {@link #epoch(int)} gives an iterator over that epoch's minibatches
+ * whose order and augmentations depend only on (seed, epoch), so that a resumed run sees exactly the batches an
+ * uninterrupted one would.
+ */
+public interface TrainingData {
+
+    /**
+     * @param epoch 0-based epoch
+     * @return a fresh iterator over the epoch's minibatches (features {@code [N, 3, H, W]}, labels and labels mask
+     *     {@code [N, K, H/4, W/4]}); closed by the caller when it is {@link AutoCloseable}
+     */
+    DataSetIterator epoch(int epoch);
+
+    /** @return minibatches per epoch (the last may be smaller) */
+    int batchesPerEpoch();
+
+    /** @return examples per epoch */
+    int examplesPerEpoch();
+
+    /**
+     * The standard top-down training set: a {@link PoseDataSetIterator} shuffled by {@code Random(seed + epoch)}
+     * with augmentations seeded from (seed, epoch, sample).
+     *
+     * @param samples the training samples
+     * @param processor the training pipeline ({@code new TopDownSampleProcessor(recipe, true)})
+     * @param batchSize examples per minibatch
+     * @param workers data threads
+     * @param seed the run's seed
+     * @return the training data
+     * @throws IllegalArgumentException if there are no samples or a count is below 1
+     */
+    static TrainingData of(List<PoseSample> samples, TopDownSampleProcessor processor, int batchSize, int workers,
+                           long seed) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no training samples");
+        }
+        if (batchSize < 1 || workers < 1) {
+            throw new IllegalArgumentException("batch size and workers must be >= 1, got " + batchSize + ", "
+                    + workers);
+        }
+        List<PoseSample> copy = List.copyOf(samples);
+        return new TrainingData() {
+            @Override
+            public DataSetIterator epoch(int epoch) {
+                return PoseDataSetIterator.builder(copy, processor).batchSize(batchSize).workers(workers)
+                        .shuffle(true).seed(seed).epoch(epoch).build();
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return (copy.size() + batchSize - 1) / batchSize;
+            }
+
+            @Override
+            public int examplesPerEpoch() {
+                return copy.size();
+            }
+        };
+    }
+}

@@ -1,0 +1,351 @@
+package io.hrnet4j.zoo.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.data.io.NumpyFiles;
+import io.hrnet4j.data.keypoints.KeypointSchema;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The files a run leaves in its output folder besides checkpoints:
+ * <ul>
+ *   <li>{@code metrics.json}: model, recipe, per-epoch records, best metric and the last validation's statistics;
+ *   </li>
+ *   <li>{@code metrics.csv}: {@code epoch,iteration,mean_loss,lr,seconds,metric_name,metric};</li>
+ *   <li>{@code loss.csv}: {@code iteration,loss} for every iteration;</li>
+ *   <li>{@code training-curves.png}: training loss per iteration (and its per-epoch mean) with the validation metric
+ *       on a second axis (Java2D);</li>
+ *   <li>{@code predictions/pred-<i>.png}: the last validation's poses drawn on a few images (skeleton limbs and
+ *       joints whose score is at least 0.2).</li>
+ * </ul>
+ * Weight files ({@link #writeNpz}) are official state dicts in NumPy {@code .npz} form, read by
+ * {@code StateDict.load}.
+ */
+public final class TrainingReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Keypoint score below which a joint is not drawn (the rescoring threshold of the official evaluation). */
+    public static final double DRAW_THRESHOLD = 0.2;
+
+    private TrainingReport() {
+    }
+
+    /**
+     * @param plot write {@code training-curves.png}
+     * @param overlays number of validation images drawn with their predicted poses (0: none)
+     * @param schema the joints (skeleton) of the predictions
+     */
+    public record Options(boolean plot, int overlays, KeypointSchema schema) {
+        /** Plot, 4 overlays, COCO skeleton. */
+        public static final Options DEFAULT = new Options(true, 4, KeypointSchema.COCO);
+    }
+
+    /**
+     * Writes the metrics, the plot and the overlays of a finished run.
+     *
+     * @param r the result
+     * @param cfg the architecture
+     * @param recipe the recipe
+     * @param o what to draw
+     * @throws IOException if a file cannot be written or an image read
+     */
+    public static void write(TrainingResult r, HRNetConfig cfg, TrainingRecipe recipe, Options o) throws IOException {
+        writeMetrics(r.outputDir(), cfg, recipe, r.losses(), r.epochs(), r.bestMetric(), r.bestEpoch(),
+                r.lastValidation());
+        if (o.plot()) {
+            writePlot(r.outputDir().resolve("training-curves.png"), r.losses(), r.epochs());
+        }
+        if (o.overlays() > 0 && r.lastValidation() != null) {
+            writeOverlays(r.outputDir().resolve("predictions"), r.lastValidation(), o.schema(), o.overlays());
+        }
+    }
+
+    /**
+     * Writes {@code metrics.json}, {@code metrics.csv} and {@code loss.csv} (each through a temporary file and a
+     * rename, so a crash never leaves half a file).
+     *
+     * @param dir output folder
+     * @param cfg architecture
+     * @param recipe recipe
+     * @param losses per-iteration losses
+     * @param epochs per-epoch records
+     * @param bestMetric best validation metric (NaN if none)
+     * @param bestEpoch its epoch
+     * @param last last validation (may be null)
+     * @throws IOException if writing fails
+     */
+    public static void writeMetrics(Path dir, HRNetConfig cfg, TrainingRecipe recipe, List<Double> losses,
+                                    List<TrainingState.EpochRecord> epochs, double bestMetric, int bestEpoch,
+                                    ValidationResult last) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", cfg.toString());
+        root.put("recipe", recipe.toString());
+        root.put("iterations", losses.size());
+        ArrayNode ep = root.putArray("epochs");
+        StringBuilder csv = new StringBuilder("epoch,iteration,mean_loss,lr,seconds,metric_name,metric\n");
+        for (TrainingState.EpochRecord e : epochs) {
+            ObjectNode n = ep.addObject();
+            n.put("epoch", e.epoch());
+            n.put("iteration", e.iteration());
+            n.put("meanLoss", e.meanLoss());
+            n.put("lr", e.learningRate());
+            n.put("seconds", e.seconds());
+            if (e.metricName() != null) {
+                n.put(e.metricName(), e.metric());
+            }
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.8g,%.6g,%.3f,%s,%s%n", e.epoch(), e.iteration(),
+                    e.meanLoss(), e.learningRate(), e.seconds(), e.metricName() == null ? "" : e.metricName(),
+                    e.metricName() == null ? "" : String.format(Locale.ROOT, "%.6f", e.metric())));
+        }
+        if (!Double.isNaN(bestMetric)) {
+            root.put("bestMetric", bestMetric);
+            root.put("bestEpoch", bestEpoch);
+        }
+        if (last != null) {
+            root.put("metricName", last.metricName());
+            ObjectNode st = root.putObject("finalStats");
+            for (Map.Entry<String, Double> e : new java.util.TreeMap<>(last.stats()).entrySet()) {
+                st.put(e.getKey(), e.getValue());
+            }
+        }
+        StringBuilder loss = new StringBuilder("iteration,loss\n");
+        for (int i = 0; i < losses.size(); i++) {
+            loss.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.8g", losses.get(i))).append('\n');
+        }
+        replace(dir.resolve("metrics.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        replace(dir.resolve("metrics.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        replace(dir.resolve("loss.csv"), loss.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void replace(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes a state dict as NumPy {@code .npz} ({@code <key>.npy} entries) atomically (temporary file, fsync,
+     * rename).
+     *
+     * @param file target
+     * @param stateDict key to array
+     * @param sink opens the temporary file
+     * @throws IOException if writing fails; {@code file} is then unchanged
+     */
+    public static void writeNpz(Path file, Map<String, INDArray> stateDict, CheckpointStore.FileSink sink)
+            throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (OutputStream raw = sink.open(tmp);
+                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+                for (Map.Entry<String, INDArray> e : stateDict.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                    NumpyFiles.writeNpy(e.getValue(), zip);
+                    zip.closeEntry();
+                }
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Draws the loss per iteration (grey), its per-epoch mean (blue, left axis, log scale) and the validation metric
+     * (orange, right axis) as a 900x500 PNG.
+     *
+     * @param file target PNG
+     * @param losses per-iteration losses
+     * @param epochs per-epoch records
+     * @throws IOException if writing fails
+     */
+    public static void writePlot(Path file, List<Double> losses, List<TrainingState.EpochRecord> epochs)
+            throws IOException {
+        int w = 900;
+        int h = 500;
+        int l = 80;
+        int r = 80;
+        int t = 40;
+        int b = 60;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.drawRect(l, t, w - l - r, h - t - b);
+        g.drawString("training loss (log scale, left) and validation metric (right) vs iteration", l, t - 15);
+        int n = losses.size();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : losses) {
+            if (v > 0) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (n > 0 && lo < hi) {
+            double llo = Math.log10(lo);
+            double lhi = Math.log10(hi);
+            g.setColor(new Color(180, 180, 180));
+            int px = -1;
+            int py = -1;
+            for (int i = 0; i < n; i++) {
+                double v = losses.get(i);
+                if (!(v > 0)) {
+                    continue;
+                }
+                int x = l + (int) Math.round((w - l - r) * (n == 1 ? 0 : i / (double) (n - 1)));
+                int y = t + (int) Math.round((h - t - b) * (lhi - Math.log10(v)) / (lhi - llo));
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+            g.setColor(new Color(30, 90, 200));
+            g.setStroke(new BasicStroke(2f));
+            px = -1;
+            for (TrainingState.EpochRecord e : epochs) {
+                if (!(e.meanLoss() > 0)) {
+                    continue;
+                }
+                int x = l + (int) Math.round((w - l - r) * (n == 1 ? 0 : (e.iteration() - 1) / (double) (n - 1)));
+                int y = t + (int) Math.round((h - t - b)
+                        * (lhi - Math.log10(Math.min(hi, Math.max(lo, e.meanLoss())))) / (lhi - llo));
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                g.fillOval(x - 3, y - 3, 6, 6);
+                px = x;
+                py = y;
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(String.format(Locale.ROOT, "%.2e", hi), 5, t + 5);
+            g.drawString(String.format(Locale.ROOT, "%.2e", lo), 5, h - b);
+            g.drawString("iteration " + n, w - r - 90, h - b + 20);
+            g.drawString("1", l, h - b + 20);
+        }
+        List<double[]> metric = new ArrayList<>();
+        String name = null;
+        for (TrainingState.EpochRecord e : epochs) {
+            if (e.metricName() != null && Double.isFinite(e.metric())) {
+                metric.add(new double[] {e.iteration(), e.metric()});
+                name = e.metricName();
+            }
+        }
+        if (!metric.isEmpty() && n > 0) {
+            double mhi = name.equals("PCKh") ? 100 : 1;
+            g.setColor(new Color(230, 120, 20));
+            g.setStroke(new BasicStroke(2f));
+            int px = -1;
+            int py = -1;
+            for (double[] m : metric) {
+                int x = l + (int) Math.round((w - l - r) * (n == 1 ? 0 : (m[0] - 1) / (n - 1)));
+                int y = t + (int) Math.round((h - t - b) * (1 - m[1] / mhi));
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                g.fillRect(x - 3, y - 3, 6, 6);
+                px = x;
+                py = y;
+            }
+            g.drawString(name + " " + (int) mhi, w - r + 5, t + 5);
+            g.drawString(name + " 0", w - r + 5, h - b);
+            double[] lastM = metric.get(metric.size() - 1);
+            g.drawString(String.format(Locale.ROOT, "last %s %.3f", name, lastM[1]), w - r - 150, t + 20);
+        }
+        g.dispose();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    /**
+     * Draws the predicted poses of the first {@code count} distinct images of a validation.
+     *
+     * @param dir target folder (created)
+     * @param v the validation with its predictions
+     * @param schema joints and skeleton
+     * @param count images to draw
+     * @return the PNG files written
+     * @throws IOException if an image cannot be read or a PNG written
+     */
+    public static List<Path> writeOverlays(Path dir, ValidationResult v, KeypointSchema schema, int count)
+            throws IOException {
+        Map<String, List<ValidationResult.Prediction>> byImage = new LinkedHashMap<>();
+        for (ValidationResult.Prediction p : v.predictions()) {
+            if (p.imagePath() != null && (byImage.containsKey(p.imagePath()) || byImage.size() < count)) {
+                byImage.computeIfAbsent(p.imagePath(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, List<ValidationResult.Prediction>> e : byImage.entrySet()) {
+            BufferedImage src = ImageIO.read(Path.of(e.getKey()).toFile());
+            if (src == null) {
+                throw new IOException("cannot decode image " + e.getKey());
+            }
+            BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.drawImage(src, 0, 0, null);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            float stroke = Math.max(1.5f, src.getWidth() / 200f);
+            g.setStroke(new BasicStroke(stroke));
+            for (ValidationResult.Prediction p : e.getValue()) {
+                if (p.score() < DRAW_THRESHOLD) {
+                    continue;
+                }
+                double[][] kp = p.keypoints();
+                for (int[] limb : schema.skeleton()) {
+                    if (limb[0] < kp.length && limb[1] < kp.length && kp[limb[0]][2] >= DRAW_THRESHOLD
+                            && kp[limb[1]][2] >= DRAW_THRESHOLD) {
+                        boolean left = schema.jointNames().get(limb[1]).startsWith("l");
+                        g.setColor(left ? new Color(0, 200, 255) : new Color(255, 140, 0));
+                        g.drawLine((int) Math.round(kp[limb[0]][0]), (int) Math.round(kp[limb[0]][1]),
+                                (int) Math.round(kp[limb[1]][0]), (int) Math.round(kp[limb[1]][1]));
+                    }
+                }
+                g.setColor(Color.RED);
+                int rad = Math.max(2, Math.round(stroke * 1.5f));
+                for (double[] j : kp) {
+                    if (j[2] >= DRAW_THRESHOLD) {
+                        g.fillOval((int) Math.round(j[0]) - rad, (int) Math.round(j[1]) - rad, 2 * rad, 2 * rad);
+                    }
+                }
+            }
+            g.dispose();
+            Path f = dir.resolve(String.format(Locale.ROOT, "pred-%02d.png", i++));
+            ImageIO.write(img, "png", f.toFile());
+            out.add(f);
+        }
+        return out;
+    }
+}

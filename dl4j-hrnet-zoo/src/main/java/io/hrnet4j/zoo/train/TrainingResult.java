@@ -1,0 +1,19 @@
+package io.hrnet4j.zoo.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a training run produced.
+ *
+ * @param outputDir the run's output folder
+ * @param losses every iteration's training loss (including those before a resume)
+ * @param epochs one record per finished epoch
+ * @param bestMetric the best validation metric (NaN when never validated)
+ * @param bestEpoch the epoch of the best metric (1-based; 0 if none)
+ * @param lastValidation the last validation (null when never validated)
+ * @param lastCheckpoint the last checkpoint written or resumed from (null if none)
+ */
+public record TrainingResult(Path outputDir, List<Double> losses, List<TrainingState.EpochRecord> epochs,
+                             double bestMetric, int bestEpoch, ValidationResult lastValidation, Path lastCheckpoint) {
+}

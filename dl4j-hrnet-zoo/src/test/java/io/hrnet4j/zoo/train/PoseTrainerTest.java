@@ -1,0 +1,249 @@
+package io.hrnet4j.zoo.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.coco.CocoKeypoints;
+import io.hrnet4j.data.iterator.TopDownSampleProcessor;
+import io.hrnet4j.data.keypoints.PoseSample;
+import io.hrnet4j.data.synthetic.SyntheticPoseDataset;
+import io.hrnet4j.data.transform.TopDownRecipe;
+import io.hrnet4j.eval.CocoGroundTruth;
+import io.hrnet4j.zoo.arch.Complexity;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.weights.StateDict;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * The trainer on a micro HRNet (W4, 64x48) and six synthetic samples (batch 2, three batches per epoch): exact
+ * resume for both realisations, NaN loss, unwritable output, full disk, corrupt checkpoint, validation outputs.
+ */
+class PoseTrainerTest {
+    static final HRNetConfig CFG = TrainingPresets.small(4, 17, 64, 48);
+    static final TopDownRecipe DATA_RECIPE = TopDownRecipe.coco256x192().withInputSize(48, 64);
+    static SyntheticPoseDataset synth;
+    static List<PoseSample> train;
+
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void data() throws IOException {
+        synth = SyntheticPoseDataset.builder().counts(6, 3).threads(1).generate(shared.resolve("cache"));
+        train = CocoKeypoints.groundTruth(synth.train().annotationFile(), synth.train().imageDir(),
+                DATA_RECIPE.aspectRatio()).samples().subList(0, 6);
+    }
+
+    static TrainingRecipe recipe() {
+        return TrainingRecipe.builder().epochs(2).milestones(1).batchSize(2).workers(1).seed(11)
+                .checkpointEveryIterations(2).keepCheckpoints(5).validateEveryEpochs(0).logEveryIterations(1).build();
+    }
+
+    static TrainingData data(TrainingRecipe r) {
+        return TrainingData.of(train, new TopDownSampleProcessor(DATA_RECIPE, true), r.batchSize(), r.workers(),
+                r.seed());
+    }
+
+    static PoseTrainer.Builder trainer(Path out, TrainingBackend.Kind kind, PrintStream progress) {
+        TrainingRecipe r = recipe();
+        return PoseTrainer.builder(CFG, data(r), out).recipe(r).backend(kind).progress(progress)
+                .report(new TrainingReport.Options(false, 0, io.hrnet4j.data.keypoints.KeypointSchema.COCO));
+    }
+
+    static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    void resumeIsExact(TrainingBackend.Kind kind) {
+        TrainingResult full = trainer(tmp.resolve("full"), kind, quiet()).build().train();
+        assertThat(full.losses()).hasSize(6);
+        TrainingResult part = trainer(tmp.resolve("part"), kind, quiet()).maxIterations(2).build().train();
+        assertThat(part.losses()).hasSize(2);
+        assertThat(part.lastCheckpoint().getFileName().toString()).isEqualTo("checkpoint-i000000002.zip");
+        // a fresh trainer (new model, new random init) resumes mid-epoch 1 and crosses into epoch 2
+        TrainingResult resumed = trainer(tmp.resolve("part"), kind, quiet()).resumeFrom(tmp.resolve("part")).build()
+                .train();
+        assertThat(resumed.losses()).hasSize(6);
+        assertThat(resumed.losses()).containsExactlyElementsOf(full.losses());
+        assertThat(resumed.epochs()).hasSize(2);
+        assertThat(resumed.epochs().get(1).learningRate()).isEqualTo(1e-4);
+        assertThat(full.losses().get(5)).isLessThan(full.losses().get(0));
+    }
+
+    @Test
+    void graphResumeReproducesTheUninterruptedLossSequence() {
+        resumeIsExact(TrainingBackend.Kind.GRAPH);
+    }
+
+    /** Slow: every SameDiff model build differentiates the graph again (~20 s each here). */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void sameDiffResumeReproducesTheUninterruptedLossSequence() {
+        resumeIsExact(TrainingBackend.Kind.SAMEDIFF);
+    }
+
+    @Test
+    void corruptLastCheckpointFallsBackAndStillResumesExactly() throws IOException {
+        TrainingResult full = trainer(tmp.resolve("full"), TrainingBackend.Kind.GRAPH, quiet()).build().train();
+        Path out = tmp.resolve("run");
+        trainer(out, TrainingBackend.Kind.GRAPH, quiet()).maxIterations(4).build().train();
+        CheckpointStore store = CheckpointStore.of(out.resolve("checkpoints"), 5);
+        assertThat(store.list()).extracting(p -> p.getFileName().toString()).containsExactly(
+                "checkpoint-i000000002.zip", "checkpoint-i000000003.zip", "checkpoint-i000000004.zip");
+        Path last = store.list().get(2);
+        byte[] b = Files.readAllBytes(last);
+        Files.write(last, java.util.Arrays.copyOf(b, b.length - 100));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainingResult resumed = trainer(out, TrainingBackend.Kind.GRAPH,
+                new PrintStream(log, true, StandardCharsets.UTF_8)).resumeFrom(out).build().train();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("checkpoint-i000000003.zip: epoch 2, batch 0, "
+                + "iteration 3");
+        assertThat(resumed.losses()).containsExactlyElementsOf(full.losses());
+    }
+
+    @Test
+    void nanLossStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
+        TrainingRecipe r = recipe();
+        TrainingData good = data(r);
+        AtomicInteger batches = new AtomicInteger();
+        TrainingData poisoned = new TrainingData() {
+            @Override
+            public DataSetIterator epoch(int epoch) {
+                DataSetIterator it = good.epoch(epoch);
+                return new MappedIterator(it, ds -> {
+                    if (batches.incrementAndGet() == 3) {
+                        ds.getLabels().putScalar(0, Double.NaN);
+                    }
+                    return ds;
+                });
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return good.batchesPerEpoch();
+            }
+
+            @Override
+            public int examplesPerEpoch() {
+                return good.examplesPerEpoch();
+            }
+        };
+        Path out = tmp.resolve("nan");
+        assertThatThrownBy(() -> PoseTrainer.builder(CFG, poisoned, out).recipe(r).backend(TrainingBackend.Kind.SAMEDIFF).progress(quiet()).build().train())
+                .isInstanceOf(TrainingException.class)
+                .hasMessageStartingWith("loss is NaN at epoch 1, iteration 3 (batch 3 of 3): training diverged and was "
+                        + "stopped; the last good checkpoint is " + out.resolve("checkpoints")
+                        .resolve("checkpoint-i000000002.zip"));
+        CheckpointStore store = CheckpointStore.of(out.resolve("checkpoints"), 5);
+        assertThat(store.list()).hasSize(1);
+        assertThat(store.loadLatest().state().iteration()).isEqualTo(2);
+        assertThat(store.loadLatest().state().losses()).hasSize(2).allMatch(Double::isFinite);
+    }
+
+    @Test
+    void unwritableOutputFolderFailsBeforeTraining() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> trainer(file.resolve("run"), TrainingBackend.Kind.SAMEDIFF,
+                new PrintStream(log, true, StandardCharsets.UTF_8)).build().train())
+                .isInstanceOf(TrainingException.class)
+                .hasMessageStartingWith("output folder " + file.resolve("run") + " is not writable")
+                .hasMessageEndingWith("; choose another with --out");
+        assertThat(log.size()).isZero();
+    }
+
+    @Test
+    void fullDiskWhileCheckpointingStopsAndKeepsEarlierCheckpoints() throws IOException {
+        AtomicInteger opened = new AtomicInteger();
+        CheckpointStore.FileSink sink = f -> {
+            if (opened.incrementAndGet() >= 2) {
+                return new java.io.FilterOutputStream(Files.newOutputStream(f)) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        throw new IOException("No space left on device");
+                    }
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        throw new IOException("No space left on device");
+                    }
+                };
+            }
+            return Files.newOutputStream(f);
+        };
+        Path out = tmp.resolve("full-disk");
+        Path first = out.resolve("checkpoints").resolve("checkpoint-i000000002.zip");
+        assertThatThrownBy(() -> trainer(out, TrainingBackend.Kind.GRAPH, quiet()).fileSink(sink).build().train())
+                .isInstanceOf(TrainingException.class)
+                .hasMessage("cannot write checkpoint " + out.resolve("checkpoints").resolve("checkpoint-i000000003.zip")
+                        + " (No space left on device); earlier checkpoints are intact, the last is " + first);
+        CheckpointStore store = CheckpointStore.of(out.resolve("checkpoints"), 5);
+        assertThat(store.list()).containsExactly(first);
+        assertThat(store.loadLatest().state().iteration()).isEqualTo(2);
+        try (var files = Files.list(out.resolve("checkpoints"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("checkpoint-i000000002.zip");
+        }
+    }
+
+    @Test
+    void validationKeepsTheBestModelAndWritesTheReport() throws IOException {
+        TrainingRecipe r = recipe().toBuilder().epochs(1).validateEveryEpochs(1).flipTest(true).build();
+        List<PoseSample> val = CocoKeypoints.groundTruth(synth.val().annotationFile(), synth.val().imageDir(),
+                DATA_RECIPE.aspectRatio()).samples();
+        PoseValidator v = TopDownValidator.coco(val, DATA_RECIPE, CocoGroundTruth.read(synth.val().annotationFile()),
+                4, 1, true);
+        Path out = tmp.resolve("val");
+        TrainingResult res = PoseTrainer.builder(CFG, data(r), out).recipe(r).backend(TrainingBackend.Kind.GRAPH).validator(v).progress(quiet()).build()
+                .train();
+        assertThat(res.lastValidation().metricName()).isEqualTo("AP");
+        assertThat(res.lastValidation().stats()).containsOnlyKeys("AP", "AP50", "AP75", "APm", "APl", "AR", "AR50",
+                "AR75", "ARm", "ARl");
+        assertThat(res.bestMetric()).isBetween(0.0, 1.0).isEqualTo(res.lastValidation().metric());
+        assertThat(res.bestEpoch()).isEqualTo(1);
+        assertThat(res.lastValidation().predictions()).isNotEmpty()
+                .allMatch(p -> p.keypoints().length == 17 && p.imagePath() != null);
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertThat(metrics.get("bestMetric").asDouble()).isEqualTo(res.bestMetric());
+        assertThat(metrics.get("epochs").get(0).get("AP").asDouble()).isEqualTo(res.bestMetric());
+        assertThat(Files.readAllLines(out.resolve("loss.csv"))).hasSize(4).first().isEqualTo("iteration,loss");
+        assertThat(Files.readAllLines(out.resolve("metrics.csv")).get(1)).startsWith("1,3,");
+        int keys = Complexity.of(CFG).stateDictShapes().size();
+        for (String f : List.of("best.npz", "final.npz")) {
+            StateDict sd = StateDict.load(out.resolve(f));
+            assertThat(sd.size()).isEqualTo(keys);
+            sd.checkAgainst(Complexity.of(CFG).stateDictShapes());
+        }
+        TrainingState best = CheckpointStore.read(out.resolve("best.zip")).state();
+        assertThat(best.bestEpoch()).isEqualTo(1);
+        assertThat(best.epochs()).hasSize(1);
+        assertThat(best.epochs().get(0).metric()).isEqualTo(res.bestMetric());
+        assertThat(best.epoch()).isEqualTo(1);
+        BufferedImage plot = ImageIO.read(out.resolve("training-curves.png").toFile());
+        assertThat(plot.getWidth()).isEqualTo(900);
+        assertThat(plot.getHeight()).isEqualTo(500);
+        try (var pngs = Files.list(out.resolve("predictions"))) {
+            List<Path> files = pngs.toList();
+            assertThat(files).isNotEmpty();
+            BufferedImage first = ImageIO.read(files.get(0).toFile());
+            assertThat(first.getWidth()).isEqualTo(192);
+            assertThat(first.getHeight()).isEqualTo(160);
+        }
+    }
+}
