@@ -18,6 +18,7 @@ import io.hrnet4j.zoo.train.PoseValidator;
 import io.hrnet4j.zoo.train.TopDownValidator;
 import io.hrnet4j.zoo.train.TrainingBackend;
 import io.hrnet4j.zoo.train.TrainingData;
+import io.hrnet4j.zoo.inference.HeatmapDecoder;
 import io.hrnet4j.zoo.train.TrainingPresets;
 import io.hrnet4j.zoo.train.TrainingRecipe;
 import io.hrnet4j.zoo.train.TrainingReport;
@@ -146,6 +147,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-flip-test", description = "validate without the flip test")
     boolean noFlipTest;
 
+    @Option(names = "--dark", negatable = true, description = "decode validation heatmaps with DARK (default: on for "
+            + "the synthetic default, off otherwise, as the official numbers)")
+    Boolean dark;
+
     @Option(names = "--max-samples", paramLabel = "N", description = "use only the first N training samples")
     Integer maxSamples;
 
@@ -223,10 +228,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + "--val-gt gt_valid.mat (or its JSON layout) to validate");
         } else if (schema == KeypointSchema.MPII) {
             validator = TopDownValidator.mpii(valSamples, dataRecipe, MpiiGroundTruth.read(valGt), recipe.batchSize(),
-                    recipe.workers(), recipe.flipTest());
+                    recipe.workers(), recipe.flipTest()).refinement(refinement(synthetic));
         } else {
             validator = TopDownValidator.coco(valSamples, dataRecipe, CocoGroundTruth.read(vAnn), recipe.batchSize(),
-                        recipe.workers(), recipe.flipTest());
+                        recipe.workers(), recipe.flipTest()).refinement(refinement(synthetic));
         }
         TrainingData data = TrainingData.of(trainSamples, new TopDownSampleProcessor(dataRecipe, true),
                 recipe.batchSize(), recipe.workers(), recipe.seed());
@@ -274,6 +279,11 @@ public final class TrainCommand implements Callable<Integer> {
                 r.epochs().size(), output.resolve("final.npz"));
         progress.flush();
         return 0;
+    }
+
+    private HeatmapDecoder.Refinement refinement(boolean synthetic) {
+        boolean on = dark != null ? dark : synthetic;
+        return on ? HeatmapDecoder.Refinement.DARK : HeatmapDecoder.Refinement.QUARTER_OFFSET;
     }
 
     private HRNetConfig modelConfig(KeypointSchema schema, boolean synthetic) {

@@ -19,6 +19,9 @@ import java.util.Locale;
  * {@code NUM_BRANCHES}, {@code BLOCK} ({@code BASIC}/{@code BOTTLENECK}), {@code NUM_BLOCKS}, {@code NUM_CHANNELS},
  * {@code FUSE_METHOD} (only {@code SUM}). A file may also hold just the {@code MODEL} section's content.
  *
+ * <p>This project's extensions, absent from official files: {@code MODEL.EXTRA.STEM_CHANNELS} (default 64),
+ * {@code LAYER1_BLOCKS} (4) and {@code LAYER1_PLANES} (64), fixed in the official code, for small networks.
+ *
  * <p>DE-HRNet options are this project's extension, in {@code MODEL.EXTRA.DEHRNET}: {@code DEM} (bool),
  * {@code PLACEMENT} (STAGE_OUTPUT / EVERY_MODULE), {@code ATTENTION} (SE / ECA), {@code SE_REDUCTION},
  * {@code SE_MIN_HIDDEN}, {@code ECA_KERNEL}, {@code DROPOUT}, {@code DYSAMPLE} (bool), {@code STYLE} (LP / PL),
@@ -35,6 +38,23 @@ public final class ExperimentConfig {
      * @throws IOException if the file cannot be read
      */
     public static HRNetConfig read(Path file) throws IOException {
+        JsonNode root = readTree(file);
+        try {
+            return parse(root);
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses an experiment file without interpreting it (for readers of its other sections, e.g. {@code TRAIN}).
+     *
+     * @param file a {@code .yaml}/{@code .yml} or {@code .json} file
+     * @return the document, a mapping
+     * @throws InvalidConfigException naming the file when it is not valid YAML/JSON or not a mapping
+     * @throws IOException if the file cannot be read
+     */
+    public static JsonNode readTree(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "config file not found");
         }
@@ -50,11 +70,7 @@ public final class ExperimentConfig {
         if (root == null || !root.isObject()) {
             throw new InvalidConfigException(file + ": expected a mapping with a MODEL section");
         }
-        try {
-            return parse(root);
-        } catch (InvalidConfigException e) {
-            throw new InvalidConfigException(file + ": " + e.getMessage(), e);
-        }
+        return root;
     }
 
     /**
@@ -87,7 +103,10 @@ public final class ExperimentConfig {
             stages.add(stage(extra.get(key), "MODEL.EXTRA." + key));
         }
         DeHrnetOptions de = extra.has("DEHRNET") ? deHrnet(extra.get("DEHRNET")) : null;
-        return new HRNetConfig(joints, height, width, 64, 4, 64, stages, finalKernel, de);
+        int stem = extra.has("STEM_CHANNELS") ? intField(extra, "STEM_CHANNELS", "MODEL.EXTRA.STEM_CHANNELS") : 64;
+        int l1Blocks = extra.has("LAYER1_BLOCKS") ? intField(extra, "LAYER1_BLOCKS", "MODEL.EXTRA.LAYER1_BLOCKS") : 4;
+        int l1Planes = extra.has("LAYER1_PLANES") ? intField(extra, "LAYER1_PLANES", "MODEL.EXTRA.LAYER1_PLANES") : 64;
+        return new HRNetConfig(joints, height, width, stem, l1Blocks, l1Planes, stages, finalKernel, de);
     }
 
     private static StageConfig stage(JsonNode n, String path) {

@@ -172,10 +172,31 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
      * @return the training history
      */
     public History fit(DataSetIterator iterator, int epochs, Listener... listeners) {
+        prepareTraining();
         List<Listener> all = new ArrayList<>();
         all.add(bnStats);
         all.addAll(Arrays.asList(listeners));
         return sd.fit(iterator, epochs, all.toArray(new Listener[0]));
+    }
+
+    /**
+     * Builds the gradient graph now (it is otherwise built by the first {@link #fit}), with {@code System.out} muted:
+     * M2.1's {@code SameDiff.createGradFunction} prints one "Added differentiated op" line per op to stdout
+     * (thousands for a W32 network), which would corrupt the output of command-line tools. Idempotent.
+     */
+    public void prepareTraining() {
+        if (sd.getFunction("grad") != null) {
+            return;
+        }
+        java.io.PrintStream out = System.out;
+        synchronized (System.class) {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(out);
+            }
+        }
     }
 
     /**

@@ -1,23 +1,15 @@
 package io.hrnet4j.zoo.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.hrnet4j.zoo.arch.BlockType;
+import io.hrnet4j.zoo.arch.ExperimentConfig;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
-import io.hrnet4j.zoo.arch.StageConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads an official HRNet experiment file ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml} and its
- * siblings): the architecture from {@code MODEL} ({@code NUM_JOINTS}, {@code IMAGE_SIZE: [W, H]}, {@code SIGMA},
- * {@code EXTRA.FINAL_CONV_KERNEL}, {@code EXTRA.STAGE2..4} with {@code NUM_MODULES}, {@code NUM_BRANCHES},
- * {@code BLOCK}, {@code NUM_BLOCKS}, {@code NUM_CHANNELS}) and the recipe from {@code TRAIN} ({@code LR},
+ * siblings): the architecture from {@code MODEL} (through {@link ExperimentConfig}), {@code MODEL.SIGMA} and the recipe from {@code TRAIN} ({@code LR},
  * {@code LR_FACTOR}, {@code LR_STEP}, {@code END_EPOCH}, {@code BATCH_SIZE_PER_GPU}; {@code OPTIMIZER} must be
  * {@code adam}). Keys not listed are ignored, {@code TRAIN.WD} included: the official {@code get_optimizer} builds
  * {@code optim.Adam(params, lr=LR)} without weight decay. A missing {@code TRAIN} key keeps the published value.
@@ -35,37 +27,17 @@ public record ExperimentFile(HRNetConfig config, double sigma, TrainingRecipe re
      * @throws InvalidConfigException naming the file and the missing or invalid key
      */
     public static ExperimentFile read(Path file) throws IOException {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-        if (root == null || !root.has("MODEL")) {
+        JsonNode root = ExperimentConfig.readTree(file);
+        if (!root.has("MODEL")) {
             throw new InvalidConfigException(file + ": no MODEL section (not an HRNet experiment file)");
         }
+        HRNetConfig cfg;
+        try {
+            cfg = ExperimentConfig.parse(root);
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage(), e);
+        }
         JsonNode model = root.get("MODEL");
-        int joints = intAt(file, model, "NUM_JOINTS");
-        JsonNode size = require(file, model, "IMAGE_SIZE");
-        if (!size.isArray() || size.size() != 2) {
-            throw new InvalidConfigException(file + ": MODEL.IMAGE_SIZE must be [width, height], got " + size);
-        }
-        JsonNode extra = require(file, model, "EXTRA");
-        List<StageConfig> stages = new ArrayList<>();
-        for (String name : List.of("STAGE2", "STAGE3", "STAGE4")) {
-            if (!extra.has(name)) {
-                continue;
-            }
-            JsonNode s = extra.get(name);
-            String where = "MODEL.EXTRA." + name;
-            BlockType block;
-            try {
-                block = BlockType.valueOf(require(file, s, "BLOCK").asText().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(file + ": " + where + ".BLOCK must be BASIC or BOTTLENECK, got "
-                        + s.get("BLOCK").asText());
-            }
-            stages.add(new StageConfig(intAt(file, s, "NUM_MODULES"), intAt(file, s, "NUM_BRANCHES"), block,
-                    ints(file, s, "NUM_BLOCKS", where), ints(file, s, "NUM_CHANNELS", where)));
-        }
-        int finalKernel = extra.has("FINAL_CONV_KERNEL") ? extra.get("FINAL_CONV_KERNEL").asInt() : 1;
-        HRNetConfig cfg = new HRNetConfig(joints, size.get(1).asInt(), size.get(0).asInt(), 64, 4, 64, stages,
-                finalKernel, null);
         double sigma = model.has("SIGMA") ? model.get("SIGMA").asDouble() : 2;
         TrainingRecipe.Builder r = TrainingRecipe.builder();
         JsonNode train = root.get("TRAIN");
@@ -81,7 +53,7 @@ public record ExperimentFile(HRNetConfig config, double sigma, TrainingRecipe re
                 r.factor(train.get("LR_FACTOR").asDouble());
             }
             if (train.has("LR_STEP")) {
-                r.milestones(ints(file, train, "LR_STEP", "TRAIN"));
+                r.milestones(ints(file, train.get("LR_STEP"), "TRAIN.LR_STEP"));
             }
             if (train.has("END_EPOCH")) {
                 r.epochs(train.get("END_EPOCH").asInt() - (train.has("BEGIN_EPOCH")
@@ -94,26 +66,9 @@ public record ExperimentFile(HRNetConfig config, double sigma, TrainingRecipe re
         return new ExperimentFile(cfg, sigma, r.build());
     }
 
-    private static JsonNode require(Path file, JsonNode n, String key) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            throw new InvalidConfigException(file + ": missing key " + key);
-        }
-        return v;
-    }
-
-    private static int intAt(Path file, JsonNode n, String key) {
-        JsonNode v = require(file, n, key);
-        if (!v.canConvertToInt()) {
-            throw new InvalidConfigException(file + ": " + key + " must be an integer, got " + v);
-        }
-        return v.asInt();
-    }
-
-    private static int[] ints(Path file, JsonNode n, String key, String where) {
-        JsonNode v = require(file, n, key);
+    private static int[] ints(Path file, JsonNode v, String where) {
         if (!v.isArray()) {
-            throw new InvalidConfigException(file + ": " + where + "." + key + " must be a list, got " + v);
+            throw new InvalidConfigException(file + ": " + where + " must be a list, got " + v);
         }
         int[] out = new int[v.size()];
         for (int i = 0; i < out.length; i++) {

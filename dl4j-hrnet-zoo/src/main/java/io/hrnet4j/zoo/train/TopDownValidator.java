@@ -46,6 +46,7 @@ public final class TopDownValidator implements PoseValidator {
     private final int batchSize;
     private final int workers;
     private final boolean flipTest;
+    private HeatmapDecoder.Refinement refinement = HeatmapDecoder.Refinement.QUARTER_OFFSET;
 
     private TopDownValidator(List<PoseSample> samples, TopDownRecipe recipe, CocoGroundTruth cocoGt,
                              MpiiGroundTruth mpiiGt, int batchSize, int workers, boolean flipTest) {
@@ -92,6 +93,15 @@ public final class TopDownValidator implements PoseValidator {
     }
 
     /**
+     * @param r the sub-cell refinement of the decoding: the official quarter-pixel offset (default) or DARK
+     * @return this
+     */
+    public TopDownValidator refinement(HeatmapDecoder.Refinement r) {
+        this.refinement = Objects.requireNonNull(r, "refinement");
+        return this;
+    }
+
+    /**
      * @param net the network; its input size must be the recipe's
      * @param epoch epochs done (for the caller's log)
      * @return AP (COCO) or PCKh (MPII) with all statistics and the decoded predictions
@@ -128,7 +138,8 @@ public final class TopDownValidator implements PoseValidator {
                     c[i] = new double[] {m.centerX(), m.centerY()};
                     s[i] = new double[] {m.scaleW(), m.scaleH()};
                 }
-                HeatmapDecoder.Predictions p = HeatmapDecoder.getFinalPreds(hm, c, s);
+                HeatmapDecoder.Predictions p = HeatmapDecoder.getFinalPreds(hm, c, s, refinement,
+                        HeatmapDecoder.DEFAULT_DARK_KERNEL);
                 float[] coords = p.coords().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
                 float[] maxv = p.maxvals().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
                 int k = (int) hm.size(1);

@@ -201,24 +201,7 @@ public interface TrainingBackend {
             this.listeners = new Listener[extra.length + 1];
             listeners[0] = recorder;
             System.arraycopy(extra, 0, listeners, 1, extra.length);
-            buildGradientsQuietly(model.sameDiff());
-        }
-
-        /**
-         * Builds the gradient graph now, with {@code System.out} muted: M2.1's {@code SameDiff.createGradFunction}
-         * prints one "Added differentiated op" line per op to stdout (hundreds of lines), which would drown the
-         * progress output.
-         */
-        private static void buildGradientsQuietly(SameDiff sd) {
-            java.io.PrintStream out = System.out;
-            synchronized (System.class) {
-                System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-                try {
-                    sd.createGradFunction();
-                } finally {
-                    System.setOut(out);
-                }
-            }
+            model.prepareTraining();
         }
 
         /** @return the SameDiff model */
