@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import io.hrnet4j.zoo.layers.DetailEnhancementModule;
 import io.hrnet4j.zoo.layers.DySample;
-import io.hrnet4j.zoo.layers.ECA;
+import io.hrnet4j.zoo.layers.LayerParams;
 
 /**
  * Parameter and multiply-add counts of an architecture, computed from the one description ({@link HRNetTopology})
@@ -190,20 +190,24 @@ public final class Complexity {
 
         @Override
         public Shape channelAttention(String key, Shape x, int channels, DeHrnetOptions o) {
-            if (o.attention() == DetailEnhancementModule.Attention.ECA) {
-                int k = o.ecaKernel() > 0 ? o.ecaKernel() : ECA.adaptiveKernelSize(channels);
-                entry(key, ECA.WEIGHT, Kind.LAYER, 1, 1, k);
-            } else {
-                long h = DetailEnhancementModule.hiddenWidth(channels, o.seReduction(), o.seMinHidden());
-                entry(key, DetailEnhancementModule.FC1_WEIGHT, Kind.LAYER, h, channels);
-                entry(key, DetailEnhancementModule.FC1_BIAS, Kind.LAYER, h);
-                entry(key, DetailEnhancementModule.FC2_WEIGHT, Kind.LAYER, channels, h);
-                entry(key, DetailEnhancementModule.FC2_BIAS, Kind.LAYER, channels);
-            }
-            count(key, DetailEnhancementModule.numParams(channels, o.attention(), o.seReduction(), o.seMinHidden(),
-                    o.ecaKernel()), DetailEnhancementModule.macs(channels, o.attention(), o.seReduction(),
-                    o.seMinHidden(), o.ecaKernel(), x.h(), x.w()));
+            layerEntries(key, LayerParams.shapes(o.demLayer(channels)),
+                    DetailEnhancementModule.macs(channels, o.attention(), o.seReduction(), o.seMinHidden(),
+                            o.ecaKernel(), x.h(), x.w()));
             return x;
+        }
+
+        /** Records a custom layer's parameters (shapes from the layer itself) and counts them. */
+        private void layerEntries(String key, Map<String, long[]> shapes, long layerMacs) {
+            long n = 0;
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                entry(key, e.getKey(), Kind.LAYER, e.getValue());
+                long size = 1;
+                for (long d : e.getValue()) {
+                    size *= d;
+                }
+                n += size;
+            }
+            count(key, n, layerMacs);
         }
 
         @Override
@@ -218,18 +222,9 @@ public final class Complexity {
                 throw new InvalidConfigException(key + ": DySample defined for " + channels + "x" + height + "x"
                         + width + ", gets " + x);
             }
-            long s2 = (long) scale * scale;
-            boolean lp = o.style() == DySample.Style.LP;
-            long out = lp ? 2L * o.groups() * s2 : 2L * o.groups();
-            long in = lp ? channels : channels / s2;
-            entry(key, DySample.OFFSET_WEIGHT, Kind.LAYER, out, in, 1, 1);
-            entry(key, DySample.OFFSET_BIAS, Kind.LAYER, out);
-            if (o.dynamicScope()) {
-                entry(key, DySample.SCOPE_WEIGHT, Kind.LAYER, out, in, 1, 1);
-            }
-            entry(key, "init_pos", Kind.BUFFER, 1, 2L * o.groups() * s2, 1, 1);
-            count(key, DySample.numParams(channels, scale, o.groups(), o.style(), o.dynamicScope()),
+            layerEntries(key, LayerParams.shapes(o.dySampleLayer(channels, scale)),
                     DySample.macs(channels, scale, o.groups(), o.style(), o.dynamicScope(), height, width));
+            entry(key, "init_pos", Kind.BUFFER, DySample.initPos(scale, o.groups()).shape());
             return new Shape(x.c(), x.h() * scale, x.w() * scale);
         }
 

@@ -4,7 +4,7 @@ import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.NetworkEmitter;
 import io.hrnet4j.zoo.layers.DetailEnhancementModule;
 import io.hrnet4j.zoo.layers.DySample;
-import io.hrnet4j.zoo.layers.ECA;
+import io.hrnet4j.zoo.layers.LayerParams;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -156,19 +156,7 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     public SDVariable channelAttention(String key, SDVariable x, int channels, DeHrnetOptions options) {
         DetailEnhancementModule spec = options.demLayer(channels);
         Map<String, SDVariable> params = new HashMap<>();
-        if (options.attention() == DetailEnhancementModule.Attention.ECA) {
-            int k = options.ecaKernel() > 0 ? options.ecaKernel() : ECA.adaptiveKernelSize(channels);
-            params.put(ECA.WEIGHT, param(key + "." + ECA.WEIGHT, 1, 1, k));
-        } else {
-            long h = DetailEnhancementModule.hiddenWidth(channels, options.seReduction(), options.seMinHidden());
-            params.put(DetailEnhancementModule.FC1_WEIGHT, param(key + "." + DetailEnhancementModule.FC1_WEIGHT, h,
-                    channels));
-            params.put(DetailEnhancementModule.FC1_BIAS, param(key + "." + DetailEnhancementModule.FC1_BIAS, h));
-            params.put(DetailEnhancementModule.FC2_WEIGHT, param(key + "." + DetailEnhancementModule.FC2_WEIGHT,
-                    channels, h));
-            params.put(DetailEnhancementModule.FC2_BIAS, param(key + "." + DetailEnhancementModule.FC2_BIAS,
-                    channels));
-        }
+        LayerParams.shapes(spec).forEach((name, shape) -> params.put(name, param(key + "." + name, shape)));
         return DetailEnhancementModule.define(sd, prefix + key, x, params, spec);
     }
 
@@ -187,13 +175,11 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     @Override
     public SDVariable dySample(String key, SDVariable x, int channels, int height, int width, int scale,
                                DeHrnetOptions options) {
-        long s2 = (long) scale * scale;
-        boolean lp = options.style() == DySample.Style.LP;
-        long out = lp ? 2L * options.groups() * s2 : 2L * options.groups();
-        long in = lp ? channels : channels / s2;
-        SDVariable w = param(key + "." + DySample.OFFSET_WEIGHT, out, in, 1, 1);
-        SDVariable b = param(key + "." + DySample.OFFSET_BIAS, out);
-        SDVariable scope = options.dynamicScope() ? param(key + "." + DySample.SCOPE_WEIGHT, out, in, 1, 1) : null;
+        Map<String, long[]> shapes = LayerParams.shapes(options.dySampleLayer(channels, scale));
+        SDVariable w = param(key + "." + DySample.OFFSET_WEIGHT, shapes.get(DySample.OFFSET_WEIGHT));
+        SDVariable b = param(key + "." + DySample.OFFSET_BIAS, shapes.get(DySample.OFFSET_BIAS));
+        SDVariable scope = options.dynamicScope()
+                ? param(key + "." + DySample.SCOPE_WEIGHT, shapes.get(DySample.SCOPE_WEIGHT)) : null;
         return DySample.define(sd, prefix + key, x, w, b, scope, channels, height, width, scale, options.groups(),
                 options.style(), DySample.DEFAULT_WINDOW_RADIUS);
     }
