@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -30,11 +32,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * first that a JPEG's entropy-coded data ends with the end-of-image marker ({@code FF D9}) and that a PNG ends with its
  * {@code IEND} chunk, then decodes a JPEG's coefficients once with the JDK's libjpeg ({@code javax.imageio}, raster
  * only, no colour conversion) with a warning listener; any libjpeg warning becomes a {@link DataFormatException}
- * naming the file, the record and the warning. The pixels still come from OpenCV, as in the reference. A JPEG whose
- * damage libjpeg cannot see (a flipped bit that still decodes to valid Huffman codes) is not detectable by any
- * decoder and is decoded as it is.
+ * naming the file, the record and the warning. The check runs once per file (path, size and modification time) in
+ * a JVM, so epochs after the first pay nothing for it. The pixels still come from OpenCV, as in the reference. A
+ * JPEG whose damage libjpeg cannot see (a flipped bit that still decodes to valid Huffman codes) is not detectable
+ * by any decoder and is decoded as it is. To skip and count bad images instead of failing, filter the loaded samples
+ * with {@link io.hrnet4j.data.keypoints.LoadedSamples#withoutBadImages()}.
  */
 public final class ImageDecoder {
+    /** Files found sound, by path, size and modification time (bounded: about 20 MB for 200,000 files). */
+    private static final Set<String> SOUND = ConcurrentHashMap.newKeySet();
+    private static final int MAX_REMEMBERED = 200_000;
+
     private ImageDecoder() {
     }
 
@@ -56,7 +64,7 @@ public final class ImageDecoder {
         } catch (NoSuchFileException e) {
             throw new DataFormatException(image, record, "image", "image file not found", e);
         }
-        String problem = check(bytes);
+        String problem = checkOnce(image, bytes);
         if (problem != null) {
             throw new DataFormatException(image, record, "image", problem);
         }
@@ -95,6 +103,22 @@ public final class ImageDecoder {
         String problem = checkComplete(bytes);
         if (problem == null && isJpeg(bytes)) {
             problem = jpegWarning(bytes);
+        }
+        return problem;
+    }
+
+    /**
+     * {@link #check} once per file content: training decodes each image every epoch, and the libjpeg check costs about
+     * one more decode, so a file already found sound (same path, size and modification time) is not checked again.
+     */
+    private static String checkOnce(Path image, byte[] bytes) throws IOException {
+        String key = image.toAbsolutePath() + "|" + bytes.length + "|" + Files.getLastModifiedTime(image).toMillis();
+        if (SOUND.contains(key)) {
+            return null;
+        }
+        String problem = check(bytes);
+        if (problem == null && SOUND.size() < MAX_REMEMBERED) {
+            SOUND.add(key);
         }
         return problem;
     }

@@ -3,7 +3,10 @@ package io.hrnet4j.data.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.DataFormatException;
+import io.hrnet4j.data.keypoints.LoadSummary;
+import io.hrnet4j.data.keypoints.LoadedSamples;
 import io.hrnet4j.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,5 +75,29 @@ class ImageDecoderTest {
         byte[] good = Files.readAllBytes(JPEG);
         Path cut = Files.write(tmp.resolve("cut.jpg"), Arrays.copyOf(good, good.length / 2));
         assertThatThrownBy(() -> ImageDecoder.decodeBgr(cut, "r")).hasMessageContaining("truncated JPEG");
+    }
+
+    /** The skip option: the bad image's samples are dropped and counted, the others kept in order. */
+    @Test
+    void badImagesCanBeSkippedAndCounted(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("images"));
+        for (String f : new String[] {"000000000785.jpg", "000000040083.jpg", "000000196141.jpg", "000000197388.jpg"}) {
+            Files.copy(SharedData.data("coco-sample/" + f), dir.resolve(f));
+        }
+        LoadedSamples all = CocoKeypoints.groundTruth(SharedData.data("coco-sample/test_coco.json"), dir, 0.75);
+        assertThat(all.withoutBadImages()).isSameAs(all);
+        byte[] good = Files.readAllBytes(dir.resolve("000000040083.jpg"));
+        byte[] cut = Arrays.copyOf(good, good.length / 2 + 2);
+        cut[cut.length - 2] = (byte) 0xFF;
+        cut[cut.length - 1] = (byte) 0xD9;
+        Files.write(dir.resolve("000000040083.jpg"), cut);
+        long onBad = all.samples().stream().filter(s -> s.imageId() == 40083).count();
+        assertThat(onBad).isPositive();
+        LoadedSamples kept = all.withoutBadImages();
+        assertThat(kept.samples()).containsExactlyElementsOf(all.samples().stream()
+                .filter(s -> s.imageId() != 40083).toList());
+        assertThat(kept.summary().skipped(LoadSummary.SkipReason.BAD_IMAGE)).isEqualTo((int) onBad);
+        assertThat(kept.summary().kept()).isEqualTo(all.size() - (int) onBad);
+        assertThat(kept.summary().toString()).contains("unreadable or corrupt image " + onBad);
     }
 }
