@@ -272,14 +272,12 @@ public final class NumpyFiles {
      * ({@code <f4}), DOUBLE ({@code <f8}), LONG ({@code <i8}), INT ({@code <i4}), UBYTE ({@code |u1}).
      *
      * @param array the array (any ordering; written in C order)
-     * @param file the destination, replaced if it exists
+     * @param file the destination, replaced only once the new file is complete ({@link AtomicFiles})
      * @throws IllegalArgumentException for another data type
      * @throws IOException if the file cannot be written
      */
     public static void writeNpy(INDArray array, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            writeNpy(array, out);
-        }
+        AtomicFiles.write(file, out -> writeNpy(array, out));
     }
 
     /**
