@@ -83,8 +83,12 @@ public final class NumpyFiles {
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
                 out.put(key, readNpy(zin, file + "!" + name));
             }
-        } catch (java.util.zip.ZipException ex) {
+        } catch (java.util.zip.ZipException | IllegalArgumentException ex) {
+            // IllegalArgumentException: ZipInputStream's entry-name decoding of a corrupt local header
             throw new NumpyFormatException(file.toString(), "not a valid .npz (zip) archive: " + ex.getMessage(), ex);
+        } catch (EOFException ex) {
+            throw new NumpyFormatException(file.toString(), "truncated .npz (zip) archive"
+                    + (out.isEmpty() ? "" : " after the entries " + out.keySet()), ex);
         }
         if (out.isEmpty()) {
             throw new NumpyFormatException(file.toString(), "not a .npz archive (no zip entries found)");
