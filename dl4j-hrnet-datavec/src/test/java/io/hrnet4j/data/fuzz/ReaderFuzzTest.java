@@ -134,7 +134,7 @@ class ReaderFuzzTest {
 
     private void judge(String name, String kind, Path f, Reader reader) {
         int[] counts = outcomes.computeIfAbsent(name + " | " + kind, k -> new int[2]);
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try {
                 reader.read(f);
                 counts[0]++;
@@ -145,7 +145,7 @@ class ReaderFuzzTest {
             } catch (Throwable t) {
                 throw new AssertionError(name + ", " + kind + " of " + f.getFileName() + ": untyped " + t, t);
             }
-        }, () -> name + ": " + kind + " of " + f.getFileName() + " did not finish in 10 s");
+        }, () -> name + ": " + kind + " of " + f.getFileName() + " did not finish in 30 s");
     }
 
     /** Replaces, removes or re-types one random node of the tree. */
