@@ -1,6 +1,8 @@
 package io.hrnet4j.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hrnet4j.data.io.DataFormatException;
+import io.hrnet4j.data.io.JsonFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,17 +52,19 @@ public final class CocoGroundTruth {
      * @param imageIds ids of the {@code images} entries, in any order (duplicates are merged)
      * @param categoryIds ids of the {@code categories} entries
      * @param annotations the annotations, in file order
-     * @throws EvaluationInputException if there is no image or no category
+     * @throws IllegalArgumentException if there is no image or no category (message as {@link
+     *     DataFormatException#describe})
      */
     public CocoGroundTruth(String source, List<Long> imageIds, List<Integer> categoryIds,
                            List<Annotation> annotations) {
         this.source = source == null ? "<memory>" : source;
         if (imageIds.isEmpty()) {
-            throw new EvaluationInputException(this.source, "", "images", "no images");
+            throw new IllegalArgumentException(DataFormatException.describe(this.source, "", "images",
+                    "no images"));
         }
         if (categoryIds.isEmpty()) {
-            throw new EvaluationInputException(this.source, "", "categories",
-                    "no categories (pycocotools would evaluate nothing)");
+            throw new IllegalArgumentException(DataFormatException.describe(this.source, "", "categories",
+                    "no categories (pycocotools would evaluate nothing)"));
         }
         this.imageIds = List.copyOf(new TreeSet<>(imageIds));
         this.imageIdSet = Collections.unmodifiableSet(new LinkedHashSet<>(this.imageIds));
@@ -73,56 +77,67 @@ public final class CocoGroundTruth {
      *
      * @param file the file ({@code images}, {@code categories}, {@code annotations})
      * @return the ground truth
-     * @throws EvaluationInputException if the file is empty, not JSON, or a required field is missing or malformed
+     * @throws DataFormatException if the file is missing, empty, not JSON, or a required field is missing or malformed,
+     *     or it has no image or no category
      *     (the message names the file, the record such as {@code annotations[12]} and the field)
      * @throws IOException if the file cannot be read
      */
     public static CocoGroundTruth read(Path file) throws IOException {
-        return fromJson(JsonFields.readTree(file), file.toString());
+        return fromJson(JsonFields.readTree(file), file);
     }
 
     /**
      * Builds the ground truth from a parsed COCO JSON tree.
      *
      * @param root the root object
-     * @param source a name for messages
+     * @param file the file it was read from, for messages
      * @return the ground truth
-     * @throws EvaluationInputException on a missing or malformed field
+     * @throws DataFormatException on a missing or malformed field (naming the file, the record and the field)
      */
-    public static CocoGroundTruth fromJson(JsonNode root, String source) {
+    public static CocoGroundTruth fromJson(JsonNode root, Path file) throws DataFormatException {
+        String source = file.toString();
         if (!root.isObject()) {
-            throw new EvaluationInputException(source, "", "", "expected a JSON object with images, categories, annotations");
+            throw new DataFormatException(file, "-", "-", "expected a JSON object with images, categories, "
+                    + "annotations");
         }
-        JsonNode images = JsonFields.field(root, "images", source, "");
+        JsonNode images = JsonFields.requiredArray(file, "-", root, "images");
         List<Long> imageIds = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            imageIds.add(JsonFields.integer(images.get(i), "id", source, "images[" + i + "]"));
+            imageIds.add(JsonFields.requiredLong(file, "images[" + i + "]", images.get(i), "id"));
         }
-        JsonNode cats = JsonFields.field(root, "categories", source, "");
+        JsonNode cats = JsonFields.requiredArray(file, "-", root, "categories");
         List<Integer> catIds = new ArrayList<>(cats.size());
         for (int i = 0; i < cats.size(); i++) {
-            catIds.add((int) JsonFields.integer(cats.get(i), "id", source, "categories[" + i + "]"));
+            catIds.add((int) JsonFields.requiredLong(file, "categories[" + i + "]", cats.get(i), "id"));
         }
-        JsonNode anns = JsonFields.field(root, "annotations", source, "");
+        JsonNode anns = JsonFields.requiredArray(file, "-", root, "annotations");
         List<Annotation> list = new ArrayList<>(anns.size());
         for (int i = 0; i < anns.size(); i++) {
             JsonNode a = anns.get(i);
             String rec = "annotations[" + i + "]";
-            double[] kp = JsonFields.finiteArray(a, "keypoints", source, rec);
+            double[] kp = JsonFields.requiredNumbers(file, rec, a, "keypoints", -1);
             if (kp.length % 3 != 0 || kp.length == 0) {
-                throw new EvaluationInputException(source, rec, "keypoints",
+                throw new DataFormatException(file, rec, "keypoints",
                         "length " + kp.length + " is not a positive multiple of 3");
             }
-            double[] bbox = JsonFields.finiteArray(a, "bbox", source, rec);
+            double[] bbox = JsonFields.requiredNumbers(file, rec, a, "bbox", -1);
             if (bbox.length != 4) {
-                throw new EvaluationInputException(source, rec, "bbox", "expected [x, y, w, h], got " + bbox.length + " values");
+                throw new DataFormatException(file, rec, "bbox", "expected [x, y, w, h], got " + bbox.length
+                        + " values");
             }
-            list.add(new Annotation(JsonFields.integer(a, "id", source, rec),
-                    JsonFields.integer(a, "image_id", source, rec),
-                    (int) JsonFields.integer(a, "category_id", source, rec), kp,
-                    (int) JsonFields.integer(a, "num_keypoints", source, rec),
-                    JsonFields.finite(a, "area", source, rec), bbox,
-                    JsonFields.integer(a, "iscrowd", source, rec) != 0));
+            list.add(new Annotation(JsonFields.requiredLong(file, rec, a, "id"),
+                    JsonFields.requiredLong(file, rec, a, "image_id"),
+                    (int) JsonFields.requiredLong(file, rec, a, "category_id"), kp,
+                    (int) JsonFields.requiredLong(file, rec, a, "num_keypoints"),
+                    JsonFields.requiredFinite(file, rec, a, "area"), bbox,
+                    JsonFields.requiredLong(file, rec, a, "iscrowd") != 0));
+        }
+        if (imageIds.isEmpty()) {
+            throw new DataFormatException(file, "-", "images", "no images");
+        }
+        if (catIds.isEmpty()) {
+            throw new DataFormatException(file, "-", "categories", "no categories (pycocotools would evaluate "
+                    + "nothing)");
         }
         return new CocoGroundTruth(source, imageIds, catIds, list);
     }

@@ -1,5 +1,6 @@
 package io.hrnet4j.eval;
 
+import io.hrnet4j.data.io.DataFormatException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class CocoKeypointEval {
      *
      * @param gt the ground truth
      * @param results the detections
-     * @throws EvaluationInputException if the results are empty, name an image absent from the ground truth, have
+     * @throws IllegalArgumentException if the results are empty, name an image absent from the ground truth, have
      *     a wrong keypoint count or a non-finite value ({@link CocoResults#validate})
      */
     public CocoKeypointEval(CocoGroundTruth gt, List<KeypointResult> results) {
@@ -106,7 +107,7 @@ public final class CocoKeypointEval {
      * @param maxDets detections kept per image and category (pycocotools {@code maxDets[-1]}); the summary reports
      *     at this value (pycocotools' {@code _summarizeKps} assumes 20)
      * @param resultsSource a name for the results in messages (e.g. the file name)
-     * @throws EvaluationInputException on invalid results (see {@link CocoResults#validate}) or a GT annotation
+     * @throws IllegalArgumentException on invalid results (see {@link CocoResults#validate}) or a GT annotation
      *     with a keypoint count other than 3K
      * @throws IllegalArgumentException if {@code maxDets < 1} or sigmas are empty or not positive
      */
@@ -135,8 +136,9 @@ public final class CocoKeypointEval {
         List<CocoGroundTruth.Annotation> anns = gt.annotations();
         for (int i = 0; i < anns.size(); i++) {
             if (anns.get(i).keypoints().length != 3 * sigmas.length) {
-                throw new EvaluationInputException(gt.source(), "annotations[" + i + "]", "keypoints", "expected "
-                        + 3 * sigmas.length + " values, got " + anns.get(i).keypoints().length);
+                throw new IllegalArgumentException(DataFormatException.describe(gt.source(), "annotations[" + i + "]",
+                        "keypoints", "expected " + 3 * sigmas.length + " values, got "
+                                + anns.get(i).keypoints().length));
             }
         }
     }
@@ -327,8 +329,9 @@ public final class CocoKeypointEval {
             KeypointResult res = results.get(r);
             if (boxArea) {
                 if (res.bbox() == null) {
-                    throw new EvaluationInputException(resultsSource, "results[" + r + "]", "bbox", "missing, but the "
-                            + "first result has a bbox, so pycocotools takes every detection's area from its bbox");
+                    throw new IllegalArgumentException(DataFormatException.describe(resultsSource, "results[" + r + "]",
+                            "bbox", "missing, but the first result has a bbox, so pycocotools takes every "
+                                    + "detection's area from its bbox"));
                 }
                 dtArea[r] = res.bbox()[2] * res.bbox()[3];
             } else {

@@ -3,6 +3,8 @@ package io.hrnet4j.eval;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hrnet4j.data.io.DataFormatException;
+import io.hrnet4j.data.io.JsonFields;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,15 +19,17 @@ import java.util.List;
  *
  * <p>Behaviour on bad input, against pycocotools ({@code coco.py loadRes}, {@code cocoeval.py}):
  * <ul>
- *   <li>Empty file, empty array, or not an array: {@link EvaluationInputException} (pycocotools fails with an
+ *   <li>Empty file, empty array, or not an array: {@link DataFormatException} (pycocotools fails with an
  *       {@code IndexError}/{@code AssertionError}).</li>
- *   <li>Unknown {@code image_id} (not in the ground truth's {@code images}): {@link EvaluationInputException}
- *       naming the record (pycocotools: {@code AssertionError: Results do not correspond to current coco set}).</li>
+ *   <li>Unknown {@code image_id} (not in the ground truth's {@code images}): {@link #validate} throws an
+ *       {@link IllegalArgumentException} naming the results source and the record (pycocotools: {@code
+ *       AssertionError: Results do not correspond to current coco set}).</li>
  *   <li>Wrong keypoint count ({@code keypoints.length != 3K}, K from the OKS sigmas): {@link
- *       EvaluationInputException} (pycocotools fails with a numpy broadcast {@code ValueError} in
- *       {@code computeOks}).</li>
+ *       IllegalArgumentException} from {@link #validate} (pycocotools fails with a numpy broadcast {@code
+ *       ValueError} in {@code computeOks}).</li>
  *   <li>NaN or infinite coordinates or scores ({@code NaN} as Python's {@code json.dump} writes it):
- *       {@link EvaluationInputException}. pycocotools would silently rank and match such detections with
+ *       {@link DataFormatException} when read from a file, {@link IllegalArgumentException} from {@link
+ *       #validate} for in-memory results. pycocotools would silently rank and match such detections with
  *       undefined results, so they are refused instead.</li>
  *   <li>A {@code category_id} that is not a ground-truth category: accepted and never evaluated, exactly as
  *       pycocotools does.</li>
@@ -42,54 +46,54 @@ public final class CocoResults {
      *
      * @param file the results JSON
      * @return the results in file order
-     * @throws EvaluationInputException if the file is empty, not a non-empty JSON array, or a record lacks a field
+     * @throws DataFormatException if the file is empty, not a non-empty JSON array, or a record lacks a field
      *     or holds a non-finite number (the message names the file, {@code results[i]} and the field)
      * @throws IOException if the file cannot be read
      */
     public static List<KeypointResult> read(Path file) throws IOException {
-        return fromJson(JsonFields.readTree(file), file.toString());
+        return fromJson(JsonFields.readTree(file), file);
     }
 
     /**
      * Parses a results array.
      *
      * @param root the parsed JSON
-     * @param source a name for messages
+     * @param file the file it was read from, for messages
      * @return the results in order
-     * @throws EvaluationInputException on the conditions listed in the class comment
+     * @throws DataFormatException on the conditions listed in the class comment
      */
-    public static List<KeypointResult> fromJson(JsonNode root, String source) {
+    public static List<KeypointResult> fromJson(JsonNode root, Path file) throws DataFormatException {
         if (!root.isArray()) {
-            throw new EvaluationInputException(source, "", "", "results must be a JSON array of objects, got "
+            throw new DataFormatException(file, "-", "-", "results must be a JSON array of objects, got "
                     + root.getNodeType());
         }
         if (root.isEmpty()) {
-            throw new EvaluationInputException(source, "", "", "no results (empty array)");
+            throw new DataFormatException(file, "-", "-", "no results (empty array)");
         }
         List<KeypointResult> out = new ArrayList<>(root.size());
         for (int i = 0; i < root.size(); i++) {
             JsonNode r = root.get(i);
             String rec = "results[" + i + "]";
             if (!r.isObject()) {
-                throw new EvaluationInputException(source, rec, "", "expected an object, got " + r.getNodeType());
+                throw new DataFormatException(file, rec, "-", "expected an object, got " + r.getNodeType());
             }
-            double[] kp = JsonFields.finiteArray(r, "keypoints", source, rec);
+            double[] kp = JsonFields.requiredNumbers(file, rec, r, "keypoints", -1);
             if (kp.length == 0 || kp.length % 3 != 0) {
-                throw new EvaluationInputException(source, rec, "keypoints",
+                throw new DataFormatException(file, rec, "keypoints",
                         "length " + kp.length + " is not a positive multiple of 3");
             }
             double[] bbox = null;
             JsonNode b = r.get("bbox");
             if (b != null && !b.isNull() && !(b.isArray() && b.isEmpty())) {
-                bbox = JsonFields.finiteArray(r, "bbox", source, rec);
+                bbox = JsonFields.requiredNumbers(file, rec, r, "bbox", -1);
                 if (bbox.length != 4) {
-                    throw new EvaluationInputException(source, rec, "bbox", "expected [x, y, w, h], got "
+                    throw new DataFormatException(file, rec, "bbox", "expected [x, y, w, h], got "
                             + bbox.length + " values");
                 }
             }
-            out.add(new KeypointResult(JsonFields.integer(r, "image_id", source, rec),
-                    (int) JsonFields.integer(r, "category_id", source, rec), kp,
-                    JsonFields.finite(r, "score", source, rec), bbox));
+            out.add(new KeypointResult(JsonFields.requiredLong(file, rec, r, "image_id"),
+                    (int) JsonFields.requiredLong(file, rec, r, "category_id"), kp,
+                    JsonFields.requiredFinite(file, rec, r, "score"), bbox));
         }
         return out;
     }
@@ -101,34 +105,36 @@ public final class CocoResults {
      * @param gt the ground truth
      * @param numJoints the expected K (17 for COCO)
      * @param source a name for messages
-     * @throws EvaluationInputException for an empty list, an unknown image id, a wrong keypoint count or a
-     *     non-finite value
+     * @throws IllegalArgumentException for an empty list, an unknown image id, a wrong keypoint count or a
+     *     non-finite value (message as {@link DataFormatException#describe}: source, record, field)
      */
     public static void validate(List<KeypointResult> results, CocoGroundTruth gt, int numJoints, String source) {
         if (results.isEmpty()) {
-            throw new EvaluationInputException(source, "", "", "no results (empty list)");
+            throw new IllegalArgumentException(DataFormatException.describe(source, "", "",
+                    "no results (empty list)"));
         }
         for (int i = 0; i < results.size(); i++) {
             KeypointResult r = results.get(i);
             String rec = "results[" + i + "]";
             if (!gt.hasImage(r.imageId())) {
-                throw new EvaluationInputException(source, rec, "image_id", "image " + r.imageId()
-                        + " is not in the ground truth " + gt.source()
-                        + " (pycocotools: Results do not correspond to current coco set)");
+                throw new IllegalArgumentException(DataFormatException.describe(source, rec, "image_id", "image "
+                        + r.imageId() + " is not in the ground truth " + gt.source()
+                        + " (pycocotools: Results do not correspond to current coco set)"));
             }
             if (r.keypoints() == null || r.keypoints().length != 3 * numJoints) {
-                throw new EvaluationInputException(source, rec, "keypoints", "expected " + 3 * numJoints
-                        + " values (" + numJoints + " joints x [x, y, score]), got "
-                        + (r.keypoints() == null ? "none" : r.keypoints().length));
+                throw new IllegalArgumentException(DataFormatException.describe(source, rec, "keypoints", "expected "
+                        + 3 * numJoints + " values (" + numJoints + " joints x [x, y, score]), got "
+                        + (r.keypoints() == null ? "none" : r.keypoints().length)));
             }
             for (int k = 0; k < r.keypoints().length; k++) {
                 if (!Double.isFinite(r.keypoints()[k])) {
-                    throw new EvaluationInputException(source, rec, "keypoints[" + k + "]", "not finite: "
-                            + r.keypoints()[k]);
+                    throw new IllegalArgumentException(DataFormatException.describe(source, rec,
+                            "keypoints[" + k + "]", "not finite: " + r.keypoints()[k]));
                 }
             }
             if (!Double.isFinite(r.score())) {
-                throw new EvaluationInputException(source, rec, "score", "not finite: " + r.score());
+                throw new IllegalArgumentException(DataFormatException.describe(source, rec, "score", "not finite: "
+                        + r.score()));
             }
         }
     }
@@ -156,7 +162,7 @@ public final class CocoResults {
      * @throws IOException on a write error
      */
     public static void write(OutputStream out, List<KeypointResult> results) throws IOException {
-        try (JsonGenerator g = JsonFields.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonFields.mapper().getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             g.writeStartArray();
             for (KeypointResult r : results) {

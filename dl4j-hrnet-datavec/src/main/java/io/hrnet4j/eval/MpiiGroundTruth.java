@@ -1,6 +1,8 @@
 package io.hrnet4j.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hrnet4j.data.io.DataFormatException;
+import io.hrnet4j.data.io.JsonFields;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,7 +56,7 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
      *
      * @param file the file
      * @return the ground truth
-     * @throws EvaluationInputException if a variable or field is missing or has the wrong shape (names the file and
+     * @throws DataFormatException if a variable or field is missing or has the wrong shape (names the file and
      *     the variable / record)
      * @throws IOException if the file cannot be read or is not a MATLAB 5 file
      */
@@ -66,7 +68,7 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
         if (name.endsWith(".json")) {
             return readJson(file);
         }
-        throw new EvaluationInputException(file.toString(), "", "", "unknown ground-truth format: expected .mat or .json");
+        throw new DataFormatException(file, "", "", "unknown ground-truth format: expected .mat or .json");
     }
 
     /**
@@ -74,7 +76,7 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
      *
      * @param file a MATLAB 5 {@code .mat} file
      * @return the ground truth
-     * @throws EvaluationInputException if a variable is missing or has the wrong shape or type
+     * @throws DataFormatException if a variable is missing or has the wrong shape or type
      * @throws IOException if the file cannot be read
      */
     public static MpiiGroundTruth readMat(Path file) throws IOException {
@@ -86,7 +88,7 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
         try {
             mat = Mat5.readFromFile(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new EvaluationInputException(src, "", "", "not a readable MATLAB 5 .mat file: " + e.getMessage(), e);
+            throw new DataFormatException(src, "", "", "not a readable MATLAB 5 .mat file: " + e.getMessage(), e);
         }
         try (MatFile m = mat) {
             Matrix missing = matrix(m, "jnt_missing", src);
@@ -95,16 +97,16 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
             int[] dm = missing.getDimensions();
             int n = dm.length == 2 ? dm[1] : -1;
             if (dm.length != 2 || dm[0] != NUM_JOINTS) {
-                throw new EvaluationInputException(src, "jnt_missing", "", "expected [16 x N], got " + dimString(dm));
+                throw new DataFormatException(src, "jnt_missing", "", "expected [16 x N], got " + dimString(dm));
             }
             int[] dp = pos.getDimensions();
             if (!shape(dp, NUM_JOINTS, 2, n)) {
-                throw new EvaluationInputException(src, "pos_gt_src", "", "expected [16 x 2 x " + n + "], got "
+                throw new DataFormatException(src, "pos_gt_src", "", "expected [16 x 2 x " + n + "], got "
                         + dimString(dp));
             }
             int[] dh = heads.getDimensions();
             if (!shape(dh, 2, 2, n)) {
-                throw new EvaluationInputException(src, "headboxes_src", "", "expected [2 x 2 x " + n + "], got "
+                throw new DataFormatException(src, "headboxes_src", "", "expected [2 x 2 x " + n + "], got "
                         + dimString(dh));
             }
             List<String> names = DEFAULT_JOINT_NAMES;
@@ -136,18 +138,18 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
      *
      * @param file the JSON file
      * @return the ground truth
-     * @throws EvaluationInputException if a field is missing or a record has the wrong shape
+     * @throws DataFormatException if a field is missing or a record has the wrong shape
      * @throws IOException if the file cannot be read
      */
     public static MpiiGroundTruth readJson(Path file) throws IOException {
         String src = file.toString();
         JsonNode root = JsonFields.readTree(file);
-        JsonNode joints = JsonFields.field(root, "joints", src, "");
-        JsonNode vis = JsonFields.field(root, "joints_vis", src, "");
-        JsonNode heads = JsonFields.field(root, "headboxes", src, "");
+        JsonNode joints = JsonFields.requiredArray(file, "-", root, "joints");
+        JsonNode vis = JsonFields.requiredArray(file, "-", root, "joints_vis");
+        JsonNode heads = JsonFields.requiredArray(file, "-", root, "headboxes");
         int n = joints.size();
         if (vis.size() != n || heads.size() != n) {
-            throw new EvaluationInputException(src, "", "joints_vis/headboxes", "person counts differ: joints " + n
+            throw new DataFormatException(src, "", "joints_vis/headboxes", "person counts differ: joints " + n
                     + ", joints_vis " + vis.size() + ", headboxes " + heads.size());
         }
         List<String> names = DEFAULT_JOINT_NAMES;
@@ -156,7 +158,7 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
             List<String> l = new ArrayList<>();
             jn.forEach(x -> l.add(x.asText()));
             if (l.size() != NUM_JOINTS) {
-                throw new EvaluationInputException(src, "", "joint_names", "expected 16 names, got " + l.size());
+                throw new DataFormatException(src, "", "joint_names", "expected 16 names, got " + l.size());
             }
             names = List.copyOf(l);
         }
@@ -167,11 +169,11 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
             j3[p] = matrixOf(joints.get(p), NUM_JOINTS, 2, src, "joints[" + p + "]");
             JsonNode vp = vis.get(p);
             if (!vp.isArray() || vp.size() != NUM_JOINTS) {
-                throw new EvaluationInputException(src, "joints_vis[" + p + "]", "", "expected 16 flags");
+                throw new DataFormatException(src, "joints_vis[" + p + "]", "", "expected 16 flags");
             }
             for (int j = 0; j < NUM_JOINTS; j++) {
                 if (!vp.get(j).isNumber()) {
-                    throw new EvaluationInputException(src, "joints_vis[" + p + "][" + j + "]", "", "expected a number");
+                    throw new DataFormatException(src, "joints_vis[" + p + "][" + j + "]", "", "expected a number");
                 }
                 v2[p][j] = vp.get(j).doubleValue() != 0;
             }
@@ -186,43 +188,44 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
      *
      * @param file the JSON file
      * @return {@code [N][16][2 or 3]}
-     * @throws EvaluationInputException if {@code preds} is missing, a person does not have 16 joints, or a value is
+     * @throws DataFormatException if {@code preds} is missing, a person does not have 16 joints, or a value is
      *     not a finite number
      * @throws IOException if the file cannot be read
      */
     public static double[][][] readPredictions(Path file) throws IOException {
         String src = file.toString();
-        JsonNode preds = JsonFields.field(JsonFields.readTree(file), "preds", src, "");
+        JsonNode preds = JsonFields.required(file, "-", JsonFields.readTree(file), "preds");
         if (!preds.isArray()) {
-            throw new EvaluationInputException(src, "", "preds", "expected an array [N][16][x, y, score]");
+            throw new DataFormatException(src, "", "preds", "expected an array [N][16][x, y, score]");
         }
         double[][][] out = new double[preds.size()][][];
         for (int p = 0; p < out.length; p++) {
             JsonNode pp = preds.get(p);
             int width = pp.isArray() && pp.size() > 0 && pp.get(0).isArray() ? pp.get(0).size() : 2;
             if (width < 2) {
-                throw new EvaluationInputException(src, "preds[" + p + "]", "", "expected [x, y] or [x, y, score] per joint");
+                throw new DataFormatException(src, "preds[" + p + "]", "", "expected [x, y] or [x, y, score] per joint");
             }
             out[p] = matrixOf(pp, NUM_JOINTS, width, src, "preds[" + p + "]");
         }
         return out;
     }
 
-    private static double[][] matrixOf(JsonNode n, int rows, int cols, String src, String rec) {
+    private static double[][] matrixOf(JsonNode n, int rows, int cols, String src, String rec)
+            throws DataFormatException {
         if (n == null || !n.isArray() || n.size() != rows) {
-            throw new EvaluationInputException(src, rec, "", "expected " + rows + " rows of " + cols + " numbers");
+            throw new DataFormatException(src, rec, "", "expected " + rows + " rows of " + cols + " numbers");
         }
         double[][] out = new double[rows][cols];
         for (int r = 0; r < rows; r++) {
             JsonNode row = n.get(r);
             if (!row.isArray() || row.size() != cols) {
-                throw new EvaluationInputException(src, rec + "[" + r + "]", "", "expected " + cols + " numbers, got "
+                throw new DataFormatException(src, rec + "[" + r + "]", "", "expected " + cols + " numbers, got "
                         + row);
             }
             for (int c = 0; c < cols; c++) {
                 JsonNode v = row.get(c);
                 if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-                    throw new EvaluationInputException(src, rec + "[" + r + "][" + c + "]", "", "not a finite number: " + v);
+                    throw new DataFormatException(src, rec + "[" + r + "][" + c + "]", "", "not a finite number: " + v);
                 }
                 out[r][c] = v.doubleValue();
             }
@@ -239,21 +242,21 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
         return false;
     }
 
-    private static Matrix matrix(MatFile m, String name, String src) {
+    private static Matrix matrix(MatFile m, String name, String src) throws DataFormatException {
         if (!hasArray(m, name)) {
-            throw new EvaluationInputException(src, name, "", "variable missing (gt_valid.mat layout: dataset_joints, "
+            throw new DataFormatException(src, name, "", "variable missing (gt_valid.mat layout: dataset_joints, "
                     + "jnt_missing, pos_gt_src, headboxes_src)");
         }
         Array a = m.getArray(name);
         if (!(a instanceof Matrix)) {
-            throw new EvaluationInputException(src, name, "", "expected a numeric matrix, got " + a.getType());
+            throw new DataFormatException(src, name, "", "expected a numeric matrix, got " + a.getType());
         }
         return (Matrix) a;
     }
 
-    private static List<String> jointNames(Array a, String src) {
+    private static List<String> jointNames(Array a, String src) throws DataFormatException {
         if (!(a instanceof Cell c) || c.getNumElements() != NUM_JOINTS) {
-            throw new EvaluationInputException(src, "dataset_joints", "", "expected a cell array of 16 joint names");
+            throw new DataFormatException(src, "dataset_joints", "", "expected a cell array of 16 joint names");
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < NUM_JOINTS; i++) {
@@ -262,7 +265,7 @@ public record MpiiGroundTruth(List<String> jointNames, double[][][] joints, bool
                 e = inner.get(0);
             }
             if (!(e instanceof Char ch)) {
-                throw new EvaluationInputException(src, "dataset_joints{" + (i + 1) + "}", "", "expected a string");
+                throw new DataFormatException(src, "dataset_joints{" + (i + 1) + "}", "", "expected a string");
             }
             names.add(ch.getString().trim());
         }

@@ -1,5 +1,6 @@
 package io.hrnet4j.eval;
 
+import io.hrnet4j.data.io.DataFormatException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class MpiiPckh {
      * @param preds {@code [N][16][>= 2]} predictions, 0-based pixels (x, y, optional score, ignored)
      * @param predSource a name for the predictions in messages
      * @return the PCKh values
-     * @throws EvaluationInputException if the number of persons differs, a person has not 16 joints, a value is
+     * @throws IllegalArgumentException if the number of persons differs, a person has not 16 joints, a value is
      *     not finite, or the ground truth lacks one of the joint names head, lsho, rsho, lelb, relb, lwri, rwri,
      *     lhip, rhip, lkne, rkne, lank, rank
      */
@@ -77,15 +78,15 @@ public final class MpiiPckh {
         int n = gt.size();
         int k = MpiiGroundTruth.NUM_JOINTS;
         if (preds.length != n) {
-            throw new EvaluationInputException(predSource, "", "preds", "has " + preds.length
-                    + " persons but the ground truth has " + n);
+            throw new IllegalArgumentException(DataFormatException.describe(predSource, "", "preds", "has "
+                    + preds.length + " persons but the ground truth has " + n));
         }
         double[][] scaled = new double[k][n];
         int[] count = new int[k];
         for (int p = 0; p < n; p++) {
             if (preds[p].length != k) {
-                throw new EvaluationInputException(predSource, "preds[" + p + "]", "", "expected 16 joints, got "
-                        + preds[p].length);
+                throw new IllegalArgumentException(DataFormatException.describe(predSource, "preds[" + p + "]", "",
+                        "expected 16 joints, got " + preds[p].length));
             }
             double hx = gt.headBoxes()[p][1][0] - gt.headBoxes()[p][0][0];
             double hy = gt.headBoxes()[p][1][1] - gt.headBoxes()[p][0][1];
@@ -93,8 +94,8 @@ public final class MpiiPckh {
             for (int j = 0; j < k; j++) {
                 double[] pr = preds[p][j];
                 if (pr.length < 2 || !Double.isFinite(pr[0]) || !Double.isFinite(pr[1])) {
-                    throw new EvaluationInputException(predSource, "preds[" + p + "][" + j + "]", "",
-                            "expected finite [x, y, ...]");
+                    throw new IllegalArgumentException(DataFormatException.describe(predSource,
+                            "preds[" + p + "][" + j + "]", "", "expected finite [x, y, ...]"));
                 }
                 double dx = (pr[0] + 1.0) - gt.joints()[p][j][0];
                 double dy = (pr[1] + 1.0) - gt.joints()[p][j][1];
@@ -165,8 +166,8 @@ public final class MpiiPckh {
     private static int index(List<String> names, String name) {
         int i = names.indexOf(name);
         if (i < 0) {
-            throw new EvaluationInputException("<ground truth>", "dataset_joints", "", "no joint named '" + name
-                    + "' in " + names);
+            throw new IllegalArgumentException(DataFormatException.describe("<ground truth>", "dataset_joints", "",
+                    "no joint named '" + name + "' in " + names));
         }
         return i;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,33 +153,36 @@ class CocoKeypointEvalTest {
         List<KeypointResult> dt = new ArrayList<>(CocoResults.read(SharedData.oracle("coco_dt.json")));
 
         Path empty = Files.writeString(tmp.resolve("empty.json"), "");
-        assertThatThrownBy(() -> CocoResults.read(empty)).isInstanceOf(EvaluationInputException.class)
+        assertThatThrownBy(() -> CocoResults.read(empty)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("empty.json").hasMessageContaining("empty");
         Path emptyArray = Files.writeString(tmp.resolve("none.json"), "[]");
-        assertThatThrownBy(() -> CocoResults.read(emptyArray)).isInstanceOf(EvaluationInputException.class)
+        assertThatThrownBy(() -> CocoResults.read(emptyArray)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("no results");
 
         Path nan = Files.writeString(tmp.resolve("nan.json"),
                 "[{\"image_id\": 1000, \"category_id\": 1, \"score\": 0.5, \"keypoints\": [1, 2, NaN]}]");
-        assertThatThrownBy(() -> CocoResults.read(nan)).isInstanceOf(EvaluationInputException.class)
-                .hasMessage(nan + ": results[0].keypoints[2]: not finite: NaN");
+        assertThatThrownBy(() -> CocoResults.read(nan)).isInstanceOf(DataFormatException.class)
+                .hasMessage(nan + ": record results[0], field 'keypoints[2]': not a finite number: NaN");
 
         Path noScore = Files.writeString(tmp.resolve("noscore.json"),
                 "[{\"image_id\": 1000, \"category_id\": 1, \"keypoints\": [1, 2, 3]}]");
-        assertThatThrownBy(() -> CocoResults.read(noScore)).isInstanceOf(EvaluationInputException.class)
-                .hasMessage(noScore + ": results[0].score: missing");
-
-        dt.set(3, new KeypointResult(424242, 1, dt.get(3).keypoints(), 0.5));
-        assertThatThrownBy(() -> new CocoKeypointEval(gt, dt)).isInstanceOfSatisfying(EvaluationInputException.class,
+        assertThatThrownBy(() -> CocoResults.read(noScore)).isInstanceOfSatisfying(DataFormatException.class,
                 e -> {
-                    assertThat(e.getRecord()).isEqualTo("results[3]");
-                    assertThat(e.getField()).isEqualTo("image_id");
-                    assertThat(e).hasMessageContaining("image 424242 is not in the ground truth");
+                    assertThat(e).hasMessage(noScore + ": record results[0], field 'score': missing");
+                    assertThat(e.record()).isEqualTo("results[0]");
+                    assertThat(e.field()).isEqualTo("score");
                 });
 
+        dt.set(3, new KeypointResult(424242, 1, dt.get(3).keypoints(), 0.5));
+        // in-memory results: the same message, as an IllegalArgumentException
+        assertThatThrownBy(() -> new CocoKeypointEval(gt, dt)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("<results>: record results[3], field 'image_id': image 424242 is not in the "
+                        + "ground truth");
+
         dt.set(3, new KeypointResult(1000, 1, new double[48], 0.5));
-        assertThatThrownBy(() -> new CocoKeypointEval(gt, dt)).isInstanceOf(EvaluationInputException.class)
-                .hasMessageContaining("results[3].keypoints: expected 51 values (17 joints x [x, y, score]), got 48");
+        assertThatThrownBy(() -> new CocoKeypointEval(gt, dt)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("record results[3], field 'keypoints': expected 51 values (17 joints x "
+                        + "[x, y, score]), got 48");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +108,8 @@ class MpiiPckhTest {
         // a .mat without one of the variables is named in the error
         Path bad = tmp.resolve("bad.mat");
         Mat5.writeToFile(Mat5.newMatFile().addArray("jnt_missing", Mat5.newMatrix(16, n)), bad.toFile());
-        assertThatThrownBy(() -> MpiiGroundTruth.read(bad)).isInstanceOf(EvaluationInputException.class)
-                .hasMessageContaining("bad.mat: pos_gt_src: variable missing");
+        assertThatThrownBy(() -> MpiiGroundTruth.read(bad)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("bad.mat: record pos_gt_src: variable missing");
     }
 
     @Test
@@ -116,12 +117,12 @@ class MpiiPckhTest {
         MpiiGroundTruth gt = MpiiGroundTruth.read(SharedData.oracle("mpii_gt.json"));
         double[][][] preds = MpiiGroundTruth.readPredictions(SharedData.oracle("mpii_pred.json"));
         assertThatThrownBy(() -> MpiiPckh.evaluate(gt, java.util.Arrays.copyOf(preds, 49), "p.json"))
-                .isInstanceOf(EvaluationInputException.class)
-                .hasMessage("p.json: preds: has 49 persons but the ground truth has 50");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("p.json: field 'preds': has 49 persons but the ground truth has 50");
         Path short15 = Files.writeString(tmp.resolve("pred.json"), "{\"preds\": [[[1, 2, 0.5]]]}");
-        assertThatThrownBy(() -> MpiiGroundTruth.readPredictions(short15)).isInstanceOf(EvaluationInputException.class)
-                .hasMessageContaining("pred.json: preds[0]: expected 16 rows of 3 numbers");
+        assertThatThrownBy(() -> MpiiGroundTruth.readPredictions(short15)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("pred.json: record preds[0]: expected 16 rows of 3 numbers");
         assertThatThrownBy(() -> MpiiGroundTruth.read(tmp.resolve("gt.txt")))
-                .isInstanceOf(EvaluationInputException.class).hasMessageContaining("expected .mat or .json");
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("expected .mat or .json");
     }
 }

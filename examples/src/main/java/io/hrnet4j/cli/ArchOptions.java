@@ -94,10 +94,11 @@ public class ArchOptions {
     private String size() {
         String size = null;
         for (String v : inputs) {
-            if (v.toLowerCase(Locale.ROOT).matches("\\s*\\d+\\s*x\\s*\\d+\\s*")) {
+            if (isSize(v)) {
                 if (size != null) {
                     throw new InvalidConfigException("--input HxW given twice: " + size + " and " + v);
                 }
+                parseSize(v);
                 size = v;
             } else if (!inputFilesAllowed) {
                 parseSize(v);
@@ -110,7 +111,7 @@ public class ArchOptions {
     List<String> inputFiles() {
         List<String> files = new ArrayList<>();
         for (String v : inputs) {
-            if (!v.toLowerCase(Locale.ROOT).matches("\\s*\\d+\\s*x\\s*\\d+\\s*")) {
+            if (!isSize(v)) {
                 files.add(v);
             }
         }
@@ -149,17 +150,30 @@ public class ArchOptions {
     /**
      * @param s {@code HxW}, e.g. {@code 256x192}
      * @return {height, width}
-     * @throws InvalidConfigException if malformed
+     * @throws InvalidConfigException if malformed, not positive or beyond {@code int}
      */
     static int[] parseSize(String s) {
         String[] p = s.toLowerCase(Locale.ROOT).split("x");
         try {
             if (p.length == 2) {
-                return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+                int h = Integer.parseInt(p[0].trim());
+                int w = Integer.parseInt(p[1].trim());
+                if (h < 1 || w < 1) {
+                    throw new InvalidConfigException("--input " + s.trim() + ": height and width must be positive");
+                }
+                return new int[] {h, w};
             }
         } catch (NumberFormatException e) {
-            // reported below
+            if (isSize(s)) {
+                throw new InvalidConfigException("--input " + s.trim() + ": height and width must be at most "
+                        + Integer.MAX_VALUE + " (and fit the memory budget)");
+            }
         }
         throw new InvalidConfigException("--input must be HxW (height x width), e.g. 256x192, got '" + s + "'");
+    }
+
+    /** @return whether {@code v} has the form of a size, signs included (so that -128x96 is refused, not ignored) */
+    private static boolean isSize(String v) {
+        return v.toLowerCase(Locale.ROOT).matches("\\s*[-+]?\\d+\\s*x\\s*[-+]?\\d+\\s*");
     }
 }

@@ -123,6 +123,9 @@ public final class SearchCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         String ds = dataset.toLowerCase(Locale.ROOT);
         TrainingBudget perCandidate = TrainingBudget.parse(budget);
+        // the space file is read before the data, so a missing or bad file is reported before any work
+        PoseSearchSpace sp = space.file != null ? PoseSearchSpace.read(space.file) : PoseSearchSpace.preset(
+                space.preset);
         int[] hw = input != null ? parseInput(input) : switch (ds) {
             case "coco" -> new int[] {256, 192};
             case "mpii" -> new int[] {256, 256};
@@ -146,8 +149,6 @@ public final class SearchCommand implements Callable<Integer> {
                     + "got '" + dataset + "'");
         };
         PoseScore metric = score == null ? PoseScore.defaultFor(data) : new PoseScore(PoseScore.Kind.parse(score));
-        PoseSearchSpace sp = space.file != null ? PoseSearchSpace.read(space.file) : PoseSearchSpace.preset(
-                space.preset);
         String family = arch.isEmpty() ? (ds.equals("synthetic") ? "small" : "standard") : arch;
         int k = data.schema().numJoints();
         Function<PoseCandidate, HRNetConfig> architecture = switch (family) {

@@ -1,5 +1,6 @@
 package io.hrnet4j.cli;
 
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.synthetic.SyntheticPoseDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,6 +54,7 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicFiles.checkWritableFolder(out);
         SyntheticPoseDataset ds = SyntheticPoseDataset.builder()
                 .seed(seed)
                 .counts(train, val)

@@ -164,8 +164,15 @@ public final class CocoKeypoints {
                     joints[j][1] = kp[3 * j + 1];
                     joints[j][2] = Math.min(1, kp[3 * j + 2]);
                 }
-                Path image = imagePath(annotationFile, imageDir, img, checkedImages);
                 CenterScale cs = CenterScale.fromBox(x1, y1, x2 - x1, y2 - y1, aspectRatio);
+                if (cs.sw() == 0 || cs.sh() == 0) {
+                    // a box of at most 1x1 pixel: coco.py keeps it (x2 >= x1) and crops a single pixel's colour
+                    // through a singular affine matrix; it is counted as empty instead
+                    count(skipped, SkipReason.EMPTY_BOX);
+                    continue;
+                }
+                checkScale(annotationFile, rec, cs);
+                Path image = imagePath(annotationFile, imageDir, img, checkedImages);
                 out.add(new PoseSample(image, img.id(), annId, joints, cs, 1.0, area));
             }
         }
@@ -239,6 +246,7 @@ public final class CocoKeypoints {
             }
             Path image = imagePath(detectionsFile, imageDir, img, checkedImages);
             CenterScale cs = CenterScale.fromBox(box[0], box[1], box[2], box[3], aspectRatio);
+            checkScale(detectionsFile, rec, cs);
             out.add(new PoseSample(image, imageId, i, new double[k][3], cs, score, box[2] * box[3]));
         }
         LoadSummary summary = new LoadSummary(detectionsFile.toString(), dets.size(), out.size(), skipped);
@@ -253,6 +261,15 @@ public final class CocoKeypoints {
     private static void checkAspect(double aspectRatio) {
         if (!(aspectRatio > 0) || Double.isInfinite(aspectRatio)) {
             throw new IllegalArgumentException("aspect ratio must be positive and finite, got " + aspectRatio);
+        }
+    }
+
+    /** Center and scale must be finite and positive for the affine crop (float32 overflow of a huge box). */
+    private static void checkScale(Path file, String rec, CenterScale cs) throws DataFormatException {
+        if (!(cs.sw() > 0 && cs.sh() > 0 && Float.isFinite((float) (cs.sw() * 200)) && Float.isFinite((float) cs.cx())
+                && Float.isFinite((float) cs.cy()))) {
+            throw new DataFormatException(file, rec, "bbox", "box gives center (" + cs.cx() + ", " + cs.cy()
+                    + ") and scale (" + cs.sw() + ", " + cs.sh() + "), outside float32 range");
         }
     }
 

@@ -1,5 +1,12 @@
 package io.hrnet4j.data.geometry;
 
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.indexer.DoubleIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point2f;
+
 /**
  * The top-down affine geometry of the official HRNet code ({@code lib/utils/transforms.py}:
  * {@code get_affine_transform}, {@code affine_transform}, {@code transform_preds}), reproduced to the float32
@@ -11,9 +18,9 @@ package io.hrnet4j.data.geometry;
  * cells). Matrices are 2x3, row-major, mapping a column vector (x, y, 1).
  *
  * <p>As in the reference, only {@code scale[0]} (the width) decides the transform; the output aspect ratio decides
- * the height. The three source and destination points are rounded to float32 before the 6x6 system is solved in
- * double precision (as {@code cv2.getAffineTransform} does), so results agree with the reference to about 1e-6
- * relative (DESIGN.md section 3; shared/oracle {@code affine_cases.json}).
+ * the height. The three source and destination points are rounded to float32 (as NumPy's {@code float32} arrays of
+ * the reference) and the matrix is solved by OpenCV's {@code getAffineTransform} itself, so forward and inverse
+ * matrices are bitwise those of the reference.
  */
 public final class AffineTransforms {
     /** The reference's {@code pixel_std}: scale = size in pixels / 200. */
@@ -42,7 +49,8 @@ public final class AffineTransforms {
             throw new IllegalArgumentException("invalid affine parameters: center (" + cx + ", " + cy + "), scale "
                     + scaleW + ", rotation " + rotDeg + ", output " + outW + "x" + outH);
         }
-        double srcW = scaleW * PIXEL_STD;
+        // scale_tmp = scale * 200.0: a float32 array stays float32 (COCO's _xywh2cs), a float64 one (MPII) float64
+        double srcW = (double) (float) scaleW == scaleW ? (double) (float) (scaleW * PIXEL_STD) : scaleW * PIXEL_STD;
         double rotRad = Math.PI * rotDeg / 180.0;
         double sn = Math.sin(rotRad);
         double cs = Math.cos(rotRad);
@@ -73,21 +81,39 @@ public final class AffineTransforms {
         p[2][1] = p[1][1] + dx;
     }
 
-    /** Solves for M with M * (src_i, 1) = dst_i, i = 0..2 (Cramer's rule on the 3x3 system, in double). */
+    /**
+     * Solves for M with M * (src_i, 1) = dst_i, i = 0..2, with OpenCV's own {@code cv::getAffineTransform} (the call
+     * the official {@code get_affine_transform} makes): its 6x6 LU solve in double precision on the float32 points,
+     * so the matrix is bitwise the reference's and {@code warpAffine}'s fixed-point rounding at exact half pixels
+     * follows the reference too.
+     */
     private static double[][] solve(float[][] s, float[][] d) {
-        double x0 = s[0][0], y0 = s[0][1], x1 = s[1][0], y1 = s[1][1], x2 = s[2][0], y2 = s[2][1];
-        double det = x0 * (y1 - y2) - y0 * (x1 - x2) + (x1 * y2 - x2 * y1);
-        if (det == 0) {
-            throw new IllegalArgumentException("degenerate affine points");
+        try (PointerScope scope = new PointerScope(); Point2f src = new Point2f(3); Point2f dst = new Point2f(3)) {
+            for (int i = 0; i < 3; i++) {
+                src.position(i).x(s[i][0]).y(s[i][1]);
+                dst.position(i).x(d[i][0]).y(d[i][1]);
+            }
+            src.position(0);
+            dst.position(0);
+            Mat m = opencv_imgproc.getAffineTransform(src, dst);
+            if (m.empty() || m.rows() != 2 || m.cols() != 3 || m.type() != opencv_core.CV_64F) {
+                throw new IllegalArgumentException("degenerate affine points");
+            }
+            double[][] out = new double[2][3];
+            try (DoubleIndexer ix = m.createIndexer()) {
+                for (int r = 0; r < 2; r++) {
+                    for (int c = 0; c < 3; c++) {
+                        out[r][c] = ix.get(r, c);
+                    }
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw new IllegalArgumentException("degenerate affine points: " + e.getMessage(), e);
         }
-        double[][] m = new double[2][3];
-        for (int r = 0; r < 2; r++) {
-            double u0 = d[0][r], u1 = d[1][r], u2 = d[2][r];
-            m[r][0] = (u0 * (y1 - y2) - y0 * (u1 - u2) + (u1 * y2 - u2 * y1)) / det;
-            m[r][1] = (x0 * (u1 - u2) - u0 * (x1 - x2) + (x1 * u2 - x2 * u1)) / det;
-            m[r][2] = (x0 * (y1 * u2 - y2 * u1) - y0 * (x1 * u2 - x2 * u1) + u0 * (x1 * y2 - x2 * y1)) / det;
-        }
-        return m;
     }
 
     /**

@@ -11,9 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Strict reading of annotation JSON (COCO, MPII, detection results) with errors that name the file, the record and the
- * field. {@code NaN} and {@code Infinity} literals (which Python's {@code json.dump} writes) are parsed, then rejected
- * by the number readers with a {@link DataFormatException}.
+ * Strict reading of data JSON (COCO annotations and results, MPII annotations, ground truth and predictions, detection
+ * files) with errors that name the file, the record and the field: the one JSON field reader of the project. {@code
+ * NaN} and {@code Infinity} literals (which Python's {@code json.dump} writes) are parsed, then rejected by the number
+ * readers with a {@link DataFormatException}.
  */
 public final class JsonFields {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -23,14 +24,25 @@ public final class JsonFields {
     }
 
     /**
+     * @return the shared mapper (accepts {@code NaN}/{@code Infinity} literals so they can be reported precisely); its
+     *     factory is also the one to write data JSON with
+     */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
      * Parses a whole JSON file.
      *
      * @param file the file
      * @return the root node
-     * @throws DataFormatException if the file is missing or not valid JSON (with line and column)
+     * @throws DataFormatException if the file is missing, a directory, empty or not valid JSON (with line and column)
      * @throws IOException if it cannot be read
      */
     public static JsonNode readTree(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file, "-", "-", "is a directory, expected a JSON file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "-", "-", "file not found");
         }
@@ -55,12 +67,35 @@ public final class JsonFields {
      * @param node the JSON object of the record
      * @param field the key
      * @return the value node
-     * @throws DataFormatException if the key is absent or null
+     * @throws DataFormatException if the node is not an object, or the key is absent or null
      */
     public static JsonNode required(Path file, String record, JsonNode node, String field) throws DataFormatException {
+        if (node == null || !node.isObject()) {
+            throw new DataFormatException(file, record, "-", "expected an object with '" + field + "', got "
+                    + (node == null ? "nothing" : abbreviate(node)));
+        }
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw new DataFormatException(file, record, field, "missing");
+        }
+        return v;
+    }
+
+    /**
+     * A required JSON array.
+     *
+     * @param file the file (for messages)
+     * @param record the record (for messages)
+     * @param node the JSON object of the record
+     * @param field the key
+     * @return the array node
+     * @throws DataFormatException if the node is not an object, or the key is absent, null or not an array
+     */
+    public static JsonNode requiredArray(Path file, String record, JsonNode node, String field)
+            throws DataFormatException {
+        JsonNode v = required(file, record, node, field);
+        if (!v.isArray()) {
+            throw new DataFormatException(file, record, field, "expected an array, got " + abbreviate(v));
         }
         return v;
     }
@@ -110,15 +145,18 @@ public final class JsonFields {
      * @param node the record's JSON object
      * @param field the key
      * @return the value
-     * @throws DataFormatException if absent or not an integer
+     * @throws DataFormatException if absent or not an integer (within +-2^53 when written as a decimal)
      */
     public static long requiredLong(Path file, String record, JsonNode node, String field) throws DataFormatException {
         JsonNode v = required(file, record, node, field);
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble())
-                && Double.isFinite(v.asDouble()))) {
-            throw new DataFormatException(file, record, field, "expected an integer, got " + abbreviate(v));
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
         }
-        return v.asLong();
+        double d = v.asDouble();
+        if (v.isNumber() && d == Math.rint(d) && Math.abs(d) <= 0x1p53) {
+            return (long) d;
+        }
+        throw new DataFormatException(file, record, field, "expected an integer, got " + abbreviate(v));
     }
 
     /**
@@ -134,10 +172,7 @@ public final class JsonFields {
      */
     public static double[] requiredNumbers(Path file, String record, JsonNode node, String field, int length)
             throws DataFormatException {
-        JsonNode v = required(file, record, node, field);
-        if (!v.isArray()) {
-            throw new DataFormatException(file, record, field, "expected an array, got " + abbreviate(v));
-        }
+        JsonNode v = requiredArray(file, record, node, field);
         if (length >= 0 && v.size() != length) {
             throw new DataFormatException(file, record, field, "expected " + length + " values, got " + v.size());
         }

@@ -40,6 +40,9 @@ public final class NumpyFiles {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
+    /** Largest accepted header (NumPy itself refuses headers above 10,000 bytes by default since 1.24). */
+    private static final int MAX_HEADER_BYTES = 1 << 16;
+
     private NumpyFiles() {
     }
 
@@ -52,6 +55,7 @@ public final class NumpyFiles {
      * @throws IOException if the file cannot be read
      */
     public static INDArray readNpy(Path file) throws IOException {
+        checkFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return readNpy(in, file.toString());
         }
@@ -67,6 +71,7 @@ public final class NumpyFiles {
      * @throws IOException if the file cannot be read
      */
     public static Map<String, INDArray> readNpz(Path file) throws IOException {
+        checkFile(file);
         Map<String, INDArray> out = new LinkedHashMap<>();
         try (ZipInputStream zin = new ZipInputStream(Files.newInputStream(file))) {
             ZipEntry e;
@@ -78,13 +83,26 @@ public final class NumpyFiles {
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
                 out.put(key, readNpy(zin, file + "!" + name));
             }
-        } catch (java.util.zip.ZipException ex) {
-            throw new NumpyFormatException(file + ": not a valid .npz (zip) archive: " + ex.getMessage(), ex);
+        } catch (java.util.zip.ZipException | IllegalArgumentException ex) {
+            // IllegalArgumentException: ZipInputStream's entry-name decoding of a corrupt local header
+            throw new NumpyFormatException(file.toString(), "not a valid .npz (zip) archive: " + ex.getMessage(), ex);
+        } catch (EOFException ex) {
+            throw new NumpyFormatException(file.toString(), "truncated .npz (zip) archive"
+                    + (out.isEmpty() ? "" : " after the entries " + out.keySet()), ex);
         }
         if (out.isEmpty()) {
-            throw new NumpyFormatException(file + ": not a .npz archive (no zip entries found)");
+            throw new NumpyFormatException(file.toString(), "not a .npz archive (no zip entries found)");
         }
         return out;
+    }
+
+    private static void checkFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new NumpyFormatException(file.toString(), "is a directory, expected a NumPy file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such NumPy file");
+        }
     }
 
     /**
@@ -103,7 +121,7 @@ public final class NumpyFiles {
             din.readFully(magic);
             for (int i = 0; i < 6; i++) {
                 if (magic[i] != MAGIC[i]) {
-                    throw new NumpyFormatException(source + ": not a .npy file (bad magic string)");
+                    throw new NumpyFormatException(source, "not a .npy file (bad magic string)");
                 }
             }
             int major = din.readUnsignedByte();
@@ -114,38 +132,63 @@ public final class NumpyFiles {
             } else if (major == 2 || major == 3) {
                 headerLen = Integer.toUnsignedLong(Integer.reverseBytes(din.readInt()));
             } else {
-                throw new NumpyFormatException(source + ": unsupported .npy format version " + major);
+                throw new NumpyFormatException(source, "unsupported .npy format version " + major);
+            }
+            if (headerLen > MAX_HEADER_BYTES) {
+                throw new NumpyFormatException(source, ".npy header length " + headerLen + " exceeds "
+                        + MAX_HEADER_BYTES + " bytes (corrupt header)");
             }
             byte[] hb = new byte[(int) headerLen];
             din.readFully(hb);
             String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             String descr = find(DESCR, header, "descr", source);
             if ("True".equals(find(FORTRAN, header, "fortran_order", source))) {
-                throw new NumpyFormatException(source + ": Fortran-ordered arrays are not supported (save with C order)");
+                throw new NumpyFormatException(source, "Fortran-ordered arrays are not supported (save with C "
+                        + "order)");
             }
-            long[] shape = parseShape(find(SHAPE, header, "shape", source), source);
+            String shapeText = find(SHAPE, header, "shape", source);
+            long[] shape = parseShape(shapeText, source);
             long n = 1;
             for (long s : shape) {
-                n = Math.multiplyExact(n, s);
+                if (s < 0) {
+                    throw new NumpyFormatException(source, "negative dimension in .npy shape (" + shapeText + ")");
+                }
+                try {
+                    n = Math.multiplyExact(n, s);
+                } catch (ArithmeticException overflow) {
+                    throw new NumpyFormatException(source, ".npy shape (" + shapeText + ") has more than 2^63 "
+                            + "elements (corrupt header)");
+                }
             }
             return readData(din, descr, shape, n, source);
         } catch (EOFException e) {
-            throw new NumpyFormatException(source + ": truncated .npy data", e);
+            throw new NumpyFormatException(source, "truncated .npy data", e);
         }
     }
 
     private static INDArray readData(DataInputStream din, String descr, long[] shape, long n, String source)
             throws IOException {
         if (descr.length() < 3 || descr.charAt(0) == '>') {
-            throw new NumpyFormatException(source + ": unsupported dtype '" + descr + "' (little-endian only)");
+            throw new NumpyFormatException(source, "unsupported dtype '" + descr + "' (little-endian only)");
         }
         String t = descr.substring(1);
-        int width = Integer.parseInt(t.substring(1));
-        if (n * width > Integer.MAX_VALUE) {
-            throw new NumpyFormatException(source + ": array too large (" + n + " elements)");
+        int width;
+        try {
+            width = Integer.parseInt(t.substring(1));
+        } catch (NumberFormatException e) {
+            throw new NumpyFormatException(source, "unsupported dtype '" + descr + "'");
         }
-        byte[] raw = new byte[(int) (n * width)];
-        din.readFully(raw);
+        if (width <= 0 || n > Integer.MAX_VALUE / width) {
+            throw new NumpyFormatException(source, "array too large (" + n + " elements of " + width
+                    + " bytes; at most 2 GiB per array)");
+        }
+        int bytes = (int) (n * width);
+        // read in chunks: a corrupt header claiming a huge shape fails at the end of the data, not with a huge buffer
+        byte[] raw = din.readNBytes(bytes);
+        if (raw.length < bytes) {
+            throw new NumpyFormatException(source, "truncated .npy data: the header's shape needs " + bytes
+                    + " bytes, the file holds " + raw.length);
+        }
         ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         int count = (int) n;
         INDArray arr;
@@ -200,7 +243,7 @@ public final class NumpyFiles {
                 break;
             }
             default:
-                throw new NumpyFormatException(source + ": unsupported dtype '" + descr + "'");
+                throw new NumpyFormatException(source, "unsupported dtype '" + descr + "'");
         }
         return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
     }
@@ -208,7 +251,7 @@ public final class NumpyFiles {
     private static String find(Pattern p, String header, String field, String source) throws NumpyFormatException {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new NumpyFormatException(source + ": .npy header has no '" + field + "' field: " + header.trim());
+            throw new NumpyFormatException(source, ".npy header has no '" + field + "' field: " + header.trim());
         }
         return m.group(1);
     }
@@ -221,7 +264,7 @@ public final class NumpyFiles {
                 try {
                     dims.add(Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
                 } catch (NumberFormatException e) {
-                    throw new NumpyFormatException(source + ": bad shape in .npy header: (" + s + ")");
+                    throw new NumpyFormatException(source, "bad shape in .npy header: (" + s + ")");
                 }
             }
         }
@@ -233,14 +276,12 @@ public final class NumpyFiles {
      * ({@code <f4}), DOUBLE ({@code <f8}), LONG ({@code <i8}), INT ({@code <i4}), UBYTE ({@code |u1}).
      *
      * @param array the array (any ordering; written in C order)
-     * @param file the destination, replaced if it exists
+     * @param file the destination, replaced only once the new file is complete ({@link AtomicFiles})
      * @throws IllegalArgumentException for another data type
      * @throws IOException if the file cannot be written
      */
     public static void writeNpy(INDArray array, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            writeNpy(array, out);
-        }
+        AtomicFiles.write(file, out -> writeNpy(array, out));
     }
 
     /**

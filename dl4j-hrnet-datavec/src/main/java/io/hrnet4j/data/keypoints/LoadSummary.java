@@ -29,7 +29,13 @@ public record LoadSummary(String source, int read, int kept, Map<SkipReason, Int
         /** Detection score below the image-score threshold ({@code TEST.IMAGE_THRE}). */
         LOW_SCORE("score below threshold"),
         /** Detection for an image absent from the annotation file's image list. */
-        UNKNOWN_IMAGE("image not in the annotation file");
+        UNKNOWN_IMAGE("image not in the annotation file"),
+        /**
+         * The image file is missing, truncated or reported corrupt by the decoder, and the caller chose to skip such
+         * images ({@link LoadedSamples#withoutBadImages()}) rather than fail (the reference would train or evaluate
+         * on libjpeg's grey fill).
+         */
+        BAD_IMAGE("unreadable or corrupt image");
 
         private final String label;
 

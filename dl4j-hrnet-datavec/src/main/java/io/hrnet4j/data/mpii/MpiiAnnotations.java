@@ -74,6 +74,14 @@ public final class MpiiAnnotations {
             if (!(s > 0)) {
                 throw new DataFormatException(annotationFile, rec, "scale", "must be positive, got " + s);
             }
+            if (!Float.isFinite((float) (s * 1.25 * AffineTransforms.PIXEL_STD))) {
+                throw new DataFormatException(annotationFile, rec, "scale", "too large for the float32 crop "
+                        + "geometry, got " + s);
+            }
+            if (!Float.isFinite((float) c[0]) || !Float.isFinite((float) (c[1] + 15 * s))) {
+                throw new DataFormatException(annotationFile, rec, "center", "outside float32 range: [" + c[0] + ", "
+                        + c[1] + "]");
+            }
             double[][] joints = new double[k][3];
             boolean hasJoints = a.hasNonNull("joints") || a.hasNonNull("joints_vis");
             if (hasJoints) {

@@ -3,6 +3,7 @@ package io.hrnet4j.data.synthetic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.data.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -449,9 +449,7 @@ public final class SyntheticPoseDataset {
             ObjectNode node = JSON.createObjectNode();
             node.put("canonical", p.canonical());
             node.set("parameters", JSON.valueToTree(p));
-            Path tmp = dir.resolve(MARKER + ".tmp");
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-            Files.move(tmp, marker, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeBytes(marker, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
             Files.delete(dir.resolve(INCOMPLETE));
             return new SyntheticPoseDataset(dir, p);
         } finally {

@@ -116,6 +116,35 @@ class CocoKeypointsTest {
                 .hasMessageContaining("record annotation id=442619 (#0), field 'bbox': negative box size w=-5.0");
     }
 
+    /** All-zero boxes (and boxes of one pixel) have no extent: counted as empty, never an affine error later. */
+    @Test
+    void allZeroBoxesAreCountedEmpty(@TempDir Path tmp) throws Exception {
+        Path f = editedAnnotations(tmp, r -> {
+            for (var a : r.get("annotations")) {
+                ((ObjectNode) a).set("bbox", JSON.createArrayNode().add(0).add(0).add(0).add(0));
+            }
+        });
+        LoadedSamples s = CocoKeypoints.groundTruth(f, dir(), ASPECT);
+        assertThat(s.size()).isZero();
+        assertThat(s.summary().skipped(SkipReason.EMPTY_BOX)).isEqualTo(12);
+    }
+
+    /** {@code "annotations": {}} and records that are not objects: file, record and field, not a NullPointerException. */
+    @Test
+    void annotationsOfTheWrongJsonTypeAreNamed(@TempDir Path tmp) throws Exception {
+        Path f = editedAnnotations(tmp, r -> r.set("annotations", JSON.createObjectNode()));
+        assertThatThrownBy(() -> CocoKeypoints.groundTruth(f, dir(), ASPECT)).isInstanceOf(DataFormatException.class)
+                .hasMessage(f + ": field 'annotations': expected an array");
+        Path g = editedAnnotations(tmp, r -> ((ArrayNode) r.get("images")).set(1, JSON.getNodeFactory().numberNode(7)));
+        assertThatThrownBy(() -> CocoKeypoints.groundTruth(g, dir(), ASPECT)).isInstanceOf(DataFormatException.class)
+                .hasMessage(g + ": record image #1: expected an object with 'id', got 7");
+        Path huge = Files.writeString(tmp.resolve("det.json"), "[{\"image_id\": 785, \"category_id\": 1, "
+                + "\"bbox\": [10, 10, 1e300, 20], \"score\": 0.9}]");
+        assertThatThrownBy(() -> CocoKeypoints.detections(huge, dir().resolve("test_coco.json"), dir(), ASPECT, 0))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("record detection #0 (image_id=785), field 'bbox': box gives center");
+    }
+
     @Test
     void boxOutsideTheImageIsACountedSkip(@TempDir Path tmp) throws Exception {
         Path f = editedAnnotations(tmp, r -> ((ArrayNode) annotation(r, 0).get("bbox")).set(1, 900.0));

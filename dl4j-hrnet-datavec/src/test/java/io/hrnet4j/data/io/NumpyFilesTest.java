@@ -59,4 +59,33 @@ class NumpyFilesTest {
         assertThatThrownBy(() -> NumpyFiles.readNpy(foreign)).isInstanceOf(NumpyFormatException.class)
                 .hasMessageContaining("bad magic");
     }
+
+    /** A header edited to claim another shape: overflow, too large, more than the file holds, negative. */
+    @Test
+    void corruptShapesNameTheFileAndTheShape(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("a.npy");
+        NumpyFiles.writeNpy(Nd4j.linspace(1, 24, 24, DataType.FLOAT).reshape(2, 3, 4), f);
+        String original = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String[][] cases = {
+            {"(9999999999, 9999999999, 9999)", "has more than 2^63 elements"},
+            {"(100000, 100000, 1)", "array too large (10000000000 elements of 4 bytes"},
+            {"(2, 3, 5)", "truncated .npy data: the header's shape needs 120 bytes, the file holds 96"},
+            {"(2, -3, 4)", "negative dimension in .npy shape (2, -3, 4)"},
+            {"(2, x, 4)", "bad shape in .npy header"},
+        };
+        for (String[] c : cases) {
+            // same header length: pad or cut the spaces NumPy adds before the newline
+            String edited = original.replace("(2, 3, 4)", c[0]);
+            int delta = edited.length() - original.length();
+            int nl = edited.indexOf('\n');
+            edited = delta > 0 ? edited.substring(0, nl - delta) + edited.substring(nl)
+                    : edited.substring(0, nl) + " ".repeat(-delta) + edited.substring(nl);
+            Path bad = Files.write(dir.resolve("bad.npy"), edited.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThatThrownBy(() -> NumpyFiles.readNpy(bad)).as(c[0]).isInstanceOf(NumpyFormatException.class)
+                    .isInstanceOf(DataFormatException.class).hasMessageStartingWith(bad + ": ")
+                    .hasMessageContaining(c[1]);
+        }
+        assertThatThrownBy(() -> NumpyFiles.readNpy(dir)).isInstanceOf(NumpyFormatException.class)
+                .hasMessage(dir + ": is a directory, expected a NumPy file");
+    }
 }

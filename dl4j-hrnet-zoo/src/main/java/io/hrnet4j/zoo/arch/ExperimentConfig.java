@@ -90,8 +90,8 @@ public final class ExperimentConfig {
         if (!size.isArray() || size.size() != 2) {
             throw new InvalidConfigException("MODEL.IMAGE_SIZE must be [width, height], got " + size);
         }
-        int width = size.get(0).asInt();
-        int height = size.get(1).asInt();
+        int width = intValue(size.get(0), "MODEL.IMAGE_SIZE[0] (width)");
+        int height = intValue(size.get(1), "MODEL.IMAGE_SIZE[1] (height)");
         int finalKernel = extra.has("FINAL_CONV_KERNEL") ? intField(extra, "FINAL_CONV_KERNEL",
                 "MODEL.EXTRA.FINAL_CONV_KERNEL") : 1;
         List<StageConfig> stages = new ArrayList<>();
@@ -157,11 +157,16 @@ public final class ExperimentConfig {
     }
 
     private static int intField(JsonNode n, String field, String path) {
-        JsonNode v = require(n, field, path);
-        if (!v.canConvertToInt() || !(v.isIntegralNumber() || v.isTextual() && v.asText().matches("-?\\d+"))) {
-            throw new InvalidConfigException(path + " must be an integer, got " + v);
+        return intValue(require(n, field, path), path);
+    }
+
+    private static int intValue(JsonNode v, String path) {
+        boolean integral = v.isIntegralNumber() && v.canConvertToInt();
+        boolean text = v.isTextual() && v.asText().trim().matches("-?\\d{1,9}");
+        if (!integral && !text) {
+            throw new InvalidConfigException(path + " must be an integer (at most 9 digits), got " + v);
         }
-        return v.asInt();
+        return integral ? v.intValue() : Integer.parseInt(v.asText().trim());
     }
 
     private static int[] ints(JsonNode arr, String path) {
@@ -170,10 +175,7 @@ public final class ExperimentConfig {
         }
         int[] out = new int[arr.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!arr.get(i).isIntegralNumber()) {
-                throw new InvalidConfigException(path + "[" + i + "] must be an integer, got " + arr.get(i));
-            }
-            out[i] = arr.get(i).asInt();
+            out[i] = intValue(arr.get(i), path + "[" + i + "]");
         }
         return out;
     }

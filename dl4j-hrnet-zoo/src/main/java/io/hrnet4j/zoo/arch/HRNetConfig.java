@@ -30,7 +30,9 @@ public record HRNetConfig(int numJoints, int inputHeight, int inputWidth, int st
     /**
      * @throws InvalidConfigException if the stages are inconsistent (branch counts must grow by one per stage,
      *     existing branches must keep their width, as the official forward assumes), the input size does not divide
-     *     by the total stride, or a count is not positive
+     *     by the total stride, a count is not positive or above {@link #MAX_COUNT}, or one forward pass of one
+     *     sample needs more than the {@link MemoryBudget} (the message names the input size or the stage that
+     *     dominates, with the estimate; checked in microseconds, before anything is allocated)
      */
     public HRNetConfig {
         Objects.requireNonNull(stages, "stages");
@@ -76,6 +78,23 @@ public record HRNetConfig(int numJoints, int inputHeight, int inputWidth, int st
             throw new InvalidConfigException("input size " + inputHeight + "x" + inputWidth + " (HxW) must be a "
                     + "positive multiple of " + stride + " for " + prevBranches + " branches");
         }
+        if (numJoints > MAX_COUNT || stemChannels > MAX_COUNT || layer1Planes > MAX_COUNT) {
+            throw new InvalidConfigException("NUM_JOINTS, stem channels and layer1 planes must be <= " + MAX_COUNT
+                    + ", got " + numJoints + ", " + stemChannels + ", " + layer1Planes);
+        }
+        MemoryEstimate.of(numJoints, inputHeight, inputWidth, stemChannels, layer1Blocks, layer1Planes, stages,
+                finalConvKernel).check(1, false, MemoryBudget.bytes(), MemoryBudget.describe());
+    }
+
+    /** Upper bound of joint and channel counts (keeps every channel product within {@code int}). */
+    public static final int MAX_COUNT = 1 << 20;
+
+    /**
+     * @return the closed-form parameter and activation estimate of this architecture (see {@link MemoryEstimate})
+     */
+    public MemoryEstimate memoryEstimate() {
+        return MemoryEstimate.of(numJoints, inputHeight, inputWidth, stemChannels, layer1Blocks, layer1Planes, stages,
+                finalConvKernel);
     }
 
     /** @return heatmap height, {@code inputHeight / 4} */

@@ -16,7 +16,8 @@ import java.util.Arrays;
 public record StageConfig(int numModules, int numBranches, BlockType block, int[] numBlocks, int[] numChannels) {
 
     /**
-     * @throws InvalidConfigException if a count is not positive or an array length differs from the branch count
+     * @throws InvalidConfigException if a count is not positive, a width is above {@link HRNetConfig#MAX_COUNT}, or an
+     *     array length differs from the branch count
      */
     public StageConfig {
         if (numModules < 1 || numBranches < 1) {
@@ -38,6 +39,10 @@ public record StageConfig(int numModules, int numBranches, BlockType block, int[
             if (numBlocks[b] < 1 || numChannels[b] < 1) {
                 throw new InvalidConfigException("branch " + b + ": NUM_BLOCKS and NUM_CHANNELS must be >= 1, got "
                         + numBlocks[b] + " and " + numChannels[b]);
+            }
+            if (numChannels[b] > HRNetConfig.MAX_COUNT) {
+                throw new InvalidConfigException("NUM_CHANNELS[" + b + "] must be <= " + HRNetConfig.MAX_COUNT
+                        + ", got " + numChannels[b]);
             }
         }
         numBlocks = numBlocks.clone();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.coco.CocoKeypoints;
+import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.data.iterator.PoseDataSetIterator;
 import io.hrnet4j.data.iterator.PoseRecordMetaData;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
@@ -17,7 +18,6 @@ import io.hrnet4j.eval.CocoGroundTruth;
 import io.hrnet4j.eval.CocoKeypointEval;
 import io.hrnet4j.eval.CocoResults;
 import io.hrnet4j.eval.CocoStats;
-import io.hrnet4j.eval.EvaluationInputException;
 import io.hrnet4j.eval.KeypointResult;
 import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.MpiiPckh;
@@ -69,12 +69,12 @@ import org.slf4j.LoggerFactory;
  * side {@code L = |head_top - upper_neck|} centred between the two joints (joints 9 and 8), so the head size is
  * {@code 0.6 * sqrt(2) * L}; the result is flagged {@link TopDownEvalResult#headBoxesApproximated()} and a warning
  * is logged. A person whose joints 8 and 9 are not both annotated then fails with an
- * {@link EvaluationInputException}.
+ * {@link DataFormatException}.
  *
  * <p><b>Bad input.</b> Missing files: {@link NoSuchFileException}; a detection whose {@code image_id} is not in the
- * annotation file: {@link EvaluationInputException} naming the boxes file and the record (the official code would
+ * annotation file: {@link DataFormatException} naming the boxes file and the record (the official code would
  * fail in pycocotools' {@code loadRes} on such a result); no box left after the threshold: {@link
- * EvaluationInputException}; a missing or unreadable image: {@link java.io.UncheckedIOException} whose cause is a
+ * DataFormatException}; a missing or unreadable image: {@link java.io.UncheckedIOException} whose cause is a
  * {@link io.hrnet4j.data.io.DataFormatException} naming the image file and the record.
  */
 public final class TopDownEvaluator {
@@ -215,7 +215,7 @@ public final class TopDownEvaluator {
      * @param dataset what to evaluate
      * @return the statistics, the per-joint breakdown, the results file and the timings
      * @throws NoSuchFileException if an annotation, boxes or PCKh ground-truth file is missing
-     * @throws EvaluationInputException for a detection of an unknown image, no box to evaluate, or an MPII ground
+     * @throws DataFormatException for a detection of an unknown image, no box to evaluate, or an MPII ground
      *     truth that does not fit the annotations
      * @throws io.hrnet4j.data.io.DataFormatException for a malformed annotation or boxes file (naming file, record,
      *     field)
@@ -259,7 +259,7 @@ public final class TopDownEvaluator {
         List<PoseSample> samples = loaded.samples();
         if (samples.isEmpty()) {
             String src = (dataset.boxes() != null ? dataset.boxes() : dataset.annotations()).toString();
-            throw new EvaluationInputException(src, "", "", "no person box to evaluate (" + loaded.summary() + ")");
+            throw new DataFormatException(src, "", "", "no person box to evaluate (" + loaded.summary() + ")");
         }
         long t1 = System.nanoTime();
         double[][] keypoints = infer(predictor, recipe, samples);
@@ -332,7 +332,7 @@ public final class TopDownEvaluator {
         }
         MpiiGroundTruth gt = MpiiGroundTruth.read(dataset.pckhGroundTruth());
         if (gt.size() != samples.size()) {
-            throw new EvaluationInputException(dataset.pckhGroundTruth().toString(), "", "", "holds " + gt.size()
+            throw new DataFormatException(dataset.pckhGroundTruth().toString(), "", "", "holds " + gt.size()
                     + " persons but " + dataset.annotations() + " has " + samples.size()
                     + " records; the PCKh ground truth must list the same persons in the same order");
         }
@@ -474,9 +474,9 @@ public final class TopDownEvaluator {
      * @param samples the MPII samples (0-based joints)
      * @param source the annotation file, for messages
      * @return 1-based joints, visibility and approximated head boxes
-     * @throws EvaluationInputException if a person lacks an annotated head top or upper neck
+     * @throws DataFormatException if a person lacks an annotated head top or upper neck
      */
-    static MpiiGroundTruth approximateGroundTruth(List<PoseSample> samples, Path source) {
+    static MpiiGroundTruth approximateGroundTruth(List<PoseSample> samples, Path source) throws DataFormatException {
         int n = samples.size();
         int k = MpiiGroundTruth.NUM_JOINTS;
         double[][][] joints = new double[n][k][2];
@@ -490,7 +490,7 @@ public final class TopDownEvaluator {
                 vis[p][j] = js[j][2] > 0;
             }
             if (!vis[p][8] || !vis[p][9]) {
-                throw new EvaluationInputException(source.toString(), "#" + p, "joints_vis[8]/joints_vis[9]",
+                throw new DataFormatException(source.toString(), "#" + p, "joints_vis[8]/joints_vis[9]",
                         "upper neck and head top must be annotated to approximate the head box; pass the official "
                                 + "gt_valid.mat for PCKh");
             }
@@ -528,7 +528,7 @@ public final class TopDownEvaluator {
         for (int i = 0; i < root.size(); i++) {
             JsonNode id = root.get(i).get("image_id");
             if (id != null && id.canConvertToLong() && id.isIntegralNumber() && !gt.hasImage(id.asLong())) {
-                throw new EvaluationInputException(boxes.toString(), "detection #" + i, "image_id", "image "
+                throw new DataFormatException(boxes.toString(), "detection #" + i, "image_id", "image "
                         + id.asLong() + " is not in the annotation file " + annotations);
             }
         }

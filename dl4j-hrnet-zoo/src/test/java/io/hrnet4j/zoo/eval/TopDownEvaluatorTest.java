@@ -13,7 +13,6 @@ import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.eval.CocoGroundTruth;
 import io.hrnet4j.eval.CocoKeypointEval;
 import io.hrnet4j.eval.CocoResults;
-import io.hrnet4j.eval.EvaluationInputException;
 import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.MpiiPckh;
 import io.hrnet4j.testing.SharedData;
@@ -139,7 +138,7 @@ class TopDownEvaluatorTest {
                 + "\"bbox\": [10, 10, 100, 200], \"score\": 0.9}]");
         assertThatThrownBy(() -> TopDownEvaluator.builder(perfectCoco).build()
                 .evaluate(EvalDataset.cocoDetections(COCO_ANN, COCO_IMG, boxes, 0.0)))
-                .isInstanceOf(EvaluationInputException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(boxes.toString()).hasMessageContaining("detection #1")
                 .hasMessageContaining("image 4242 is not in the annotation file");
     }
@@ -176,7 +175,7 @@ class TopDownEvaluatorTest {
         assertThatThrownBy(() -> TopDownEvaluator.builder(PoseNetworks.random(TinyConfigs.tiny().withNumJoints(16),
                         PoseNetworks.Backend.GRAPH, 1)).build()
                 .evaluate(EvalDataset.mpii(MPII_ANN, MPII_IMG, SharedData.oracle("mpii_gt.json"))))
-                .isInstanceOf(EvaluationInputException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("mpii_gt.json").hasMessageContaining("holds 50 persons but")
                 .hasMessageContaining("has 5 records");
     }
