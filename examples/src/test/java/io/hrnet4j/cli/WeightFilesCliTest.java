@@ -38,6 +38,13 @@ class WeightFilesCliTest {
         expected = NumpyFiles.readNpy(SharedData.oracle("tiny_output.npy"));
     }
 
+    private int run(String... args) {
+        CommandLine cl = HrnetCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
     private int inferRaw(Path weights, Path output) throws Exception {
         CommandLine cl = HrnetCli.commandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -87,5 +94,47 @@ class WeightFilesCliTest {
         assertThat(err.toString().strip()).isEqualTo("hrnet infer-raw: error: " + f
                 + ": weight 'stage3.0.branches.2.0.conv2.weight' [16, 16, 3, 3] holds 1 NaN and 0 infinite values");
         assertThat(dir.resolve("o.npy")).doesNotExist();
+    }
+
+    @Test
+    void trainInitialisesTheBackboneFromTheExperimentFileAndTheOption(@TempDir Path dir) throws Exception {
+        // an ImageNet-style checkpoint: the tiny backbone plus a classification head and HRNet-ImageNet's extra modules
+        Map<String, INDArray> imagenet = new LinkedHashMap<>();
+        tiny.forEach((k, v) -> {
+            if (!k.startsWith("final_layer.")) {
+                imagenet.put(k, v);
+            }
+        });
+        imagenet.put("incre_modules.0.0.conv1.weight", org.nd4j.linalg.factory.Nd4j.ones(32, 4, 1, 1));
+        imagenet.put("final_layer.weight", org.nd4j.linalg.factory.Nd4j.ones(2048, 4, 1, 1));
+        imagenet.put("classifier.weight", org.nd4j.linalg.factory.Nd4j.ones(1000, 2048));
+        Path backbone = dir.resolve("hrnet_tiny-imagenet.pth");
+        TorchSaveWriter.writeZip(TorchSaveWriter.stateDict(imagenet, "", false), backbone);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode exp = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(WeightFilesCliTest.class.getResource("/configs/tiny.json"));
+        com.fasterxml.jackson.databind.node.ObjectNode model = (com.fasterxml.jackson.databind.node.ObjectNode) exp.get("MODEL");
+        model.put("INIT_WEIGHTS", true).put("PRETRAINED", "hrnet_tiny-imagenet.pth");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) model.get("EXTRA")).putArray("PRETRAINED_LAYERS")
+                .add("conv1").add("bn1").add("conv2").add("bn2").add("layer1").add("transition1").add("stage2")
+                .add("transition2").add("stage3").add("transition3").add("stage4");
+        Path config = dir.resolve("tiny_imagenet_init.json");
+        json.writeValue(config.toFile(), exp);
+        Path coco = SharedData.data("coco-sample");
+        String[] train = {"train", "--dataset", "coco", "--images", coco.toString(), "--annotations",
+                coco.resolve("test_coco.json").toString(), "--config", config.toString(), "--backend", "graph",
+                "--epochs", "1", "--batch", "4", "--workers", "1", "--max-iterations", "1", "--checkpoint-every", "0",
+                "--max-val-samples", "4", "--out", dir.resolve("run").toString()};
+        assertThat(run(train)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("backbone " + backbone + ": loaded 245 keys (of the network's 247; 2 keep"
+                + " their initialisation); skipped 52: 3 not in PRETRAINED_LAYERS (incre_modules, final_layer,"
+                + " classifier), 0 not in the network, 0 shape differs, 49 BN batch counter");
+        // --pretrained-backbone overrides MODEL.PRETRAINED (here: a file that does not exist) and is one line too
+        String[] withOption = Arrays.copyOf(train, train.length + 2);
+        withOption[withOption.length - 2] = "--pretrained-backbone";
+        withOption[withOption.length - 1] = dir.resolve("absent.pth").toString();
+        withOption[withOption.length - 3] = dir.resolve("run2").toString();
+        assertThat(run(withOption)).isEqualTo(1);
+        assertThat(err.toString()).contains(dir.resolve("absent.pth") + ": pretrained backbone file not found");
     }
 }
