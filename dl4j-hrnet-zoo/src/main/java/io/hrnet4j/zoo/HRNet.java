@@ -33,7 +33,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Defaults follow the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}): W32,
  * 17 joints, 256x192, Adam 1e-3. {@link #setInputShape(int[][])} takes {@code {{channels, height, width}}}.
  * The pure SameDiff realisation of the same network is {@link #initSameDiff()}; official PyTorch weights load with
- * {@code io.hrnet4j.zoo.weights}.
+ * {@code io.hrnet4j.zoo.weights}; the published weights of the presets download with
+ * {@link #initPretrained(PosePretrainedType)} (table: {@link PretrainedWeights}).
  */
 public class HRNet extends ZooModel<HRNet> {
     private HRNetConfig config;

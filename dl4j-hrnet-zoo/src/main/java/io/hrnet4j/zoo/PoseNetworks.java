@@ -211,6 +211,7 @@ public final class PoseNetworks {
             throw new CheckpointFormatException(file + ": not a DL4J ComputationGraph model: " + e.getMessage(), e);
         }
         checkGraph(cfg, g, file);
+        StateDict.of(GraphWeights.stateDict(cfg, g)).requireFinite(file.toString());
         if (backend == Backend.GRAPH) {
             return PoseNetwork.of(g, cfg);
         }

@@ -339,9 +339,9 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
      *                       {@code []} for a rank-0 entry)
      * @return this state dict, for chaining
      * @throws WeightMismatchException whose message is a short summary: the counts of missing, unexpected and
-     *                                 mis-shaped keys, the first {@value #REPORT_KEYS} of each with their shapes, and
-     *                                 which known preset, width and joint count the file's shapes match
-     *                                 ({@link ArchitectureGuess}); the exception's accessors hold every key
+     *                                 mis-shaped keys, the first 5 of each with their shapes, and which known preset
+     *                                 ({@link io.hrnet4j.zoo.arch.Presets}), width and joint count the file's shapes
+     *                                 match; the exception's accessors hold every key
      */
     public StateDict checkAgainst(Map<String, long[]> expectedShapes) throws WeightMismatchException {
         List<String> missing = new ArrayList<>();

@@ -107,6 +107,15 @@ class CheckpointLayoutsTest {
                     .hasMessage(f + ": weight 'stage2.0.fuse_layers.0.1.0.weight' [4, 8, 1, 1] holds 2 NaN and 0"
                             + " infinite values (1 other key is also non-finite)");
         }
+        // a DL4J model zip (a training checkpoint) is checked the same way
+        HRNetConfig cfg = TinyConfigs.tiny();
+        org.deeplearning4j.nn.graph.ComputationGraph g = new io.hrnet4j.zoo.HRNet.Builder().config(cfg).build().init();
+        io.hrnet4j.zoo.graph.GraphWeights.load(cfg, g, bad);
+        Path zip = tmp.resolve("nan.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(g, zip.toFile(), false);
+        assertThatThrownBy(() -> PoseNetworks.load(cfg, zip, PoseNetworks.Backend.GRAPH))
+                .isInstanceOf(NonFiniteWeightException.class)
+                .hasMessageStartingWith(zip + ": weight 'stage2.0.fuse_layers.0.1.0.weight' [4, 8, 1, 1] holds 2 NaN");
         Map<String, INDArray> inf = new LinkedHashMap<>(tiny);
         inf.put("final_layer.bias", bad.get("final_layer.bias"));
         assertThatThrownBy(() -> StateDict.of(inf).requireFinite("x.npz"))
