@@ -1,6 +1,9 @@
 package io.hrnet4j.zoo.weights;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.zip.ZipException;
 
 import io.hrnet4j.data.io.NumpyFiles;
+import io.hrnet4j.data.io.NumpyFormatException;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,12 +94,12 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
      * @throws CheckpointFormatException if the file is not a readable checkpoint (truncated or corrupt: one line
      *                                   naming the file) or holds no state dict
      * @throws NonFiniteWeightException if a weight holds NaN or an infinite value (names the key)
-     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws NoSuchFileException if the file does not exist
      * @throws IOException if the file cannot be read
      */
     public static StateDict load(Path file) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "weights file not found");
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "weights file not found");
         }
         StateDict sd = TorchCheckpointReader.isNpz(file) ? readNpz(file) : TorchCheckpointReader.readStateDict(file);
         sd.requireFinite(file.toString());
@@ -140,8 +146,8 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
             }
             if (first == null) {
                 first = e.getKey();
-                long nNan = nan ? f.isNaN().castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue() : 0;
-                long nInf = inf ? f.isInfinite().castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue() : 0;
+                long nNan = nan ? f.isNaN().castTo(DataType.LONG).sumNumber().longValue() : 0;
+                long nInf = inf ? f.isInfinite().castTo(DataType.LONG).sumNumber().longValue() : 0;
                 detail = Arrays.toString(a.shape()) + " holds " + nNan + " NaN and " + nInf + " infinite values";
             } else {
                 others++;
@@ -170,10 +176,10 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
         Map<String, INDArray> raw;
         try {
             raw = NumpyFiles.readNpz(file);
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new CheckpointFormatException(file + ": truncated or corrupt .npz archive (" + e.getMessage()
                     + ")", e);
-        } catch (io.hrnet4j.data.io.NumpyFormatException e) {
+        } catch (NumpyFormatException e) {
             String m = String.valueOf(e.getMessage());
             throw new CheckpointFormatException(m.contains(file.toString()) ? m : file + ": " + m, e);
         }

@@ -25,7 +25,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   so that no other user of razorvine in the process is affected;</li>
  *   <li>turns the globals that training frameworks put into a checkpoint's metadata (mmcv / mmengine {@code meta}:
  *   numpy arrays and scalars, sets, {@code collections.defaultdict}, dates, {@code argparse.Namespace}, paths,
- *   {@code torch.torch_version.TorchVersion}, mmcv / mmengine config objects) into inert {@link PyObject}
+ *   {@code torch.torch_version.TorchVersion}, mmcv / mmengine objects such as config dicts and the
+ *   {@code HistoryBuffer}s of a {@code message_hub}, rebuilt through {@code copyreg}) into inert {@link PyObject}
  *   placeholders that record the global's name, arguments and state and run nothing; any other global is
  *   rejected, and a placeholder found where a tensor is expected is reported by {@link StateDict};</li>
  *   <li>answers {@code BINPERSID} / {@code PERSID} ({@link #persistentLoad}) with a {@link StorageRef} for the
@@ -144,7 +145,8 @@ final class TorchUnpickler extends Unpickler {
             "__builtin__.frozenset", "builtins.frozenset", "__builtin__.slice", "builtins.slice",
             "__builtin__.complex", "builtins.complex", "__builtin__.bytearray", "builtins.bytearray",
             "collections.defaultdict", "collections.Counter", "collections.deque", "argparse.Namespace",
-            "torch.torch_version.TorchVersion", "_codecs.encode");
+            "torch.torch_version.TorchVersion", "_codecs.encode", "copyreg._reconstructor", "copy_reg._reconstructor",
+            "__builtin__.object", "builtins.object");
 
     /**
      * @param module the global's module, e.g. {@code numpy.core.multiarray}

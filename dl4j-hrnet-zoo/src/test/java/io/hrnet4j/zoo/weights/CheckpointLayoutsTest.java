@@ -59,7 +59,7 @@ class CheckpointLayoutsTest {
         StateDict b = StateDict.load(v1);
         assertThat(b.convention()).isEqualTo(KeyConvention.MMPOSE_1X);
         assertThat(b.layout()).isEqualTo("mmpose 1.x TopdownPoseEstimator keys (backbone.*, head.final_layer.*) in"
-                + " 'state_dict' (beside 'meta'), 296 tensors");
+                + " 'state_dict' (beside 'meta', 'message_hub'), 296 tensors");
         assertThat(StateDict.load(SharedData.oracle("tiny_hrnet.pth")).layout())
                 .isEqualTo("official pose_hrnet keys in a plain state dict, 296 tensors");
         // the metadata is still there, numpy arrays and sets as inert placeholders
@@ -68,6 +68,11 @@ class CheckpointLayoutsTest {
         assertThat(ds.get("num_keypoints")).isEqualTo(17);
         assertThat(ds.get("sigmas")).isInstanceOfSatisfying(TorchUnpickler.PyObject.class,
                 o -> assertThat(o.global).isEqualTo("numpy.core.multiarray._reconstruct"));
+        Object history = ((Map<?, ?>) ((Map<?, ?>) root.get("message_hub")).get("log_scalars")).get("train/loss");
+        assertThat(history).isInstanceOfSatisfying(TorchUnpickler.PyObject.class, o -> {
+            assertThat(o.global).isEqualTo("copyreg._reconstructor");
+            assertThat(((Map<?, ?>) o.state).get("max_length")).isEqualTo(1_000_000);
+        });
     }
 
     @Test

@@ -25,7 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>1.x ({@code mmengine.runner.Runner.save_checkpoint}): keys {@code backbone.*} and {@code head.final_layer.*},
  *   meta with {@code dataset_meta} holding what mmengine pickles there: a numpy float32 array (written as
  *   {@code numpy.core.multiarray._reconstruct(numpy.ndarray, (0,), b'b')} plus {@code BUILD} with a
- *   {@code numpy.dtype}), tuples, a set, an int-keyed dict.</li>
+ *   {@code numpy.dtype}), tuples, a set, an int-keyed dict; beside it a {@code message_hub} whose
+ *   {@code HistoryBuffer} is rebuilt through {@code copyreg._reconstructor} plus {@code BUILD}, as Python pickles a
+ *   plain object.</li>
  * </ul>
  */
 public final class MmposeCheckpoints {
@@ -51,7 +53,7 @@ public final class MmposeCheckpoints {
         hooks.put("best_score", 0.7463);
         meta.put("hook_msgs", hooks);
         meta.put("seed", null);
-        write(rename(official, "keypoint_head.final_layer."), meta, file);
+        write(rename(official, "keypoint_head.final_layer."), meta, null, file);
     }
 
     /**
@@ -79,7 +81,15 @@ public final class MmposeCheckpoints {
         ds.put("upper_body_ids", new LinkedHashSet<>(List.of(0, 1, 2, 3)));
         ds.put("sigmas", numpyFloat32(new float[] {0.026f, 0.025f, 0.025f}));
         meta.put("dataset_meta", ds);
-        write(rename(official, "head.final_layer."), meta, file);
+        Map<Object, Object> buffer = new LinkedHashMap<>();
+        buffer.put("max_length", 1_000_000);
+        buffer.put("_log_history", numpyFloat32(new float[] {0.0021f, 0.0019f}));
+        Object history = new PyBuild(new PyCall(new PyGlobal("copyreg", "_reconstructor"),
+                new PyGlobal("mmengine.logging.history_buffer", "HistoryBuffer"), new PyGlobal("builtins", "object"),
+                null), buffer);
+        Map<Object, Object> hub = new LinkedHashMap<>();
+        hub.put("log_scalars", Map.of("train/loss", history));
+        write(rename(official, "head.final_layer."), meta, hub, file);
     }
 
     private static Map<String, INDArray> rename(Map<String, INDArray> official, String head) {
@@ -89,11 +99,15 @@ public final class MmposeCheckpoints {
         return out;
     }
 
-    private static void write(Map<String, INDArray> keys, Map<Object, Object> meta, Path file) throws IOException {
+    private static void write(Map<String, INDArray> keys, Map<Object, Object> meta, Map<Object, Object> messageHub,
+                              Path file) throws IOException {
         PyOrderedDict sd = TorchSaveWriter.stateDict(keys, "", false);
         Map<Object, Object> root = new LinkedHashMap<>();
         root.put("meta", meta);
         root.put("state_dict", sd);
+        if (messageHub != null) {
+            root.put("message_hub", messageHub);
+        }
         TorchSaveWriter.writeZip(root, file);
     }
 
