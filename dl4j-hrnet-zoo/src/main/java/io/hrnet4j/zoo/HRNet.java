@@ -2,7 +2,10 @@ package io.hrnet4j.zoo;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.graph.GraphWeights;
+import io.hrnet4j.zoo.weights.ChecksumMismatchException;
+import io.hrnet4j.zoo.weights.PosePretrainedType;
 import io.hrnet4j.zoo.weights.PretrainedStore;
+import io.hrnet4j.zoo.weights.PretrainedWeights;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,7 +33,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Defaults follow the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}): W32,
  * 17 joints, 256x192, Adam 1e-3. {@link #setInputShape(int[][])} takes {@code {{channels, height, width}}}.
  * The pure SameDiff realisation of the same network is {@link #initSameDiff()}; official PyTorch weights load with
- * {@code io.hrnet4j.zoo.weights}.
+ * {@code io.hrnet4j.zoo.weights}; the published weights of the presets download with
+ * {@link #initPretrained(PosePretrainedType)} (table: {@link PretrainedWeights}).
  */
 public class HRNet extends ZooModel<HRNet> {
     private HRNetConfig config;
@@ -138,15 +142,102 @@ public class HRNet extends ZooModel<HRNet> {
         return m;
     }
 
-    /** No DL4J-format pretrained file is published; official PyTorch weights load through the weights package. */
+    /**
+     * Downloads (once, into the DL4J zoo-model cache {@code DL4JResources.getDirectory(ResourceType.ZOO_MODEL,
+     * modelName())}, by default {@code ~/.deeplearning4j/models/<modelName>/}) the published weights of this preset
+     * for the dataset, verifies their SHA-256 (full, or the 8-digit prefix of mmpose file names; see
+     * {@link PretrainedWeights}) and builds the graph holding them. A partial or corrupt download is deleted and
+     * reported; a corrupt cached copy is deleted and downloaded again.
+     *
+     * @param type COCO (17 joints) or MPII (16 joints)
+     * @return the initialised graph, input {@code [N, 3, H, W]}, output heatmaps {@code [N, K, H/4, W/4]}
+     * @throws UnsupportedOperationException if no weights are published for this architecture and dataset (names the
+     *     presets that have them)
+     * @throws ChecksumMismatchException if the downloaded file's SHA-256 differs (the file is deleted)
+     * @throws io.hrnet4j.zoo.weights.PretrainedDownloadException on an HTTP error or a truncated transfer
+     * @throws IOException on format errors (typed, see {@code io.hrnet4j.zoo.weights})
+     */
+    public ComputationGraph initPretrained(PosePretrainedType type) throws IOException {
+        return initPretrained(downloadPretrained(type));
+    }
+
+    /**
+     * The SameDiff realisation holding the published weights (see {@link #initPretrained(PosePretrainedType)}).
+     *
+     * @param type COCO or MPII
+     * @return the SameDiff model
+     * @throws IOException as {@link #initPretrained(PosePretrainedType)}
+     */
+    public io.hrnet4j.zoo.samediff.SameDiffHRNet initSameDiffPretrained(PosePretrainedType type) throws IOException {
+        return initSameDiffPretrained(downloadPretrained(type));
+    }
+
+    /**
+     * The zoo's no-argument form: the published weights of this preset's dataset (MPII for 16 joints, else COCO).
+     *
+     * @return the initialised graph
+     * @throws IOException as {@link #initPretrained(PosePretrainedType)}
+     */
+    @Override
+    public ComputationGraph initPretrained() throws IOException {
+        return initPretrained(config.numJoints() == 16 ? PosePretrainedType.MPII : PosePretrainedType.COCO);
+    }
+
+    /**
+     * DL4J's {@link PretrainedType} has no pose dataset and no DL4J-format HRNet file is published.
+     *
+     * @throws UnsupportedOperationException always, pointing to {@link #initPretrained(PosePretrainedType)}
+     */
+    @Override
+    public <M extends org.deeplearning4j.nn.api.Model> M initPretrained(PretrainedType pretrainedType) {
+        throw new UnsupportedOperationException("no " + pretrainedType + " weights for " + modelName()
+                + ": HRNet pose weights are published for COCO and MPII; use initPretrained(PosePretrainedType.COCO)"
+                + " or initPretrained(PosePretrainedType.MPII)");
+    }
+
+    /**
+     * @param type COCO or MPII
+     * @return the download URL of this preset's published weights, or null when none are published
+     */
+    public String pretrainedUrl(PosePretrainedType type) {
+        return PretrainedWeights.find(config, type).map(PretrainedWeights::url).orElse(null);
+    }
+
+    /**
+     * @param type COCO or MPII
+     * @return the expected SHA-256, lower-case hex (64 digits, or the 8-digit prefix of mmpose file names), or null
+     *     when no weights are published
+     */
+    public String pretrainedChecksum(PosePretrainedType type) {
+        return PretrainedWeights.find(config, type).map(PretrainedWeights::checksum).orElse(null);
+    }
+
+    /**
+     * @param type COCO or MPII
+     * @return whether weights are published for this exact preset and dataset ({@link PretrainedWeights})
+     */
+    public boolean pretrainedAvailable(PosePretrainedType type) {
+        return PretrainedWeights.find(config, type).isPresent();
+    }
+
+    /** @return null: no DL4J-format file; see {@link #pretrainedUrl(PosePretrainedType)} */
     @Override
     public String pretrainedUrl(PretrainedType pretrainedType) {
         return null;
     }
 
+    /** @return 0: no DL4J-format file (DL4J's Adler-32 convention); see {@link #pretrainedChecksum(PosePretrainedType)} */
     @Override
     public long pretrainedChecksum(PretrainedType pretrainedType) {
         return 0L;
+    }
+
+    private Path downloadPretrained(PosePretrainedType type) throws IOException {
+        PretrainedWeights w = PretrainedWeights.find(config, type).orElseThrow(() -> new UnsupportedOperationException(
+                "no published " + type + " weights for " + PoseNetworks.describe(config) + "; published: "
+                        + java.util.Arrays.stream(PretrainedWeights.values()).map(PretrainedWeights::id).toList()
+                        + " (load other weights with initPretrained(Path))"));
+        return PretrainedStore.forZooModel(modelName()).fetch(java.net.URI.create(w.url()), w.checksum());
     }
 
     /** @return e.g. {@code hrnet_w32_17j_256x192} */

@@ -89,6 +89,7 @@ public final class PoseNetworks {
      * @return its format: {@link WeightsFormat#DL4J_MODEL} for a zip holding {@code configuration.json} and
      *     {@code coefficients.bin}, otherwise {@link WeightsFormat#STATE_DICT}
      * @throws NoSuchFileException if the file does not exist
+     * @throws CheckpointFormatException if it starts like a zip archive but is truncated or corrupt (names the file)
      * @throws IOException if it cannot be read
      */
     public static WeightsFormat detectFormat(Path file) throws IOException {
@@ -103,6 +104,9 @@ public final class PoseNetworks {
                 if (zip.getEntry("configuration.json") != null && zip.getEntry("coefficients.bin") != null) {
                     return WeightsFormat.DL4J_MODEL;
                 }
+            } catch (java.util.zip.ZipException e) {
+                throw new CheckpointFormatException(file + ": truncated or corrupt zip archive (" + e.getMessage()
+                        + "): not a readable .pth, .npz or DL4J model", e);
             }
         }
         return WeightsFormat.STATE_DICT;
@@ -207,6 +211,7 @@ public final class PoseNetworks {
             throw new CheckpointFormatException(file + ": not a DL4J ComputationGraph model: " + e.getMessage(), e);
         }
         checkGraph(cfg, g, file);
+        StateDict.of(GraphWeights.stateDict(cfg, g)).requireFinite(file.toString());
         if (backend == Backend.GRAPH) {
             return PoseNetwork.of(g, cfg);
         }

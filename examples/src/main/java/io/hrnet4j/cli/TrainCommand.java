@@ -23,6 +23,7 @@ import io.hrnet4j.zoo.train.TrainingPresets;
 import io.hrnet4j.zoo.train.TrainingRecipe;
 import io.hrnet4j.zoo.train.TrainingReport;
 import io.hrnet4j.zoo.train.TrainingResult;
+import io.hrnet4j.zoo.weights.BackboneInit;
 import io.hrnet4j.zoo.weights.StateDict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -163,6 +164,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "initial weights: official .pth or .npz state dict")
     Path weights;
 
+    @Option(names = "--pretrained-backbone", paramLabel = "FILE", description = "initialise the backbone from a"
+            + " checkpoint such as hrnet_w32-36af842e.pth (ImageNet): the keys of MODEL.EXTRA.PRETRAINED_LAYERS"
+            + " (all without --config) whose shapes match; overrides MODEL.PRETRAINED")
+    Path pretrainedBackbone;
+
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default ./hrnet-output/<timestamp>)")
     Path out;
 
@@ -261,6 +267,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (weights != null) {
             b.initialWeights(StateDict.load(weights).withoutBatchCounters().asMap());
+        }
+        if (pretrainedBackbone != null && (weights != null || resume != null)) {
+            throw new IllegalArgumentException("--pretrained-backbone starts a new run: it excludes --weights and --resume");
+        }
+        if (weights == null && resume == null) {
+            BackboneInit.forTraining(cfg, pretrainedBackbone, config, recipe.seed(), progress).ifPresent(b::initialWeights);
         }
         if (kind == TrainingBackend.Kind.GRAPH) {
             List<TrainingListener> ls = new ArrayList<>();

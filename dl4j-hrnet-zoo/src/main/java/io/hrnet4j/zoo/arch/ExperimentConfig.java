@@ -19,6 +19,9 @@ import java.util.Locale;
  * {@code NUM_BRANCHES}, {@code BLOCK} ({@code BASIC}/{@code BOTTLENECK}), {@code NUM_BLOCKS}, {@code NUM_CHANNELS},
  * {@code FUSE_METHOD} (only {@code SUM}). A file may also hold just the {@code MODEL} section's content.
  *
+ * <p>The ImageNet initialisation of the official recipe is read separately by {@link #pretrained(JsonNode, Path)}:
+ * {@code MODEL.INIT_WEIGHTS}, {@code MODEL.PRETRAINED} and {@code MODEL.EXTRA.PRETRAINED_LAYERS}.
+ *
  * <p>This project's extensions, absent from official files: {@code MODEL.EXTRA.STEM_CHANNELS} (default 64),
  * {@code LAYER1_BLOCKS} (4) and {@code LAYER1_PLANES} (64), fixed in the official code, for small networks.
  *
@@ -107,6 +110,57 @@ public final class ExperimentConfig {
         int l1Blocks = extra.has("LAYER1_BLOCKS") ? intField(extra, "LAYER1_BLOCKS", "MODEL.EXTRA.LAYER1_BLOCKS") : 4;
         int l1Planes = extra.has("LAYER1_PLANES") ? intField(extra, "LAYER1_PLANES", "MODEL.EXTRA.LAYER1_PLANES") : 64;
         return new HRNetConfig(joints, height, width, stem, l1Blocks, l1Planes, stages, finalKernel, de);
+    }
+
+    /**
+     * The official recipe's backbone initialisation settings ({@code MODEL.INIT_WEIGHTS}, {@code MODEL.PRETRAINED},
+     * {@code MODEL.EXTRA.PRETRAINED_LAYERS}), as official {@code lib/models/pose_hrnet.py} {@code get_pose_net} /
+     * {@code init_weights} use them: when {@code initWeights} is true and {@code file} is set, the keys of the file
+     * whose first component is in {@code layers} (or every key when {@code layers} is {@code ['*']}) are loaded.
+     *
+     * @param initWeights {@code MODEL.INIT_WEIGHTS} (false when absent)
+     * @param file {@code MODEL.PRETRAINED} resolved against the experiment file's folder, or null when absent or empty
+     * @param layers {@code MODEL.EXTRA.PRETRAINED_LAYERS}, {@code ['*']} when absent
+     */
+    public record Pretrained(boolean initWeights, Path file, List<String> layers) {
+        /** @return whether a backbone file is to be loaded ({@code initWeights} and a file) */
+        public boolean enabled() {
+            return initWeights && file != null;
+        }
+    }
+
+    /**
+     * @param root the parsed experiment file ({@link #readTree(Path)}) or its MODEL section
+     * @param baseDir the folder relative {@code MODEL.PRETRAINED} paths are resolved against (the experiment file's
+     *                folder), or null to keep them as given
+     * @return the backbone initialisation settings
+     * @throws InvalidConfigException if {@code MODEL.PRETRAINED_LAYERS} is not a list of strings or
+     *                                {@code MODEL.INIT_WEIGHTS} not a boolean
+     */
+    public static Pretrained pretrained(JsonNode root, Path baseDir) {
+        JsonNode model = root.has("MODEL") ? root.get("MODEL") : root;
+        JsonNode init = model.get("INIT_WEIGHTS");
+        if (init != null && !init.isNull() && !init.isBoolean()) {
+            throw new InvalidConfigException("MODEL.INIT_WEIGHTS must be true or false, got " + init);
+        }
+        String file = model.path("PRETRAINED").asText("");
+        Path path = file.isBlank() ? null : baseDir == null ? Path.of(file) : baseDir.resolve(file);
+        List<String> layers = new ArrayList<>();
+        JsonNode l = model.path("EXTRA").get("PRETRAINED_LAYERS");
+        if (l == null || l.isNull()) {
+            layers.add("*");
+        } else if (!l.isArray()) {
+            throw new InvalidConfigException("MODEL.EXTRA.PRETRAINED_LAYERS must be a list of layer names, got " + l);
+        } else {
+            for (int i = 0; i < l.size(); i++) {
+                if (!l.get(i).isTextual()) {
+                    throw new InvalidConfigException("MODEL.EXTRA.PRETRAINED_LAYERS[" + i + "] must be a layer name,"
+                            + " got " + l.get(i));
+                }
+                layers.add(l.get(i).asText());
+            }
+        }
+        return new Pretrained(init != null && init.asBoolean(), path, List.copyOf(layers));
     }
 
     private static StageConfig stage(JsonNode n, String path) {

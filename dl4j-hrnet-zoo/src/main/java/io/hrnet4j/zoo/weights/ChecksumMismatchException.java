@@ -23,7 +23,7 @@ public class ChecksumMismatchException extends IOException {
         this.actual = actual;
     }
 
-    /** @return the expected SHA-256 (64 lower-case hex digits) */
+    /** @return the expected SHA-256 (64 lower-case hex digits, or the published prefix of 8 or more) */
     public String expected() {
         return expected;
     }

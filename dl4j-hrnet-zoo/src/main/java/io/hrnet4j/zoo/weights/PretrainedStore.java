@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code ~/.deeplearning4j/models/<modelName>/}, moved with the system property {@code org.deeplearning4j.resources.directory}),
  * the same place the stock zoo models use. A download goes to a temporary {@code *.part} file in the cache folder while
  * its SHA-256 is computed, is checked against the HTTP {@code Content-Length} and the expected checksum, and only then
- * is renamed atomically to its final name, so the cache never holds a partial or corrupt file. A cached file whose
+ * is renamed atomically to its final name, so the cache never holds a partial or corrupt file. The expected checksum
+ * is a full SHA-256 (64 hex digits) or, where only that is published, a prefix of at least 8 hex digits (mmpose's
+ * model-zoo file names end in the first 8 digits of the file's SHA-256), which the file's SHA-256 must start with. A cached file whose
  * checksum no longer matches is deleted and downloaded again. Progress is logged (SLF4J, INFO) every 10%.
  * <p>
  * Thread safety: instances are immutable; two processes downloading the same file at once each write their own
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PretrainedStore {
     private static final Logger log = LoggerFactory.getLogger(PretrainedStore.class);
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    /** A full SHA-256 (64 hex digits) or a prefix of at least 8 digits (mmpose model-zoo file names). */
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{8,64}");
 
     private final Path cacheDir;
     private final int connectTimeoutMs;
@@ -86,7 +89,8 @@ public final class PretrainedStore {
      *
      * @param location an {@code http://} or {@code https://} URL (downloaded into the cache, see
      *                 {@link #fetch(URI, String)}), a {@code file:} URI, or a local path
-     * @param sha256 the expected SHA-256 (64 hex digits); required for a URL, optional (null) for a local file
+     * @param sha256 the expected SHA-256 (64 hex digits, or a prefix of 8 or more); required for a URL, optional
+     *               (null) for a local file
      * @return the path of the verified file
      * @throws NoSuchFileException if a local file does not exist
      * @throws ChecksumMismatchException if the file's SHA-256 differs (a local file is left in place)
@@ -106,9 +110,9 @@ public final class PretrainedStore {
         if (sha256 != null) {
             String expected = checkSha(sha256);
             String actual = sha256(file);
-            if (!actual.equals(expected)) {
+            if (!actual.startsWith(expected)) {
                 throw new ChecksumMismatchException(file + ": SHA-256 " + actual + " does not match the expected "
-                        + expected, expected, actual);
+                        + describe(expected), expected, actual);
             }
         }
         return file;
@@ -119,13 +123,13 @@ public final class PretrainedStore {
      * after the last segment of the URL path.
      *
      * @param url the {@code http}/{@code https} URL
-     * @param sha256 the expected SHA-256, 64 hex digits (either case)
+     * @param sha256 the expected SHA-256, 64 hex digits or a prefix of 8 or more (either case)
      * @return the path of the verified cached file
      * @throws ChecksumMismatchException if the downloaded bytes have another SHA-256 (the download is deleted)
      * @throws PretrainedDownloadException if the server answers with a status other than 200, the body is shorter
      *                                     than its {@code Content-Length}, or the transfer fails (the partial file
      *                                     is deleted)
-     * @throws IllegalArgumentException if the checksum is missing or not 64 hex digits, or the URL names no file
+     * @throws IllegalArgumentException if the checksum is missing or not 8 to 64 hex digits, or the URL names no file
      * @throws IOException if the cache folder cannot be written
      */
     public Path fetch(URI url, String sha256) throws IOException {
@@ -139,27 +143,28 @@ public final class PretrainedStore {
         Path target = cacheDir.resolve(name);
         if (Files.isRegularFile(target)) {
             String actual = sha256(target);
-            if (actual.equals(expected)) {
+            if (actual.startsWith(expected)) {
                 log.info("Using cached pretrained weights {}", target);
                 return target;
             }
             log.warn("Cached {} has SHA-256 {}, expected {}: deleting it and downloading again", target, actual,
-                    expected);
+                    describe(expected));
             Files.delete(target);
         }
         Path part = Files.createTempFile(cacheDir, name + ".", ".part");
         try {
             String actual = download(url, part);
-            if (!actual.equals(expected)) {
+            if (!actual.startsWith(expected)) {
                 throw new ChecksumMismatchException(url + ": downloaded file has SHA-256 " + actual
-                        + ", expected " + expected + "; the corrupt download was deleted", expected, actual);
+                        + ", expected " + describe(expected) + "; the corrupt download was deleted", expected, actual);
             }
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            log.info("Saved pretrained weights {} ({} bytes, SHA-256 verified)", target, Files.size(target));
+            log.info("Saved pretrained weights {} ({} bytes, SHA-256 verified{})", target, Files.size(target),
+                    expected.length() == 64 ? "" : " by its published " + expected.length() + "-digit prefix");
             return target;
         } finally {
             Files.deleteIfExists(part);
@@ -236,10 +241,15 @@ public final class PretrainedStore {
 
     private static String checkSha(String sha256) {
         if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("expected a SHA-256 checksum of 64 hex digits, got "
-                    + (sha256 == null ? "null" : "'" + sha256 + "'"));
+            throw new IllegalArgumentException("expected a SHA-256 checksum of 64 hex digits (or a prefix of at least"
+                    + " 8), got " + (sha256 == null ? "null" : "'" + sha256 + "'"));
         }
         return sha256.toLowerCase(Locale.ROOT);
+    }
+
+    /** @return the checksum, or "a SHA-256 starting with ..." for a prefix */
+    private static String describe(String expected) {
+        return expected.length() == 64 ? expected : "a SHA-256 starting with " + expected;
     }
 
     private static MessageDigest sha256Digest() {

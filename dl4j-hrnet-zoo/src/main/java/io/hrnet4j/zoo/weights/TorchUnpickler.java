@@ -22,7 +22,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   <li>resolves {@code GLOBAL} / {@code STACK_GLOBAL} against a per-instance allow-list of constructors
  *   ({@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2}, {@code torch._utils._rebuild_tensor},
  *   {@code torch._utils._rebuild_parameter}, {@code torch.<T>Storage}) instead of razorvine's process-wide registry,
- *   so that no other user of razorvine in the process is affected and any other global is rejected;</li>
+ *   so that no other user of razorvine in the process is affected;</li>
+ *   <li>turns the globals that training frameworks put into a checkpoint's metadata (mmcv / mmengine {@code meta}:
+ *   numpy arrays and scalars, sets, {@code collections.defaultdict}, dates, {@code argparse.Namespace}, paths,
+ *   {@code torch.torch_version.TorchVersion}, mmcv / mmengine objects such as config dicts and the
+ *   {@code HistoryBuffer}s of a {@code message_hub}, rebuilt through {@code copyreg}) into inert {@link PyObject}
+ *   placeholders that record the global's name, arguments and state and run nothing; any other global is
+ *   rejected, and a placeholder found where a tensor is expected is reported by {@link StateDict};</li>
  *   <li>answers {@code BINPERSID} / {@code PERSID} ({@link #persistentLoad}) with a {@link StorageRef} for the
  *   storage tuples written by {@code torch.save} (torch/serialization.py, {@code persistent_id}):
  *   zip format {@code ('storage', storage_type, key, location, numel)}, legacy format
@@ -90,6 +96,71 @@ final class TorchUnpickler extends Unpickler {
             this.size = size;
             this.stride = stride;
         }
+    }
+
+    /**
+     * An inert stand-in for an object of a plain-data global in checkpoint metadata (see {@link #isPlainDataGlobal}):
+     * the global's qualified name, the arguments it was called with and the state given to {@code BUILD}. Nothing of
+     * the global is executed.
+     */
+    static final class PyObject {
+        final String global;
+        final Object[] args;
+        Object state;
+
+        PyObject(String global, Object[] args) {
+            this.global = global;
+            this.args = args;
+        }
+
+        @Override
+        public String toString() {
+            return global + "(...)";
+        }
+    }
+
+    /** A plain-data global used as a value (e.g. the class argument of {@code numpy.core.multiarray._reconstruct}). */
+    private static final class PlainDataGlobal implements IObjectConstructor {
+        private final String name;
+
+        PlainDataGlobal(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Object construct(Object[] args) {
+            return new PyObject(name, args);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Modules whose globals are plain data in checkpoint metadata (the module or a sub-module). */
+    private static final List<String> PLAIN_DATA_MODULES = List.of("numpy", "datetime", "pathlib", "mmcv", "mmengine");
+    /** Single plain-data globals in checkpoint metadata. */
+    private static final java.util.Set<String> PLAIN_DATA_GLOBALS = java.util.Set.of("__builtin__.set", "builtins.set",
+            "__builtin__.frozenset", "builtins.frozenset", "__builtin__.slice", "builtins.slice",
+            "__builtin__.complex", "builtins.complex", "__builtin__.bytearray", "builtins.bytearray",
+            "collections.defaultdict", "collections.Counter", "collections.deque", "argparse.Namespace",
+            "torch.torch_version.TorchVersion", "_codecs.encode", "copyreg._reconstructor", "copy_reg._reconstructor",
+            "__builtin__.object", "builtins.object");
+
+    /**
+     * @param module the global's module, e.g. {@code numpy.core.multiarray}
+     * @param name the global's name, e.g. {@code _reconstruct}
+     * @return whether the global only describes plain data (numbers, arrays, containers, dates, configuration) in a
+     *     checkpoint's metadata, so that it may be kept as an inert {@link PyObject}
+     */
+    static boolean isPlainDataGlobal(String module, String name) {
+        for (String m : PLAIN_DATA_MODULES) {
+            if (module.equals(m) || module.startsWith(m + ".")) {
+                return true;
+            }
+        }
+        return PLAIN_DATA_GLOBALS.contains(module + "." + name);
     }
 
     /** {@code collections.OrderedDict}: an insertion-ordered map, plus the {@code _metadata} attribute when set. */
@@ -198,6 +269,10 @@ final class TorchUnpickler extends Unpickler {
                     ((OrderedDict) target).metadata = ((Map<?, ?>) state).get("_metadata");
                     return NO_RETURN_VALUE;
                 }
+                if (target instanceof PyObject) {
+                    ((PyObject) target).state = state;
+                    return NO_RETURN_VALUE;
+                }
                 throw new PickleException("unsupported BUILD (__setstate__) on a "
                         + (target == null ? "None" : target.getClass().getSimpleName())
                         + " (only OrderedDict attributes occur in a state dict)");
@@ -209,9 +284,12 @@ final class TorchUnpickler extends Unpickler {
 
     private IObjectConstructor global(String module, String name) {
         IObjectConstructor c = globals.get(module + "." + name);
+        if (c == null && isPlainDataGlobal(module, name)) {
+            c = new PlainDataGlobal(module + "." + name);
+        }
         if (c == null) {
-            throw new PickleException("unsupported pickle global '" + module + "." + name + "' (a state dict holds"
-                    + " only tensors, storages, OrderedDicts, numbers and strings)");
+            throw new PickleException("unsupported pickle global '" + module + "." + name + "' (a checkpoint holds"
+                    + " only tensors, storages, OrderedDicts, numbers, strings and plain-data metadata)");
         }
         return c;
     }

@@ -8,12 +8,13 @@ import java.util.Map;
 
 /**
  * A state dict that does not fit the network it is meant for: thrown by {@link StateDict#checkAgainst(Map)} before
- * anything is assigned, so a network is never partly loaded. The message lists every missing key, every unexpected
- * key and every mis-shaped key with both shapes, e.g.
+ * anything is assigned, so a network is never partly loaded. The message is a short summary (counts, the first
+ * five keys of each kind, and which known preset the file's shapes belong to); the accessors hold every key, e.g.
  * <pre>
- * weights from /w/pose_hrnet_w32_256x192.pth do not match the network: 1 missing, 0 unexpected, 1 mis-shaped
+ * state dict does not match the network: 1 missing, 0 unexpected, 1 mis-shaped
  *   missing: final_layer.bias [17]
- *   shape mismatch: final_layer.weight: network [17, 32, 1, 1], file [16, 32, 1, 1]
+ *   mis-shaped: final_layer.weight: network [17, 32, 1, 1], file [16, 32, 1, 1]
+ *   the file's shapes match no known preset; they look like HRNet-W32, 16 joints
  * </pre>
  */
 public class WeightMismatchException extends IOException {

@@ -182,7 +182,7 @@ class PretrainedStoreTest {
                 .isInstanceOf(NoSuchFileException.class).hasMessageContaining("nope.pth");
         assertThatThrownBy(() -> store.resolve(base + "/ok/w.pth", null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("expected a SHA-256 checksum of 64 hex digits, got null");
+                .hasMessage("expected a SHA-256 checksum of 64 hex digits (or a prefix of at least 8), got null");
         assertThatThrownBy(() -> store.fetch(URI.create(base + "/ok/"), bodySha))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no file");
     }

@@ -37,10 +37,11 @@ class StateDictTest {
         assertThatThrownBy(() -> sd.checkAgainst(expected))
                 .isInstanceOf(WeightMismatchException.class)
                 .hasMessage("state dict does not match the network: 1 missing, 1 unexpected, 2 mis-shaped"
-                        + "\n  shape mismatch: bn2.weight: network [32], file [64]"
-                        + "\n  shape mismatch: final_layer.weight: network [16, 4, 1, 1], file [17, 4, 1, 1]"
                         + "\n  missing: extra.weight [8]"
-                        + "\n  unexpected: bn1.running_var [64]")
+                        + "\n  unexpected: bn1.running_var [64]"
+                        + "\n  mis-shaped: bn2.weight: network [32], file [64], final_layer.weight: network"
+                        + " [16, 4, 1, 1], file [17, 4, 1, 1]"
+                        + "\n  the file's shapes match no known preset; they look like HRNet-W4, 17 joints")
                 .satisfies(e -> {
                     WeightMismatchException w = (WeightMismatchException) e;
                     assertThat(w.missingKeys()).containsExactly("extra.weight");

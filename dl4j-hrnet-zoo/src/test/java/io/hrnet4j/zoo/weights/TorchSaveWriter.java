@@ -43,7 +43,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * number, of 1001, of the sys-info dict, then the object pickle, the sorted storage-key list and, per key, an int64
  * little-endian element count followed by the raw bytes.
  */
-final class TorchSaveWriter {
+public final class TorchSaveWriter {
     /** A {@code torch.<name>} storage holding raw little-endian bytes. */
     static final class Storage {
         final String typeName;
@@ -90,28 +90,39 @@ final class TorchSaveWriter {
     }
 
     /** {@code collections.OrderedDict}, with the {@code _metadata} attribute a {@code state_dict()} carries. */
-    static final class PyOrderedDict extends LinkedHashMap<Object, Object> {
+    public static final class PyOrderedDict extends LinkedHashMap<Object, Object> {
         private static final long serialVersionUID = 1L;
         transient Map<Object, Object> metadata;
     }
 
     /** Any {@code module.name} global, to write pickles that refer to a global the reader must reject. */
-    static final class PyGlobal {
+    public static final class PyGlobal {
         final String module;
         final String name;
 
-        PyGlobal(String module, String name) {
+        public PyGlobal(String module, String name) {
             this.module = module;
             this.name = name;
         }
     }
 
+    /** {@code obj} followed by {@code state} and {@code BUILD} ({@code obj.__setstate__(state)}). */
+    public static final class PyBuild {
+        final Object obj;
+        final Object state;
+
+        public PyBuild(Object obj, Object state) {
+            this.obj = obj;
+            this.state = state;
+        }
+    }
+
     /** A call {@code global(*args)} ({@code REDUCE}). */
-    static final class PyCall {
+    public static final class PyCall {
         final PyGlobal global;
         final Object[] args;
 
-        PyCall(PyGlobal global, Object... args) {
+        public PyCall(PyGlobal global, Object... args) {
             this.global = global;
             this.args = args;
         }
@@ -125,6 +136,12 @@ final class TorchSaveWriter {
             p.save(c.global);
             p.save(c.args);
             out.write(Opcodes.REDUCE);
+        });
+        Pickler.registerCustomPickler(PyBuild.class, (o, out, p) -> {
+            PyBuild b = (PyBuild) o;
+            p.save(b.obj);
+            p.save(b.state);
+            out.write(Opcodes.BUILD);
         });
         Pickler.registerCustomPickler(Tensor.class, (o, out, p) -> {
             Tensor t = (Tensor) o;
@@ -247,7 +264,7 @@ final class TorchSaveWriter {
      *                   {@code 94347061443360}) instead of the zip format's {@code 0, 1, ...}
      * @return a {@code state_dict()}-like OrderedDict of the arrays, each on its own storage
      */
-    static PyOrderedDict stateDict(Map<String, INDArray> arrays, String keyPrefix, boolean legacyKeys) {
+    public static PyOrderedDict stateDict(Map<String, INDArray> arrays, String keyPrefix, boolean legacyKeys) {
         PyOrderedDict d = new PyOrderedDict();
         int i = 0;
         for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
@@ -293,7 +310,7 @@ final class TorchSaveWriter {
         }
     }
 
-    static void writeZip(Object obj, Path file) throws IOException {
+    public static void writeZip(Object obj, Path file) throws IOException {
         writeZip(obj, file, "archive", null, false);
     }
 
@@ -321,7 +338,7 @@ final class TorchSaveWriter {
     }
 
     /** Writes {@code obj} in the legacy format ({@code _use_new_zipfile_serialization=False}). */
-    static void writeLegacy(Object obj, Path file) throws IOException {
+    public static void writeLegacy(Object obj, Path file) throws IOException {
         Map<String, Storage> storages = new LinkedHashMap<>();
         byte[] objPickle = pickle(obj, true, storages);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
