@@ -1,6 +1,7 @@
 package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.graph.GraphWeights;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -147,7 +148,7 @@ public final class PoseTrainer {
         double bestMetric = Double.NaN;
         int bestEpoch;
         Path lastCheckpoint;
-        ValidationResult lastValidation;
+        TopDownEvalResult lastValidation;
         final ProgressReporter reporter;
 
         Run(TrainingBackend backend, CheckpointStore store) {
@@ -262,7 +263,7 @@ public final class PoseTrainer {
                 }
                 endEpoch(epochStart);
             }
-            ValidationResult finalValidation = lastValidation;
+            TopDownEvalResult finalValidation = lastValidation;
             TrainingResult result = new TrainingResult(outputDir, List.copyOf(losses), List.copyOf(epochs),
                     bestMetric, bestEpoch, finalValidation, lastCheckpoint);
             try {
