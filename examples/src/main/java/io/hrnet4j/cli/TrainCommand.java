@@ -145,7 +145,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N", description = "progress line every N iterations")
     Integer logEvery;
 
-
     @Option(names = "--max-samples", paramLabel = "N", description = "use only the first N training samples")
     Integer maxSamples;
 

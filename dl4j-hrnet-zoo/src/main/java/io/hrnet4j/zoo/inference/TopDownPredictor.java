@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Top-down inference as the official test ({@code lib/core/function.py validate}): network on each person crop,
  * optional flip test ({@link FlipTest#combine} with the schema's flip pairs and the one-cell heatmap shift), then
  * {@link HeatmapDecoder#getFinalPreds} back to image pixels through each crop's center/scale (quarter-pixel
- * refinement, or DARK as an option). Thread-compatible: one predictor per thread, or external locking (the
- * network is not thread-safe).
+ * refinement, or DARK as an option). {@link #predictSamples} is the batched inference of every evaluation
+ * ({@code hrnet eval}, validation during training, the search's score); {@link #predictBoxes} the one-image path of
+ * {@code predict}. Thread-compatible: one predictor per thread, or external locking (the network is not thread-safe).
  *
  * <p>Shapes: input batches {@code [N, 3, H, W]} NCHW, normalised RGB ({@link TopDownSampleProcessor}); heatmaps
  * {@code [N, K, H/4, W/4]}; decoded keypoints {@code [N, K, 2]} image pixels (0-based) and scores
