@@ -146,7 +146,7 @@ public final class PoseScore implements ScoreFunction, Serializable {
         return switch (kind) {
             case VALIDATION_LOSS -> validationLoss(graph, data);
             case OKS_AP -> oksAp(PoseNetwork.of(graph, cfg), data);
-            case PCKH -> pckh(PoseNetwork.of(graph, cfg), data);
+            case PCKH -> evaluate(PoseNetwork.of(graph, cfg), data).pckh().mean();
         };
     }
 
@@ -165,12 +165,7 @@ public final class PoseScore implements ScoreFunction, Serializable {
     }
 
     private double oksAp(PoseNetwork net, PoseSearchData data) {
-        if (data.cocoGt() == null) {
-            throw new IllegalStateException("the OKS AP score needs COCO-format validation annotations");
-        }
-        CocoStats stats = evaluate(net, data, new CocoScorer(data.cocoGt(), data.schema(),
-                io.hrnet4j.eval.OksNms.DEFAULT_IN_VIS_THRESHOLD, io.hrnet4j.eval.OksNms.DEFAULT_OKS_THRESHOLD))
-                .cocoStats();
+        CocoStats stats = evaluate(net, data).cocoStats();
         if (stats.ap() < 0) {
             throw new IllegalStateException("OKS AP is undefined: the validation annotations hold no non-ignored "
                     + "person (pycocotools reports -1)");
@@ -178,16 +173,34 @@ public final class PoseScore implements ScoreFunction, Serializable {
         return stats.ap();
     }
 
-    private double pckh(PoseNetwork net, PoseSearchData data) {
-        if (data.mpiiGt() == null) {
-            throw new IllegalStateException("the PCKh score needs the MPII ground truth (gt_valid.mat or its JSON) "
-                    + "with head boxes");
-        }
-        return evaluate(net, data, new MpiiScorer(data.mpiiGt(), data.schema(), false)).pckh().mean();
-    }
-
-    /** The evaluation path: batched top-down inference over the validation boxes, then the dataset's scorer. */
-    private TopDownEvalResult evaluate(PoseNetwork net, PoseSearchData data, PoseScorer scorer) {
+    /**
+     * The evaluation behind {@link Kind#OKS_AP} and {@link Kind#PCKH}: batched top-down inference over the validation
+     * boxes ({@link TopDownPredictor#predictSamples}, this score's flip test and refinement), then the dataset's
+     * scorer, as {@code hrnet eval} and validation during training run it.
+     *
+     * @param net the network (input size of the data's recipe)
+     * @param data the search data
+     * @return the full result (statistics, per-joint breakdown, predictions)
+     * @throws IllegalStateException for the validation loss, or if the data lack the ground truth this metric needs
+     */
+    public TopDownEvalResult evaluate(PoseNetwork net, PoseSearchData data) {
+        PoseScorer scorer = switch (kind) {
+            case OKS_AP -> {
+                if (data.cocoGt() == null) {
+                    throw new IllegalStateException("the OKS AP score needs COCO-format validation annotations");
+                }
+                yield new CocoScorer(data.cocoGt(), data.schema(), io.hrnet4j.eval.OksNms.DEFAULT_IN_VIS_THRESHOLD,
+                        io.hrnet4j.eval.OksNms.DEFAULT_OKS_THRESHOLD);
+            }
+            case PCKH -> {
+                if (data.mpiiGt() == null) {
+                    throw new IllegalStateException("the PCKh score needs the MPII ground truth (gt_valid.mat or its "
+                            + "JSON) with head boxes");
+                }
+                yield new MpiiScorer(data.mpiiGt(), data.schema(), false);
+            }
+            case VALIDATION_LOSS -> throw new IllegalStateException("the validation loss is not a top-down evaluation");
+        };
         TopDownPredictor predictor = new TopDownPredictor(net, data.schema(), new TopDownPredictor.Options(flipTest,
                 true, refinement, HeatmapDecoder.DEFAULT_DARK_KERNEL));
         double[][] keypoints = predictor.predictSamples(data.val(), data.recipe(), EVAL_BATCH, 1, null);

@@ -58,7 +58,7 @@ class PoseScoreTest {
             PoseScore score = new PoseScore(PoseScore.Kind.OKS_AP).withEvaluation(flip,
                     HeatmapDecoder.Refinement.QUARTER_OFFSET);
             TopDownEvalResult val = TopDownValidator.coco(coco.val(), coco.recipe(), coco.cocoGt(), 5, 2, flip)
-                    .validate(net, 1);
+                    .evaluate(net);
             assertThat(val.metricName()).isEqualTo("AP");
             assertThat(score.score(graph, CFG, coco)).as("flip %s", flip).isEqualTo(val.metric())
                     .isEqualTo(val.cocoStats().ap());

@@ -164,11 +164,6 @@ public final class CocoKeypoints {
                     joints[j][1] = kp[3 * j + 1];
                     joints[j][2] = Math.min(1, kp[3 * j + 2]);
                 }
-                if (x2 - x1 <= 0 && y2 - y1 <= 0) {
-                    // the official _box2cs would give scale 0 and an empty crop
-                    throw new DataFormatException(annotationFile, rec, "bbox", "box " + java.util.Arrays.toString(bbox)
-                            + " has no extent inside the " + img.width() + "x" + img.height() + " image");
-                }
                 Path image = imagePath(annotationFile, imageDir, img, checkedImages);
                 CenterScale cs = CenterScale.fromBox(x1, y1, x2 - x1, y2 - y1, aspectRatio);
                 out.add(new PoseSample(image, img.id(), annId, joints, cs, 1.0, area));

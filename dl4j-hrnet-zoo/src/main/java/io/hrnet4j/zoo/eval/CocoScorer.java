@@ -64,7 +64,7 @@ public final class CocoScorer implements PoseScorer {
     /**
      * {@inheritDoc}
      *
-     * @throws io.hrnet4j.eval.EvaluationInputException if a prediction names an image absent from the ground truth
+     * @throws IllegalArgumentException if a prediction names an image absent from the ground truth
      */
     @Override
     public TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints) {

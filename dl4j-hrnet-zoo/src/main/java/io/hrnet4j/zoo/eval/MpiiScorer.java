@@ -2,7 +2,6 @@ package io.hrnet4j.zoo.eval;
 
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.PoseSample;
-import io.hrnet4j.eval.EvaluationInputException;
 import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.MpiiPckh;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ public final class MpiiScorer implements PoseScorer {
     /**
      * {@inheritDoc}
      *
-     * @throws EvaluationInputException if a sample's annotation id is not a record of the ground truth
+     * @throws IllegalArgumentException if a sample's annotation id is not a record of the ground truth
      */
     @Override
     public TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints) {
@@ -60,8 +59,8 @@ public final class MpiiScorer implements PoseScorer {
             PoseSample s = samples.get(i);
             long rec = s.annotationId();
             if (rec < 0 || rec >= records) {
-                throw new EvaluationInputException(s.imagePath().toString(), "record " + rec, "annotation id",
-                        "outside the ground truth's " + records + " records");
+                throw new IllegalArgumentException(s.imagePath() + ": annotation id " + rec
+                        + " is not a record of the ground truth (" + records + " records)");
             }
             double[][] kp = new double[k][];
             double score = 0;

@@ -17,8 +17,8 @@ public interface PoseScorer {
      * @param samples the evaluated person boxes
      * @param keypoints {@code [samples.size()][3K]}: per sample, flat {@code [x, y, score] * K} in image pixels
      * @return the statistics, per-joint breakdown and predictions (no timings, no results file)
-     * @throws IllegalArgumentException if the lengths disagree, or
-     *     {@link io.hrnet4j.eval.EvaluationInputException} if the predictions do not fit the ground truth
+     * @throws IllegalArgumentException if the lengths disagree or the predictions do not fit the ground truth (the
+     *     message names the prediction and the field)
      */
     TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints);
 }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.io.AtomicFiles;
+import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.eval.CocoResults;
 import io.hrnet4j.eval.CocoStats;
-import io.hrnet4j.eval.EvaluationInputException;
 import io.hrnet4j.eval.KeypointResult;
 import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.MpiiPckh;
@@ -176,7 +176,7 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
      * @param file the results file to create or replace
      * @return a copy of this result naming the file
      * @throws IOException if the file cannot be written (the target is then unchanged)
-     * @throws EvaluationInputException if the written content does not read back as valid results (the target is
+     * @throws DataFormatException if the written content does not read back as valid results (the target is
      *     then unchanged)
      */
     public TopDownEvalResult writeResults(Path file) throws IOException {
@@ -186,7 +186,7 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
             AtomicFiles.write(file, tmp -> CocoResults.write(tmp, results), tmp -> {
                 int back = CocoResults.read(tmp).size();
                 if (back != n) {
-                    throw new EvaluationInputException(file.toString(), "", "", "reads back " + back
+                    throw new DataFormatException(file, "-", "-", "reads back " + back
                             + " results instead of " + n);
                 }
             });
@@ -194,7 +194,7 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
             AtomicFiles.write(file, this::writeMpiiPreds, tmp -> {
                 int back = MpiiGroundTruth.readPredictions(tmp).length;
                 if (back != n) {
-                    throw new EvaluationInputException(file.toString(), "", "preds", "reads back " + back
+                    throw new DataFormatException(file, "-", "preds", "reads back " + back
                             + " persons instead of " + n);
                 }
             });

@@ -3,6 +3,7 @@ package io.hrnet4j.zoo.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.AtomicFiles;
+import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.data.iterator.PoseDataSetIterator;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
@@ -11,7 +12,6 @@ import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.EvaluationInputException;
 import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.OksNms;
 import io.hrnet4j.zoo.PoseNetwork;
@@ -54,12 +54,12 @@ import org.slf4j.LoggerFactory;
  * side {@code L = |head_top - upper_neck|} centred between the two joints (joints 9 and 8), so the head size is
  * {@code 0.6 * sqrt(2) * L}; the result is flagged {@link TopDownEvalResult#headBoxesApproximated()} and a warning
  * is logged. A person whose joints 8 and 9 are not both annotated then fails with an
- * {@link EvaluationInputException}.
+ * {@link DataFormatException}.
  *
  * <p><b>Bad input.</b> Missing files: {@link NoSuchFileException}; a detection whose {@code image_id} is not in the
- * annotation file: {@link EvaluationInputException} naming the boxes file and the record (the official code would
+ * annotation file: {@link DataFormatException} naming the boxes file and the record (the official code would
  * fail in pycocotools' {@code loadRes} on such a result); no box left after the threshold: {@link
- * EvaluationInputException}; a missing or unreadable image: {@link java.io.UncheckedIOException} whose cause is a
+ * DataFormatException}; a missing or unreadable image: {@link java.io.UncheckedIOException} whose cause is a
  * {@link io.hrnet4j.data.io.DataFormatException} naming the image file and the record.
  */
 public final class TopDownEvaluator {
@@ -193,7 +193,7 @@ public final class TopDownEvaluator {
      * @return the statistics, the per-joint breakdown, the predictions, the results file (when one was set) and the
      *     timings
      * @throws NoSuchFileException if an annotation, boxes or PCKh ground-truth file is missing
-     * @throws EvaluationInputException for a detection of an unknown image, no box to evaluate, or an MPII ground
+     * @throws DataFormatException for a detection of an unknown image, no box to evaluate, or an MPII ground
      *     truth that does not fit the annotations
      * @throws io.hrnet4j.data.io.DataFormatException for a malformed annotation or boxes file (naming file, record,
      *     field)
@@ -235,8 +235,8 @@ public final class TopDownEvaluator {
         }
         List<PoseSample> samples = loaded.samples();
         if (samples.isEmpty()) {
-            String src = (dataset.boxes() != null ? dataset.boxes() : dataset.annotations()).toString();
-            throw new EvaluationInputException(src, "", "", "no person box to evaluate (" + loaded.summary() + ")");
+            Path src = dataset.boxes() != null ? dataset.boxes() : dataset.annotations();
+            throw new DataFormatException(src, "-", "-", "no person box to evaluate (" + loaded.summary() + ")");
         }
         PoseScorer scorer = dataset.kind() == EvalDataset.Kind.COCO
                 ? new CocoScorer(cocoGt, schema, inVisThreshold, oksThreshold)
@@ -266,7 +266,7 @@ public final class TopDownEvaluator {
         }
         MpiiGroundTruth gt = MpiiGroundTruth.read(dataset.pckhGroundTruth());
         if (gt.size() != samples.size()) {
-            throw new EvaluationInputException(dataset.pckhGroundTruth().toString(), "", "", "holds " + gt.size()
+            throw new DataFormatException(dataset.pckhGroundTruth(), "-", "-", "holds " + gt.size()
                     + " persons but " + dataset.annotations() + " has " + samples.size()
                     + " records; the PCKh ground truth must list the same persons in the same order");
         }
@@ -279,9 +279,9 @@ public final class TopDownEvaluator {
      * @param samples the MPII samples (0-based joints)
      * @param source the annotation file, for messages
      * @return 1-based joints, visibility and approximated head boxes
-     * @throws EvaluationInputException if a person lacks an annotated head top or upper neck
+     * @throws DataFormatException if a person lacks an annotated head top or upper neck
      */
-    static MpiiGroundTruth approximateGroundTruth(List<PoseSample> samples, Path source) {
+    static MpiiGroundTruth approximateGroundTruth(List<PoseSample> samples, Path source) throws DataFormatException {
         int n = samples.size();
         int k = MpiiGroundTruth.NUM_JOINTS;
         double[][][] joints = new double[n][k][2];
@@ -295,7 +295,7 @@ public final class TopDownEvaluator {
                 vis[p][j] = js[j][2] > 0;
             }
             if (!vis[p][8] || !vis[p][9]) {
-                throw new EvaluationInputException(source.toString(), "#" + p, "joints_vis[8]/joints_vis[9]",
+                throw new DataFormatException(source, "#" + p, "joints_vis[8]/joints_vis[9]",
                         "upper neck and head top must be annotated to approximate the head box; pass the official "
                                 + "gt_valid.mat for PCKh");
             }
@@ -318,7 +318,7 @@ public final class TopDownEvaluator {
         for (int i = 0; i < root.size(); i++) {
             JsonNode id = root.get(i).get("image_id");
             if (id != null && id.canConvertToLong() && id.isIntegralNumber() && !gt.hasImage(id.asLong())) {
-                throw new EvaluationInputException(boxes.toString(), "detection #" + i, "image_id", "image "
+                throw new DataFormatException(boxes, "detection #" + i, "image_id", "image "
                         + id.asLong() + " is not in the annotation file " + annotations);
             }
         }

@@ -1,7 +1,6 @@
 package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
-import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.graph.GraphWeights;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -148,7 +147,7 @@ public final class PoseTrainer {
         double bestMetric = Double.NaN;
         int bestEpoch;
         Path lastCheckpoint;
-        TopDownEvalResult lastValidation;
+        ValidationResult lastValidation;
         final ProgressReporter reporter;
 
         Run(TrainingBackend backend, CheckpointStore store) {
@@ -263,7 +262,7 @@ public final class PoseTrainer {
                 }
                 endEpoch(epochStart);
             }
-            TopDownEvalResult finalValidation = lastValidation;
+            ValidationResult finalValidation = lastValidation;
             TrainingResult result = new TrainingResult(outputDir, List.copyOf(losses), List.copyOf(epochs),
                     bestMetric, bestEpoch, finalValidation, lastCheckpoint);
             try {

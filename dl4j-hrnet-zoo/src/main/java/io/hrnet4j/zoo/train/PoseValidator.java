@@ -1,7 +1,6 @@
 package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.zoo.PoseNetwork;
-import io.hrnet4j.zoo.eval.TopDownEvalResult;
 
 /**
  * Evaluates a network on a held-out set during training ({@link TopDownValidator} for COCO-format and MPII data).
@@ -11,9 +10,8 @@ public interface PoseValidator {
     /**
      * @param net the network in inference mode
      * @param epoch epochs done so far (1-based), for logging
-     * @return the metric ({@link TopDownEvalResult#metricName()}, {@link TopDownEvalResult#metric()}), the statistics
-     *     and the predictions
+     * @return the metric and statistics
      * @throws java.io.UncheckedIOException if an image cannot be read (naming it)
      */
-    TopDownEvalResult validate(PoseNetwork net, int epoch);
+    ValidationResult validate(PoseNetwork net, int epoch);
 }

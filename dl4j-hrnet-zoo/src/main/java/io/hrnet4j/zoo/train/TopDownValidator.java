@@ -12,6 +12,7 @@ import io.hrnet4j.zoo.eval.PoseScorer;
 import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.inference.HeatmapDecoder;
 import io.hrnet4j.zoo.inference.TopDownPredictor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -89,14 +90,15 @@ public final class TopDownValidator implements PoseValidator {
     }
 
     /**
+     * The whole evaluation result (statistics, per-joint breakdown, predictions, timings).
+     *
      * @param net the network; its input size must be the recipe's
-     * @param epoch epochs done (for the caller's log)
-     * @return AP (COCO) or PCKh (MPII) with all statistics and the decoded predictions, timings measured
+     * @return the evaluation path's result, as {@code hrnet eval} gives it
      * @throws IllegalArgumentException if the network's input size or joint count differs from the recipe's
      * @throws io.hrnet4j.zoo.inference.NonFiniteOutputException if the network output decodes to NaN or infinity
+     * @throws java.io.UncheckedIOException if an image cannot be read (naming it)
      */
-    @Override
-    public TopDownEvalResult validate(PoseNetwork net, int epoch) {
+    public TopDownEvalResult evaluate(PoseNetwork net) {
         long t0 = System.nanoTime();
         TopDownPredictor predictor = new TopDownPredictor(net, recipe.schema(),
                 new TopDownPredictor.Options(flipTest, true, refinement, HeatmapDecoder.DEFAULT_DARK_KERNEL));
@@ -105,5 +107,33 @@ public final class TopDownValidator implements PoseValidator {
         TopDownEvalResult r = scorer.score(samples, keypoints);
         long t2 = System.nanoTime();
         return r.withTimings(new TopDownEvalResult.Timings(0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9));
+    }
+
+    /**
+     * @param net the network; its input size must be the recipe's
+     * @param epoch epochs done (for the caller's log)
+     * @return the trainer's view of {@link #evaluate}: AP (COCO) or PCKh (MPII), all statistics and the decoded
+     *     predictions ({@link #toValidationResult})
+     * @throws IllegalArgumentException if the network's input size or joint count differs from the recipe's
+     * @throws io.hrnet4j.zoo.inference.NonFiniteOutputException if the network output decodes to NaN or infinity
+     */
+    @Override
+    public ValidationResult validate(PoseNetwork net, int epoch) {
+        return toValidationResult(evaluate(net));
+    }
+
+    /**
+     * The trainer's view of an evaluation result (what {@link PoseTrainer} keeps, logs and draws).
+     *
+     * @param r a result of the evaluation path
+     * @return its metric ({@link TopDownEvalResult#metricName()}, {@link TopDownEvalResult#metric()}), statistics
+     *     and predictions
+     */
+    public static ValidationResult toValidationResult(TopDownEvalResult r) {
+        List<ValidationResult.Prediction> out = new ArrayList<>(r.predictions().size());
+        for (TopDownEvalResult.Prediction p : r.predictions()) {
+            out.add(new ValidationResult.Prediction(p.imagePath(), p.imageId(), p.keypoints(), p.score()));
+        }
+        return new ValidationResult(r.metricName(), r.metric(), r.stats(), out);
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.zoo.arch.HRNetConfig;
-import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -100,7 +99,7 @@ public final class TrainingReport {
      */
     public static void writeMetrics(Path dir, HRNetConfig cfg, TrainingRecipe recipe, List<Double> losses,
                                     List<TrainingState.EpochRecord> epochs, double bestMetric, int bestEpoch,
-                                    TopDownEvalResult last) throws IOException {
+                                    ValidationResult last) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", cfg.toString());
         root.put("recipe", recipe.toString());
@@ -298,10 +297,10 @@ public final class TrainingReport {
      * @return the PNG files written
      * @throws IOException if an image cannot be read or a PNG written
      */
-    public static List<Path> writeOverlays(Path dir, TopDownEvalResult v, KeypointSchema schema, int count)
+    public static List<Path> writeOverlays(Path dir, ValidationResult v, KeypointSchema schema, int count)
             throws IOException {
-        Map<String, List<TopDownEvalResult.Prediction>> byImage = new LinkedHashMap<>();
-        for (TopDownEvalResult.Prediction p : v.predictions()) {
+        Map<String, List<ValidationResult.Prediction>> byImage = new LinkedHashMap<>();
+        for (ValidationResult.Prediction p : v.predictions()) {
             if (p.imagePath() != null && (byImage.containsKey(p.imagePath()) || byImage.size() < count)) {
                 byImage.computeIfAbsent(p.imagePath(), k -> new ArrayList<>()).add(p);
             }
@@ -309,7 +308,7 @@ public final class TrainingReport {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
         int i = 0;
-        for (Map.Entry<String, List<TopDownEvalResult.Prediction>> e : byImage.entrySet()) {
+        for (Map.Entry<String, List<ValidationResult.Prediction>> e : byImage.entrySet()) {
             BufferedImage src = ImageIO.read(Path.of(e.getKey()).toFile());
             if (src == null) {
                 throw new IOException("cannot decode image " + e.getKey());
@@ -320,7 +319,7 @@ public final class TrainingReport {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             float stroke = Math.max(1.5f, src.getWidth() / 200f);
             g.setStroke(new BasicStroke(stroke));
-            for (TopDownEvalResult.Prediction p : e.getValue()) {
+            for (ValidationResult.Prediction p : e.getValue()) {
                 if (p.score() < DRAW_THRESHOLD) {
                     continue;
                 }

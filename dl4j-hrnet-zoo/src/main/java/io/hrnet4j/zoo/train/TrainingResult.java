@@ -1,6 +1,5 @@
 package io.hrnet4j.zoo.train;
 
-import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,5 +15,5 @@ import java.util.List;
  * @param lastCheckpoint the last checkpoint written or resumed from (null if none)
  */
 public record TrainingResult(Path outputDir, List<Double> losses, List<TrainingState.EpochRecord> epochs,
-                             double bestMetric, int bestEpoch, TopDownEvalResult lastValidation, Path lastCheckpoint) {
+                             double bestMetric, int bestEpoch, ValidationResult lastValidation, Path lastCheckpoint) {
 }

@@ -15,7 +15,6 @@ import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.eval.CocoGroundTruth;
 import io.hrnet4j.eval.CocoKeypointEval;
 import io.hrnet4j.eval.CocoResults;
-import io.hrnet4j.eval.EvaluationInputException;
 import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.MpiiPckh;
 import io.hrnet4j.testing.SharedData;
@@ -26,6 +25,7 @@ import io.hrnet4j.zoo.arch.TinyConfigs;
 import io.hrnet4j.zoo.inference.NonFiniteOutputException;
 import io.hrnet4j.zoo.inference.TopDownPredictor;
 import io.hrnet4j.zoo.train.TopDownValidator;
+import io.hrnet4j.zoo.train.ValidationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,7 +147,7 @@ class TopDownEvaluatorTest {
                 + "\"bbox\": [10, 10, 100, 200], \"score\": 0.9}]");
         assertThatThrownBy(() -> TopDownEvaluator.builder(perfectCoco).build()
                 .evaluate(EvalDataset.cocoDetections(COCO_ANN, COCO_IMG, boxes, 0.0)))
-                .isInstanceOf(EvaluationInputException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(boxes.toString()).hasMessageContaining("detection #1")
                 .hasMessageContaining("image 4242 is not in the annotation file");
     }
@@ -184,7 +184,7 @@ class TopDownEvaluatorTest {
         assertThatThrownBy(() -> TopDownEvaluator.builder(PoseNetworks.random(TinyConfigs.tiny().withNumJoints(16),
                         PoseNetworks.Backend.GRAPH, 1)).build()
                 .evaluate(EvalDataset.mpii(MPII_ANN, MPII_IMG, SharedData.oracle("mpii_gt.json"))))
-                .isInstanceOf(EvaluationInputException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("mpii_gt.json").hasMessageContaining("holds 50 persons but")
                 .hasMessageContaining("has 5 records");
     }
@@ -228,9 +228,10 @@ class TopDownEvaluatorTest {
                 .evaluate(EvalDataset.coco(COCO_ANN, COCO_IMG));
         TopDownRecipe recipe = new TopDownPredictor(perfectCoco, KeypointSchema.COCO,
                 TopDownPredictor.Options.official()).recipe();
-        TopDownEvalResult val = TopDownValidator.coco(
+        TopDownValidator validator = TopDownValidator.coco(
                 CocoKeypoints.groundTruth(COCO_ANN, COCO_IMG, recipe.aspectRatio()).samples(), recipe,
-                CocoGroundTruth.read(COCO_ANN), 3, 2, true).validate(perfectCoco, 1);
+                CocoGroundTruth.read(COCO_ANN), 3, 2, true);
+        TopDownEvalResult val = validator.evaluate(perfectCoco);
         assertThat(val.metricName()).isEqualTo("AP");
         assertThat(val.metric()).isEqualTo(eval.cocoStats().ap());
         assertThat(val.cocoStats().toArray()).containsExactly(eval.cocoStats().toArray());
@@ -240,6 +241,16 @@ class TopDownEvaluatorTest {
             assertThat(val.predictions().get(i).flatKeypoints())
                     .containsExactly(eval.predictions().get(i).flatKeypoints());
             assertThat(val.predictions().get(i).score()).isEqualTo(eval.predictions().get(i).score());
+        }
+        // the trainer's view of the same result
+        ValidationResult v = validator.validate(perfectCoco, 3);
+        assertThat(v.metricName()).isEqualTo("AP");
+        assertThat(v.metric()).isEqualTo(eval.metric());
+        assertThat(v.stats()).isEqualTo(eval.stats());
+        assertThat(v.predictions()).hasSameSizeAs(eval.predictions());
+        for (int i = 0; i < v.predictions().size(); i++) {
+            assertThat(v.predictions().get(i).keypoints()).isDeepEqualTo(eval.predictions().get(i).keypoints());
+            assertThat(v.predictions().get(i).imagePath()).isEqualTo(eval.predictions().get(i).imagePath());
         }
     }
 
