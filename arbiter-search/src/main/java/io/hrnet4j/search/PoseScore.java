@@ -1,38 +1,38 @@
 package io.hrnet4j.search;
 
 import io.hrnet4j.data.iterator.PoseDataSetIterator;
-import io.hrnet4j.data.iterator.PoseRecordMetaData;
-import io.hrnet4j.eval.CocoKeypointEval;
 import io.hrnet4j.eval.CocoStats;
-import io.hrnet4j.eval.KeypointResult;
-import io.hrnet4j.eval.MpiiPckh;
-import io.hrnet4j.eval.OksNms;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.eval.CocoScorer;
+import io.hrnet4j.zoo.eval.MpiiScorer;
+import io.hrnet4j.zoo.eval.PoseScorer;
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.inference.HeatmapDecoder;
+import io.hrnet4j.zoo.inference.TopDownPredictor;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
 import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
 import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * A validation score of a trained pose network, and Arbiter's {@link ScoreFunction} for it (the model is the
- * {@link ComputationGraph}, the data provider a {@link PoseSearchData}). Three kinds:
+ * {@link ComputationGraph}, the data provider a {@link PoseSearchData}). AP and PCKh run the evaluation path of
+ * {@code hrnet eval} and of validation during training: {@link TopDownPredictor#predictSamples} on the validation
+ * boxes, then {@link CocoScorer} / {@link MpiiScorer}. Three kinds:
  * <ul>
  *   <li>{@link Kind#OKS_AP}: COCO keypoint AP @ OKS .50:.95 in [0, 1] (maximised): validation crops from the
- *       ground-truth boxes, heatmaps decoded with the official {@code get_final_preds} ({@link HeatmapDecoder},
- *       quarter offset), rescored and OKS-NMS'ed ({@link OksNms#rescoreAndSuppress}, thresholds 0.2 / 0.9) and
- *       evaluated as pycocotools ({@link CocoKeypointEval}); no flip test.</li>
- *   <li>{@link Kind#PCKH}: MPII PCKh@0.5 {@code Mean} in percent (maximised), official {@code MPIIDataset.evaluate}
- *       ({@link MpiiPckh}).</li>
+ *       ground-truth boxes, heatmaps decoded as the official {@code get_final_preds} (quarter offset, or DARK),
+ *       rescored and OKS-NMS'ed (thresholds 0.2 / 0.9) and evaluated as pycocotools; flip test as chosen (off by
+ *       default: a search compares candidates, the flip test doubles the scoring time).</li>
+ *   <li>{@link Kind#PCKH}: MPII PCKh@0.5 {@code Mean} in percent (maximised), official {@code MPIIDataset.evaluate}.</li>
  *   <li>{@link Kind#VALIDATION_LOSS}: mean JointsMSELoss over the validation samples (minimised), BN in inference
  *       mode, target weights applied.</li>
  * </ul>
@@ -77,10 +77,23 @@ public final class PoseScore implements ScoreFunction, Serializable {
     }
 
     private final Kind kind;
+    private final boolean flipTest;
+    private final HeatmapDecoder.Refinement refinement;
 
-    /** @param kind the metric */
+    /** @param kind the metric, scored without the flip test and with the official quarter-pixel offset */
     public PoseScore(Kind kind) {
-        this.kind = kind;
+        this(kind, false, HeatmapDecoder.Refinement.QUARTER_OFFSET);
+    }
+
+    /**
+     * @param kind the metric
+     * @param flipTest AP/PCKh: also run the mirrored crops and average (with the heatmap shift, {@code TEST.FLIP_TEST})
+     * @param refinement AP/PCKh: sub-pixel refinement of the decoding (official quarter-pixel offset, or DARK)
+     */
+    public PoseScore(Kind kind, boolean flipTest, HeatmapDecoder.Refinement refinement) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.flipTest = flipTest;
+        this.refinement = Objects.requireNonNull(refinement, "refinement");
     }
 
     /** @return the metric */
@@ -101,6 +114,25 @@ public final class PoseScore implements ScoreFunction, Serializable {
     }
 
     /**
+     * @param flipTest AP/PCKh: run the flip test
+     * @param r AP/PCKh: sub-pixel refinement of the decoding
+     * @return a score of the same kind evaluated with these settings
+     */
+    public PoseScore withEvaluation(boolean flipTest, HeatmapDecoder.Refinement r) {
+        return new PoseScore(kind, flipTest, r);
+    }
+
+    /** @return whether AP/PCKh run the flip test */
+    public boolean flipTest() {
+        return flipTest;
+    }
+
+    /** @return the sub-pixel refinement of AP/PCKh */
+    public HeatmapDecoder.Refinement refinement() {
+        return refinement;
+    }
+
+    /**
      * Scores a graph on the validation samples.
      *
      * @param graph the trained graph (output {@code [N, K, H/4, W/4]})
@@ -114,7 +146,7 @@ public final class PoseScore implements ScoreFunction, Serializable {
         return switch (kind) {
             case VALIDATION_LOSS -> validationLoss(graph, data);
             case OKS_AP -> oksAp(PoseNetwork.of(graph, cfg), data);
-            case PCKH -> pckh(PoseNetwork.of(graph, cfg), data);
+            case PCKH -> evaluate(PoseNetwork.of(graph, cfg), data).pckh().mean();
         };
     }
 
@@ -132,18 +164,8 @@ public final class PoseScore implements ScoreFunction, Serializable {
         return sum / n;
     }
 
-    private static double oksAp(PoseNetwork net, PoseSearchData data) {
-        if (data.cocoGt() == null) {
-            throw new IllegalStateException("the OKS AP score needs COCO-format validation annotations");
-        }
-        List<OksNms.PosePrediction> preds = new ArrayList<>();
-        forEachPrediction(net, data, (meta, kp) -> preds.add(new OksNms.PosePrediction(meta.imageId(), kp,
-                meta.centerX(), meta.centerY(), meta.scaleW(), meta.scaleH(), meta.score())));
-        double[] sigmas = CocoKeypointEval.COCO_SIGMAS;
-        List<KeypointResult> results = OksNms.rescoreAndSuppress(preds, sigmas, OksNms.DEFAULT_IN_VIS_THRESHOLD,
-                OksNms.DEFAULT_OKS_THRESHOLD);
-        CocoStats stats = new CocoKeypointEval(data.cocoGt(), results, sigmas, CocoKeypointEval.DEFAULT_MAX_DETS,
-                "validation predictions").evaluate();
+    private double oksAp(PoseNetwork net, PoseSearchData data) {
+        CocoStats stats = evaluate(net, data).cocoStats();
         if (stats.ap() < 0) {
             throw new IllegalStateException("OKS AP is undefined: the validation annotations hold no non-ignored "
                     + "person (pycocotools reports -1)");
@@ -151,53 +173,38 @@ public final class PoseScore implements ScoreFunction, Serializable {
         return stats.ap();
     }
 
-    private static double pckh(PoseNetwork net, PoseSearchData data) {
-        if (data.mpiiGt() == null) {
-            throw new IllegalStateException("the PCKh score needs the MPII ground truth (gt_valid.mat or its JSON) "
-                    + "with head boxes");
-        }
-        double[][][] preds = new double[data.val().size()][][];
-        forEachPrediction(net, data, (meta, kp) -> {
-            double[][] p = new double[kp.length / 3][];
-            for (int j = 0; j < p.length; j++) {
-                p[j] = new double[] {kp[3 * j], kp[3 * j + 1], kp[3 * j + 2]};
-            }
-            preds[meta.index()] = p;
-        });
-        return MpiiPckh.evaluate(data.mpiiGt(), preds, "validation predictions").mean();
-    }
-
-    private interface PredictionSink {
-        void accept(PoseRecordMetaData meta, double[] keypoints);
-    }
-
-    /** Runs the network over the validation set and decodes each crop to flat [x, y, score] * K image pixels. */
-    private static void forEachPrediction(PoseNetwork net, PoseSearchData data, PredictionSink sink) {
-        try (PoseDataSetIterator it = data.valIterator(EVAL_BATCH)) {
-            while (it.hasNext()) {
-                DataSet ds = it.next();
-                List<PoseRecordMetaData> metas = ds.getExampleMetaData(PoseRecordMetaData.class);
-                INDArray heatmaps = net.output(ds.getFeatures());
-                int n = metas.size();
-                double[][] centers = new double[n][];
-                double[][] scales = new double[n][];
-                for (int i = 0; i < n; i++) {
-                    centers[i] = new double[] {metas.get(i).centerX(), metas.get(i).centerY()};
-                    scales[i] = new double[] {metas.get(i).scaleW(), metas.get(i).scaleH()};
+    /**
+     * The evaluation behind {@link Kind#OKS_AP} and {@link Kind#PCKH}: batched top-down inference over the validation
+     * boxes ({@link TopDownPredictor#predictSamples}, this score's flip test and refinement), then the dataset's
+     * scorer, as {@code hrnet eval} and validation during training run it.
+     *
+     * @param net the network (input size of the data's recipe)
+     * @param data the search data
+     * @return the full result (statistics, per-joint breakdown, predictions)
+     * @throws IllegalStateException for the validation loss, or if the data lack the ground truth this metric needs
+     */
+    public TopDownEvalResult evaluate(PoseNetwork net, PoseSearchData data) {
+        PoseScorer scorer = switch (kind) {
+            case OKS_AP -> {
+                if (data.cocoGt() == null) {
+                    throw new IllegalStateException("the OKS AP score needs COCO-format validation annotations");
                 }
-                HeatmapDecoder.Predictions p = HeatmapDecoder.getFinalPreds(heatmaps, centers, scales);
-                long k = p.coords().size(1);
-                for (int i = 0; i < n; i++) {
-                    double[] kp = new double[(int) (3 * k)];
-                    for (int j = 0; j < k; j++) {
-                        kp[3 * j] = p.coords().getDouble(i, j, 0);
-                        kp[3 * j + 1] = p.coords().getDouble(i, j, 1);
-                        kp[3 * j + 2] = p.maxvals().getDouble(i, j, 0);
-                    }
-                    sink.accept(metas.get(i), kp);
-                }
+                yield new CocoScorer(data.cocoGt(), data.schema(), io.hrnet4j.eval.OksNms.DEFAULT_IN_VIS_THRESHOLD,
+                        io.hrnet4j.eval.OksNms.DEFAULT_OKS_THRESHOLD);
             }
-        }
+            case PCKH -> {
+                if (data.mpiiGt() == null) {
+                    throw new IllegalStateException("the PCKh score needs the MPII ground truth (gt_valid.mat or its "
+                            + "JSON) with head boxes");
+                }
+                yield new MpiiScorer(data.mpiiGt(), data.schema(), false);
+            }
+            case VALIDATION_LOSS -> throw new IllegalStateException("the validation loss is not a top-down evaluation");
+        };
+        TopDownPredictor predictor = new TopDownPredictor(net, data.schema(), new TopDownPredictor.Options(flipTest,
+                true, refinement, HeatmapDecoder.DEFAULT_DARK_KERNEL));
+        double[][] keypoints = predictor.predictSamples(data.val(), data.recipe(), EVAL_BATCH, 1, null);
+        return scorer.score(data.val(), keypoints);
     }
 
     /**
@@ -243,7 +250,8 @@ public final class PoseScore implements ScoreFunction, Serializable {
 
     @Override
     public String toString() {
-        return "PoseScore(" + kind.id() + ")";
+        return "PoseScore(" + kind.id() + (kind == Kind.VALIDATION_LOSS ? "" : (flipTest ? ", flip test" : "")
+                + (refinement == HeatmapDecoder.Refinement.DARK ? ", DARK" : "")) + ")";
     }
 
     /**

@@ -274,6 +274,114 @@ public final class CocoKeypointEval {
         return sb.toString();
     }
 
+    /**
+     * The OKS of one joint: pycocotools' {@code computeOks} term for joint {@code j} of a detection against a GT
+     * annotation.
+     *
+     * @param j the joint
+     * @param g the GT annotation
+     * @param d the detection's flat keypoints
+     * @return {@code exp(-((dx² + dy²) / (2σ_j)² / (area + eps) / 2))}
+     */
+    private double oksTerm(int j, CocoGroundTruth.Annotation g, double[] d) {
+        double dx = d[3 * j] - g.keypoints()[3 * j];
+        double dy = d[3 * j + 1] - g.keypoints()[3 * j + 1];
+        return Math.exp(-((dx * dx + dy * dy) / vars[j] / (g.area() + EPS) / 2));
+    }
+
+    /**
+     * Per-joint accuracy of one joint over the ground truth, see {@link #perJointOks(int)}.
+     *
+     * @param labelled labelled instances of the joint ({@code v > 0}) in the non-ignored GT annotations
+     * @param meanOks mean OKS term over those instances (0 counted for an unmatched person); NaN when
+     *     {@code labelled == 0}
+     * @param accuracy fraction of those instances with an OKS term {@code >= 0.5}; NaN when {@code labelled == 0}
+     */
+    public record JointOks(int labelled, double meanOks, double accuracy) {
+    }
+
+    /**
+     * A per-joint breakdown of the results (no standard per-joint AP exists: OKS is defined per person, so this is
+     * a diagnostic, not a pycocotools number). Each non-ignored GT annotation of the category (not crowd,
+     * {@code num_keypoints > 0}) is matched greedily to a detection of its image: detections by score, descending
+     * (stable), each takes the still unmatched annotation of highest OKS &gt; 0 (the OKS is the mean of the
+     * per-joint terms over the annotation's labelled joints, summed in joint order); all detections of the image
+     * take part (no {@code maxDets} cut). For every labelled joint the term of {@code computeOks} is taken.
+     *
+     * @param categoryId the category (1 = person)
+     * @return one entry per joint, in joint order
+     */
+    public List<JointOks> perJointOks(int categoryId) {
+        int k = sigmas.length;
+        double[] sum = new double[k];
+        int[] hits = new int[k];
+        int[] labelled = new int[k];
+        Map<Long, List<CocoGroundTruth.Annotation>> gtByImage = new java.util.LinkedHashMap<>();
+        for (CocoGroundTruth.Annotation a : gt.annotations()) {
+            if (a.categoryId() == categoryId && !a.ignored()) {
+                gtByImage.computeIfAbsent(a.imageId(), x -> new ArrayList<>()).add(a);
+                for (int j = 0; j < k; j++) {
+                    if (a.keypoints()[3 * j + 2] > 0) {
+                        labelled[j]++;
+                    }
+                }
+            }
+        }
+        Map<Long, List<KeypointResult>> dtByImage = new java.util.LinkedHashMap<>();
+        for (KeypointResult r : results) {
+            if (r.categoryId() == categoryId) {
+                dtByImage.computeIfAbsent(r.imageId(), x -> new ArrayList<>()).add(r);
+            }
+        }
+        for (Map.Entry<Long, List<CocoGroundTruth.Annotation>> e : gtByImage.entrySet()) {
+            List<CocoGroundTruth.Annotation> gts = e.getValue();
+            List<KeypointResult> dts = new ArrayList<>(dtByImage.getOrDefault(e.getKey(), List.of()));
+            dts.sort(java.util.Comparator.comparingDouble(KeypointResult::score).reversed()); // stable
+            boolean[] taken = new boolean[gts.size()];
+            for (KeypointResult d : dts) {
+                int best = -1;
+                double bestOks = 0;
+                for (int g = 0; g < gts.size(); g++) {
+                    if (taken[g]) {
+                        continue;
+                    }
+                    double oks = 0;
+                    int n = 0;
+                    for (int j = 0; j < k; j++) {
+                        if (gts.get(g).keypoints()[3 * j + 2] > 0) {
+                            oks += oksTerm(j, gts.get(g), d.keypoints());
+                            n++;
+                        }
+                    }
+                    oks /= n;
+                    if (oks > bestOks) {
+                        bestOks = oks;
+                        best = g;
+                    }
+                }
+                if (best >= 0) {
+                    taken[best] = true;
+                    CocoGroundTruth.Annotation a = gts.get(best);
+                    for (int j = 0; j < k; j++) {
+                        if (a.keypoints()[3 * j + 2] > 0) {
+                            double t = oksTerm(j, a, d.keypoints());
+                            sum[j] += t;
+                            if (t >= 0.5) {
+                                hits[j]++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        List<JointOks> out = new ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+            out.add(new JointOks(labelled[j], labelled[j] == 0 ? Double.NaN : sum[j] / labelled[j],
+                    labelled[j] == 0 ? Double.NaN : (double) hits[j] / labelled[j]));
+        }
+        return out;
+    }
+
     /** Python's {@code '{:0.Nf}'.format(v)}: the exact binary value rounded half to even. */
     static String fmt(double v, int decimals) {
         return new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();

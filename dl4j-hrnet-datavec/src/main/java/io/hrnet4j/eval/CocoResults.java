@@ -141,7 +141,8 @@ public final class CocoResults {
 
     /**
      * Writes the standard results JSON (fields {@code image_id}, {@code category_id}, {@code keypoints},
-     * {@code score}, plus {@code bbox} for results that carry one). Numbers are written with Java's shortest
+     * {@code score}, plus {@code bbox}, {@code center} and {@code scale} for results that carry them, as the official
+     * {@code COCODataset._coco_keypoint_results_one_category_kernel} writes {@code center} and {@code scale}). Numbers are written with Java's shortest
      * round-trip representation, so reading the file back gives the same doubles.
      *
      * @param file the output file (created or replaced)
@@ -175,6 +176,14 @@ public final class CocoResults {
                 if (r.bbox() != null) {
                     g.writeFieldName("bbox");
                     g.writeArray(r.bbox(), 0, r.bbox().length);
+                }
+                if (r.center() != null) {
+                    g.writeFieldName("center");
+                    g.writeArray(r.center(), 0, r.center().length);
+                }
+                if (r.scale() != null) {
+                    g.writeFieldName("scale");
+                    g.writeArray(r.scale(), 0, r.scale().length);
                 }
                 g.writeEndObject();
                 g.writeRaw('\n');

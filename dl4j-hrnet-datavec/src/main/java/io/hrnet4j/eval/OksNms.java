@@ -174,7 +174,8 @@ public final class OksNms {
      * @param sigmas per-joint OKS sigmas ({@link CocoKeypointEval#COCO_SIGMAS})
      * @param inVisThreshold keypoint score threshold for rescoring (0.2)
      * @param oksThreshold OKS-NMS threshold (0.9)
-     * @return the results to write with {@link CocoResults#write}
+     * @return the results to write with {@link CocoResults#write}, each with its box's center and scale (the
+     *     official results file's {@code center} and {@code scale} fields)
      */
     public static List<KeypointResult> rescoreAndSuppress(List<PosePrediction> predictions, double[] sigmas,
                                                           double inVisThreshold, double oksThreshold) {
@@ -195,7 +196,9 @@ public final class OksNms {
                 areas[i] = ps.get(i).area();
             }
             for (int i : nms(kp, scores, areas, oksThreshold, sigmas, null)) {
-                out.add(new KeypointResult(e.getKey(), 1, kp[i].clone(), scores[i]));
+                PosePrediction kept = ps.get(i);
+                out.add(new KeypointResult(e.getKey(), 1, kp[i].clone(), scores[i], null,
+                        new double[] {kept.centerX(), kept.centerY()}, new double[] {kept.scaleW(), kept.scaleH()}));
             }
         }
         return out;

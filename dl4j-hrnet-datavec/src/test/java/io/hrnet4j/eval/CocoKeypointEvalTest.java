@@ -57,6 +57,40 @@ class CocoKeypointEvalTest {
     }
 
     @Test
+    void perJointOksTakesTheComputeOksTermOfTheMatchedPerson() throws Exception {
+        CocoGroundTruth gt = CocoGroundTruth.read(SharedData.oracle("coco_gt.json"));
+        CocoGroundTruth.Annotation a = gt.annotations().stream()
+                .filter(x -> x.categoryId() == 1 && !x.ignored() && x.keypoints()[3 * 5 + 2] > 0).findFirst()
+                .orElseThrow();
+        double[] kp = a.keypoints().clone();
+        kp[3 * 5] += 3; // left shoulder moved by a 3-4-5 triangle: d^2 = 25
+        kp[3 * 5 + 1] += 4;
+        for (int j = 0; j < 17; j++) {
+            kp[3 * j + 2] = 1;
+        }
+        List<CocoKeypointEval.JointOks> perJoint = new CocoKeypointEval(gt,
+                List.of(new KeypointResult(a.imageId(), 1, kp, 0.9))).perJointOks(1);
+        int[] labelled = new int[17];
+        for (CocoGroundTruth.Annotation g : gt.annotations()) {
+            for (int j = 0; j < 17 && g.categoryId() == 1 && !g.ignored(); j++) {
+                labelled[j] += g.keypoints()[3 * j + 2] > 0 ? 1 : 0;
+            }
+        }
+        double sigma2 = 2 * CocoKeypointEval.COCO_SIGMAS[5];
+        double term = Math.exp(-(25 / (sigma2 * sigma2) / (a.area() + Math.ulp(1.0)) / 2));
+        assertThat(perJoint).hasSize(17);
+        for (int j = 0; j < 17; j++) {
+            CocoKeypointEval.JointOks o = perJoint.get(j);
+            assertThat(o.labelled()).as("joint %d", j).isEqualTo(labelled[j]);
+            boolean mine = a.keypoints()[3 * j + 2] > 0;
+            double expected = !mine ? 0 : j == 5 ? term : 1.0;
+            assertThat(o.meanOks()).as("joint %d", j).isEqualTo(expected / labelled[j]);
+            assertThat(o.accuracy()).as("joint %d", j)
+                    .isEqualTo((mine && expected >= 0.5 ? 1.0 : 0.0) / labelled[j]);
+        }
+    }
+
+    @Test
     void perImageOksMatricesEqualPycocotools() throws Exception {
         CocoGroundTruth gt = CocoGroundTruth.read(SharedData.oracle("coco_gt.json"));
         CocoKeypointEval eval = new CocoKeypointEval(gt, CocoResults.read(SharedData.oracle("coco_dt.json")));

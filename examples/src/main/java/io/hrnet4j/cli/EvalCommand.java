@@ -2,12 +2,14 @@ package io.hrnet4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.PoseNetworks;
 import io.hrnet4j.zoo.eval.EvalDataset;
 import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.eval.TopDownEvaluator;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -20,11 +22,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hrnet eval --dataset coco|mpii --images DIR --annotations FILE [--boxes FILE] --weights FILE (--arch ... |
- * --config FILE) [--flip-test] [--dark] [--backend graph|samediff] [--batch N] [--out results.json] [--json]}: the
- * full top-down evaluation ({@link TopDownEvaluator}). Prints the COCO summary table (or the PCKh table), the
- * per-joint breakdown and the timings; {@code --json} prints one JSON object instead
- * ({@link TopDownEvalResult#toJsonMap()}). A progress bar goes to stderr. Bad input exits with 1 and a message
- * naming the file, record and field.
+ * --config FILE) [--no-flip-test] [--dark] [--mpii-gt FILE] [--backend graph|samediff] [--batch N]
+ * [--out results.json] [--json]}: the full top-down evaluation ({@link TopDownEvaluator}), with the evaluation options
+ * of {@link EvalOptions} (flip test on by default, as the official test configs). Prints the COCO summary table (or
+ * the PCKh table), the per-joint breakdown and the timings; {@code --json} prints one JSON object instead
+ * ({@link TopDownEvalResult#toJsonMap()}). A progress bar goes to stderr. {@code --out} is checked for writability
+ * before any work; the results are written after the metrics are printed, through a temporary file that is validated
+ * before it replaces the target (so a failed write still shows the metrics, exits with 1 and leaves an existing file
+ * unchanged). Bad input exits with 1 and a message naming the file, record and field.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Top-down evaluation of a network on COCO (OKS AP/AR) or MPII (PCKh).")
@@ -34,6 +39,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Mixin
     NetworkOptions network;
+
+    @Mixin
+    EvalOptions evalOptions;
 
     @Option(names = "--dataset", required = true, paramLabel = "coco|mpii", description = "Dataset family.")
     String dataset;
@@ -49,20 +57,9 @@ public final class EvalCommand implements Callable<Integer> {
             description = "COCO person detection results (instead of the ground-truth boxes).")
     Path boxes;
 
-    @Option(names = "--image-threshold", defaultValue = "0.0", paramLabel = "T",
+    @Option(names = "--image-threshold", defaultValue = EvalOptions.IMAGE_THRESHOLD_DEFAULT, paramLabel = "T",
             description = "Keep detections with score >= T (TEST.IMAGE_THRE, default ${DEFAULT-VALUE}).")
     double imageThreshold;
-
-    @Option(names = "--pckh-gt", paramLabel = "FILE",
-            description = "MPII: official gt_valid.mat (or JSON) with the head boxes; without it the head boxes "
-                    + "are approximated from the joints (not the official PCKh).")
-    Path pckhGt;
-
-    @Option(names = "--flip-test", description = "Flip test with heatmap shift (the official test setting).")
-    boolean flipTest;
-
-    @Option(names = "--dark", description = "DARK sub-pixel refinement instead of the quarter-pixel offset.")
-    boolean dark;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
@@ -80,25 +77,37 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KeypointSchema schema = KeypointSchema.byName(dataset);
+        Path mpiiGt = evalOptions.mpiiGt();
         if (schema == KeypointSchema.MPII && boxes != null) {
             throw new IllegalArgumentException("--boxes is a COCO option");
         }
-        if (schema == KeypointSchema.COCO && pckhGt != null) {
-            throw new IllegalArgumentException("--pckh-gt is an MPII option");
+        if (schema == KeypointSchema.COCO && mpiiGt != null) {
+            throw new IllegalArgumentException("--mpii-gt is an MPII option");
+        }
+        if (out != null) {
+            AtomicFiles.checkWritable(out);
         }
         PoseNetwork net = network.load(schema);
-        EvalDataset ds = schema == KeypointSchema.MPII ? EvalDataset.mpii(annotations, images, pckhGt)
+        EvalDataset ds = schema == KeypointSchema.MPII ? EvalDataset.mpii(annotations, images, mpiiGt)
                 : boxes != null ? EvalDataset.cocoDetections(annotations, images, boxes, imageThreshold)
                 : EvalDataset.coco(annotations, images);
         PrintWriter err = spec.commandLine().getErr();
-        TopDownEvalResult r = TopDownEvaluator.builder(net).flipTest(flipTest).dark(dark).batchSize(batch)
-                .workers(workers).resultsFile(out).progress((done, total, rate) -> {
+        TopDownEvalResult r = TopDownEvaluator.builder(net).options(evalOptions.predictorOptions(false))
+                .batchSize(batch).workers(workers).progress((done, total, rate) -> {
                     err.print("\r" + ProgressBar.render(done, total, rate, "crops"));
                     if (done == total) {
                         err.println();
                     }
                     err.flush();
                 }).build().evaluate(ds);
+        IOException writeError = null;
+        if (out != null) {
+            try {
+                r = r.writeResults(out);
+            } catch (IOException e) {
+                writeError = e;
+            }
+        }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             o.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -110,12 +119,17 @@ public final class EvalCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%n%s, %d crops of %d images (%s boxes%s), %d results%s%n",
                     PoseNetworks.describe(net.config()), r.numSamples(), r.numImages(),
                     boxes != null ? "detector" : schema == KeypointSchema.MPII ? "annotated" : "ground-truth",
-                    flipTest ? ", flip test" : "", r.numResults(), out != null ? " written to " + out : "");
+                    evalOptions.flipTest() ? ", flip test" : "", r.numResults(),
+                    r.resultsFile() != null ? " written to " + out : "");
             o.printf(Locale.ROOT, "time: load %.1f s, inference %.1f s (%.1f crops/s), evaluation %.2f s%n",
                     r.timings().loadSeconds(), r.timings().inferenceSeconds(), r.cropsPerSecond(),
                     r.timings().evaluationSeconds());
         }
         o.flush();
+        if (writeError != null) {
+            throw new IOException("the metrics above were computed but the results were not written: "
+                    + writeError.getMessage(), writeError);
+        }
         return 0;
     }
 }

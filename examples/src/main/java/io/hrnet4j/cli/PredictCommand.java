@@ -71,8 +71,8 @@ public final class PredictCommand implements Callable<Integer> {
             description = "The image's id in --boxes (default: the number in the file name).")
     Long imageId;
 
-    @Option(names = "--image-threshold", defaultValue = "0.5", paramLabel = "T",
-            description = "Use detections with score >= T (default ${DEFAULT-VALUE}).")
+    @Option(names = "--image-threshold", defaultValue = EvalOptions.IMAGE_THRESHOLD_DEFAULT, paramLabel = "T",
+            description = "Use detections with score >= T (TEST.IMAGE_THRE, default ${DEFAULT-VALUE}).")
     double imageThreshold;
 
     @Option(names = "--threshold", defaultValue = "0.3", paramLabel = "S",

@@ -25,6 +25,7 @@ import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -59,9 +60,9 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Validation annotations (default: --annotations).")
     private Path valAnnotations;
 
-    @Option(names = "--mpii-gt", paramLabel = "FILE",
-            description = "MPII ground truth with head boxes (gt_valid.mat or JSON) for PCKh; else validation loss.")
-    private Path mpiiGt;
+    /** AP/PCKh scoring: --flip-test/--no-flip-test, --dark/--no-dark, --mpii-gt (PCKh; else validation loss). */
+    @Mixin
+    private EvalOptions evalOptions;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     private SpaceChoice space;
@@ -144,11 +145,12 @@ public final class SearchCommand implements Callable<Integer> {
                     hw[0], hw[1], seed);
             case "mpii" -> PoseSearchData.mpii(need(annotations, "--annotations"), need(images, "--images"),
                     valAnnotations != null ? valAnnotations : annotations, valImages != null ? valImages : images,
-                    mpiiGt, hw[0], hw[1], seed);
+                    evalOptions.mpiiGt(), hw[0], hw[1], seed);
             default -> throw new ParameterException(spec.commandLine(), "--dataset must be synthetic, coco or mpii, "
                     + "got '" + dataset + "'");
         };
-        PoseScore metric = score == null ? PoseScore.defaultFor(data) : new PoseScore(PoseScore.Kind.parse(score));
+        PoseScore metric = (score == null ? PoseScore.defaultFor(data) : new PoseScore(PoseScore.Kind.parse(score)))
+                .withEvaluation(evalOptions.flipTest(), evalOptions.refinement(false));
         String family = arch.isEmpty() ? (ds.equals("synthetic") ? "small" : "standard") : arch;
         int k = data.schema().numJoints();
         Function<PoseCandidate, HRNetConfig> architecture = switch (family) {

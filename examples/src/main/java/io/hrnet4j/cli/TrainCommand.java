@@ -45,6 +45,7 @@ import org.deeplearning4j.optimize.listeners.PerformanceListener;
 import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -89,9 +90,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-annotations", paramLabel = "FILE", description = "validation annotations (default: --annotations)")
     Path valAnnotations;
 
-    @Option(names = "--val-gt", paramLabel = "FILE",
-            description = "MPII: PCKh ground truth with head boxes (gt_valid.mat or its JSON layout); without it MPII runs are not validated")
-    Path valGt;
+    /** Validation: --flip-test/--no-flip-test, --dark/--no-dark (default: on for the synthetic default), --mpii-gt. */
+    @Mixin
+    EvalOptions evalOptions;
 
     @Option(names = "--arch", defaultValue = "auto", description = "hrnet, hrnet-small or dehrnet (default: hrnet-small for synthetic, hrnet otherwise)")
     String arch;
@@ -144,13 +145,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--log-every", paramLabel = "N", description = "progress line every N iterations")
     Integer logEvery;
-
-    @Option(names = "--no-flip-test", description = "validate without the flip test")
-    boolean noFlipTest;
-
-    @Option(names = "--dark", negatable = true, description = "decode validation heatmaps with DARK (default: on for "
-            + "the synthetic default, off otherwise, as the official numbers)")
-    Boolean dark;
 
     @Option(names = "--max-samples", paramLabel = "N", description = "use only the first N training samples")
     Integer maxSamples;
@@ -228,10 +222,11 @@ public final class TrainCommand implements Callable<Integer> {
         List<PoseSample> trainSamples = limit(train.samples(), maxSamples, "training", trainAnn);
         List<PoseSample> valSamples = limit(val.samples(), maxValSamples, "validation", vAnn);
         PoseValidator validator;
+        Path valGt = evalOptions.mpiiGt();
         if (schema == KeypointSchema.MPII && valGt == null) {
             validator = null;
             progress.println("no validation: MPII PCKh needs head boxes, which the annotation JSON lacks; pass "
-                    + "--val-gt gt_valid.mat (or its JSON layout) to validate");
+                    + "--mpii-gt gt_valid.mat (or its JSON layout) to validate");
         } else if (schema == KeypointSchema.MPII) {
             validator = TopDownValidator.mpii(valSamples, dataRecipe, MpiiGroundTruth.read(valGt), recipe.batchSize(),
                     recipe.workers(), recipe.flipTest()).refinement(refinement(synthetic));
@@ -294,8 +289,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private HeatmapDecoder.Refinement refinement(boolean synthetic) {
-        boolean on = dark != null ? dark : synthetic;
-        return on ? HeatmapDecoder.Refinement.DARK : HeatmapDecoder.Refinement.QUARTER_OFFSET;
+        return evalOptions.refinement(synthetic);
     }
 
     private HRNetConfig modelConfig(KeypointSchema schema, boolean synthetic) {
@@ -364,7 +358,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (logEvery != null) {
             r.logEveryIterations(logEvery);
         }
-        if (noFlipTest) {
+        if (!evalOptions.flipTest()) {
             r.flipTest(false);
         }
         return r.build();

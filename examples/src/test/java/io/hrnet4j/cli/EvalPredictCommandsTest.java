@@ -4,14 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.testing.SharedData;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -66,6 +76,134 @@ class EvalPredictCommandsTest {
         JsonNode stats = new ObjectMapper().readTree(again.toString());
         assertThat(j.get("stats")).isEqualTo(stats);
         assertThat(err.toString()).contains("12/12 crops");
+    }
+
+    private String[] evalTiny(Path tmp, Path weights, String... more) throws Exception {
+        List<String> a = new ArrayList<>(List.of("eval", "--dataset", "coco", "--images", COCO.toString(),
+                "--annotations", COCO.resolve("test_coco.json").toString(), "--config", tinyYaml(tmp).toString(),
+                "--weights", weights.toString(), "--batch", "6"));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void evalWithNanWeightsNeverReplacesAGoodResultsFile(@TempDir Path tmp) throws Exception {
+        Path good = tmp.resolve("good.json");
+        assertThat(run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--no-flip-test", "--out",
+                good.toString()))).as(err.toString()).isEqualTo(0);
+        byte[] before = Files.readAllBytes(good);
+        // the same weights with a NaN in the final layer
+        Path nan = tmp.resolve("nan.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(nan))) {
+            for (Map.Entry<String, INDArray> e : NumpyFiles.readNpz(SharedData.oracle("tiny_hrnet.npz")).entrySet()) {
+                INDArray v = e.getValue();
+                if (e.getKey().equals("final_layer.bias")) {
+                    v = v.dup().putScalar(0, Double.NaN);
+                }
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                NumpyFiles.writeNpy(v, zip);
+                zip.closeEntry();
+            }
+        }
+        err.getBuffer().setLength(0);
+        int rc = run(evalTiny(tmp, nan, "--no-flip-test", "--out", good.toString()));
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).startsWith("hrnet eval: error: ").contains("NaN");
+        assertThat(Files.readAllBytes(good)).isEqualTo(before);
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("good.json", "nan.npz",
+                    "tiny.yaml");
+        }
+    }
+
+    @Test
+    void evalFindsAnUnwritableOutBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        int rc = run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--out", "/proc/hrnet4j-x/results.json"));
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).startsWith("hrnet eval: error: /proc/hrnet4j-x").doesNotContain("crops");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
+    void evalPrintsTheMetricsWhenTheResultsCannotBeWrittenAfterTheWork(@TempDir Path tmp) throws Exception {
+        Path folder = tmp.resolve("sub");
+        Path results = folder.resolve("results.json");
+        // once the last crop is done, the output folder is replaced by a file: the write must fail after the work
+        Writer sabotage = new Writer() {
+            @Override
+            public void write(char[] buf, int off, int len) {
+                String s = new String(buf, off, len);
+                err.write(s);
+                if (s.contains("12/12") && Files.isDirectory(folder)) {
+                    try {
+                        Files.delete(folder);
+                        Files.writeString(folder, "not a folder");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CommandLine cl = HrnetCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(sabotage, true));
+        int rc = cl.execute(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--no-flip-test", "--out",
+                results.toString(), "--json"));
+        assertThat(rc).isEqualTo(1);
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        assertThat(j.get("stats").get("AP").isNumber()).isTrue();
+        assertThat(j.get("results_file").isNull()).isTrue();
+        assertThat(err.toString()).contains("hrnet eval: error: the metrics above were computed but the results were "
+                + "not written: " + folder + ": is not a folder");
+    }
+
+    @Test
+    void evalNamesFileRecordAndFieldOfBadAnnotations(@TempDir Path tmp) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(COCO.resolve("test_coco.json").toFile());
+        root.putObject("annotations");
+        Path emptyObject = tmp.resolve("annotations-object.json");
+        json.writeValue(emptyObject.toFile(), root);
+        int rc = run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations", emptyObject.toString(),
+                "--config", tinyYaml(tmp).toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString());
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
+        assertThat(err.toString()).startsWith("hrnet eval: error: " + emptyObject + ": ")
+                .contains("'annotations': expected an array");
+    }
+
+    @Test
+    void evaluationOptionsHaveOneNameAndOneDefaultInEveryCommand() {
+        for (String cmd : List.of("eval", "train", "search")) {
+            out.getBuffer().setLength(0);
+            assertThat(run(cmd, "--help")).isEqualTo(0);
+            assertThat(out.toString()).as(cmd).contains("--mpii-gt=FILE").contains("--flip-test")
+                    .contains("--no-flip-test").contains("--[no-]dark").doesNotContain("--val-gt")
+                    .doesNotContain("--pckh-gt");
+        }
+        for (String cmd : List.of("eval", "predict")) {
+            out.getBuffer().setLength(0);
+            assertThat(run(cmd, "--help")).isEqualTo(0);
+            assertThat(out.toString().replaceAll("\\s+", " ")).as(cmd).contains("TEST.IMAGE_THRE, default 0.0)");
+        }
+        // the earlier names are hidden aliases of --mpii-gt
+        for (String alias : List.of("--pckh-gt", "--val-gt", "--mpii-gt")) {
+            err.getBuffer().setLength(0);
+            assertThat(run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
+                    COCO.resolve("test_coco.json").toString(), "--weights",
+                    SharedData.oracle("tiny_hrnet.npz").toString(), alias, "gt.json")).isEqualTo(1);
+            assertThat(err.toString()).as(alias).isEqualTo("hrnet eval: error: --mpii-gt is an MPII option"
+                    + System.lineSeparator());
+        }
     }
 
     @Test

@@ -1,21 +1,34 @@
 package io.hrnet4j.zoo.eval;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.io.AtomicFiles;
+import io.hrnet4j.data.io.DataFormatException;
+import io.hrnet4j.eval.CocoResults;
 import io.hrnet4j.eval.CocoStats;
+import io.hrnet4j.eval.KeypointResult;
+import io.hrnet4j.eval.MpiiGroundTruth;
 import io.hrnet4j.eval.MpiiPckh;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The outcome of a {@link TopDownEvaluator} run.
+ * The outcome of a top-down evaluation, the one result type of {@link TopDownEvaluator} ({@code hrnet eval}), of
+ * validation during training ({@link io.hrnet4j.zoo.train.TopDownValidator}) and of the architecture search's score:
+ * the statistics, the per-joint breakdown, the decoded predictions (what the results file holds) and the timings.
  *
  * @param kind COCO or MPII
  * @param numSamples person crops pushed through the network (boxes after the score threshold)
  * @param numImages distinct images
- * @param numResults COCO: results kept after rescoring and OKS-NMS (the entries of the results file); MPII: persons
  * @param stats the headline numbers in their standard order: COCO {@code AP, AP50, AP75, APm, APl, AR, AR50, AR75,
  *     ARm, ARl} (fractions, -1 where no GT falls in the setting); MPII {@code Head, Shoulder, Elbow, Wrist, Hip,
  *     Knee, Ankle, Mean, Mean@0.1, Mean@0.1(true)} (percent; Mean@0.1 is the official value at threshold 0.11)
@@ -24,29 +37,54 @@ import java.util.Map;
  * @param perJoint the per-joint breakdown, in dataset joint order (see {@link JointAccuracy})
  * @param headBoxesApproximated MPII: true when the head boxes were derived from the joints (not official PCKh)
  * @param summary the printable report: pycocotools' summary table (COCO) or the PCKh table (MPII)
+ * @param predictions COCO: the results kept after rescoring and OKS-NMS, in the results file's order; MPII: one per
+ *     person, in annotation order
  * @param resultsFile the results file written (COCO results JSON, or MPII {@code {"preds": ...}}), or null
- * @param timings wall-clock seconds of each phase
+ * @param timings wall-clock seconds of each phase, or null when not measured
  */
-public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numImages, int numResults,
-                                Map<String, Double> stats, CocoStats cocoStats, MpiiPckh.PckhResult pckh,
-                                List<JointAccuracy> perJoint, boolean headBoxesApproximated, String summary,
+public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numImages, Map<String, Double> stats,
+                                CocoStats cocoStats, MpiiPckh.PckhResult pckh, List<JointAccuracy> perJoint,
+                                boolean headBoxesApproximated, String summary, List<Prediction> predictions,
                                 Path resultsFile, Timings timings) {
 
-    /** Copies the collections. */
+    /** Copies the collections (the statistics keep their order). */
     public TopDownEvalResult {
-        stats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+        stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
         perJoint = List.copyOf(perJoint);
+        predictions = List.copyOf(predictions);
+    }
+
+    /**
+     * One decoded person.
+     *
+     * @param imagePath the image file
+     * @param imageId its id
+     * @param keypoints {@code [K][3]} (x, y, score): image pixels (0-based) and heatmap maxima
+     * @param score COCO: the person score after rescoring (box score x mean keypoint score above
+     *     {@code TEST.IN_VIS_THRE}); MPII: the mean keypoint score
+     * @param center {@code [x, y]} center of the person box the crop was cut from, image pixels
+     * @param scale {@code [w, h]} scale of that box (size / 200, pixel_std 200)
+     */
+    public record Prediction(String imagePath, long imageId, double[][] keypoints, double score, double[] center,
+                             double[] scale) {
+
+        /** @return the keypoints flat, {@code [x1, y1, s1, ..., xK, yK, sK]} */
+        public double[] flatKeypoints() {
+            double[] f = new double[3 * keypoints.length];
+            for (int j = 0; j < keypoints.length; j++) {
+                f[3 * j] = keypoints[j][0];
+                f[3 * j + 1] = keypoints[j][1];
+                f[3 * j + 2] = keypoints[j][2];
+            }
+            return f;
+        }
     }
 
     /**
      * Per-joint accuracy.
      *
-     * <p>COCO (no standard per-joint AP exists: OKS is defined per person): each non-ignored ground-truth person
-     * (not crowd, {@code num_keypoints > 0}) is matched greedily to a result of its image (results by score,
-     * descending; each takes the unmatched person of highest OKS &gt; 0). For every labelled joint the COCO OKS term
-     * {@code exp(-d² / (2 (2σ_j)² (area + eps)))} is taken (0 when the person is unmatched); {@code meanScore} is
-     * its mean over the labelled instances of the joint and {@code accuracy} the fraction with a term
-     * {@code >= 0.5} (a PCK-style hit: the keypoint alone would pass OKS 0.5).
+     * <p>COCO: {@link io.hrnet4j.eval.CocoKeypointEval#perJointOks} (greedy matching of the non-ignored persons,
+     * mean OKS term of the joint over its labelled instances, and the fraction with a term {@code >= 0.5}).
      *
      * <p>MPII: {@code accuracy} = {@code meanScore} = PCKh@0.5 of the joint as a fraction (official
      * {@code evaluate()}, per joint).
@@ -64,16 +102,123 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
      *
      * @param loadSeconds reading annotations/boxes
      * @param inferenceSeconds image decoding, warping, network, flip test and decoding (pipelined)
-     * @param evaluationSeconds rescoring, OKS-NMS, writing, COCO eval or PCKh
+     * @param evaluationSeconds rescoring, OKS-NMS, COCO eval or PCKh
      * @param totalSeconds everything
      */
     public record Timings(double loadSeconds, double inferenceSeconds, double evaluationSeconds,
                           double totalSeconds) {
     }
 
-    /** @return crops per second of the inference phase */
+    /** @return the metric a best model is chosen by, higher is better: {@code AP} (COCO) or {@code PCKh} (MPII) */
+    public String metricName() {
+        return kind == EvalDataset.Kind.COCO ? "AP" : "PCKh";
+    }
+
+    /** @return its value: COCO AP @ OKS .50:.95 in [0, 1] (-1 without GT), or MPII PCKh@0.5 mean in percent */
+    public double metric() {
+        return kind == EvalDataset.Kind.COCO ? cocoStats.ap() : pckh.mean();
+    }
+
+    /** @return COCO: the results kept after OKS-NMS (entries of the results file); MPII: persons */
+    public int numResults() {
+        return predictions.size();
+    }
+
+    /**
+     * @param t the measured timings
+     * @return a copy with them
+     */
+    public TopDownEvalResult withTimings(Timings t) {
+        return new TopDownEvalResult(kind, numSamples, numImages, stats, cocoStats, pckh, perJoint,
+                headBoxesApproximated, summary, predictions, resultsFile, t);
+    }
+
+    /**
+     * @param file the results file that was written
+     * @return a copy naming it
+     */
+    public TopDownEvalResult withResultsFile(Path file) {
+        return new TopDownEvalResult(kind, numSamples, numImages, stats, cocoStats, pckh, perJoint,
+                headBoxesApproximated, summary, predictions, file, timings);
+    }
+
+    /** @return crops per second of the inference phase (NaN when not measured) */
     public double cropsPerSecond() {
-        return timings.inferenceSeconds() > 0 ? numSamples / timings.inferenceSeconds() : Double.NaN;
+        return timings != null && timings.inferenceSeconds() > 0 ? numSamples / timings.inferenceSeconds()
+                : Double.NaN;
+    }
+
+    /**
+     * @return the COCO results of {@link #predictions()} (category 1, with the official {@code center} and
+     *     {@code scale} fields)
+     * @throws IllegalStateException for MPII
+     */
+    public List<KeypointResult> cocoResults() {
+        if (kind != EvalDataset.Kind.COCO) {
+            throw new IllegalStateException("COCO results of an MPII evaluation");
+        }
+        List<KeypointResult> out = new ArrayList<>(predictions.size());
+        for (Prediction p : predictions) {
+            out.add(new KeypointResult(p.imageId(), 1, p.flatKeypoints(), p.score(), null, p.center().clone(),
+                    p.scale().clone()));
+        }
+        return out;
+    }
+
+    /**
+     * Writes the results file through {@link AtomicFiles}: COCO the standard keypoint results JSON
+     * ({@link CocoResults#write}; fields {@code image_id, category_id, keypoints, score, center, scale} as the official
+     * {@code COCODataset._write_coco_keypoint_results}), MPII {@code {"preds": [N][16][x, y, score]}} (0-based, the
+     * layout {@link MpiiGroundTruth#readPredictions} reads). The complete temporary file is read back and checked
+     * (every value finite, one entry per prediction) before it replaces {@code file}, so an existing file is never
+     * replaced by an invalid one.
+     *
+     * @param file the results file to create or replace
+     * @return a copy of this result naming the file
+     * @throws IOException if the file cannot be written (the target is then unchanged)
+     * @throws DataFormatException if the written content does not read back as valid results (the target is
+     *     then unchanged)
+     */
+    public TopDownEvalResult writeResults(Path file) throws IOException {
+        int n = predictions.size();
+        if (kind == EvalDataset.Kind.COCO) {
+            List<KeypointResult> results = cocoResults();
+            AtomicFiles.write(file, tmp -> CocoResults.write(tmp, results), tmp -> {
+                int back = CocoResults.read(tmp).size();
+                if (back != n) {
+                    throw new DataFormatException(file, "-", "-", "reads back " + back
+                            + " results instead of " + n);
+                }
+            });
+        } else {
+            AtomicFiles.write(file, this::writeMpiiPreds, tmp -> {
+                int back = MpiiGroundTruth.readPredictions(tmp).length;
+                if (back != n) {
+                    throw new DataFormatException(file, "-", "preds", "reads back " + back
+                            + " persons instead of " + n);
+                }
+            });
+        }
+        return withResultsFile(file);
+    }
+
+    private void writeMpiiPreds(Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file);
+             JsonGenerator g = new ObjectMapper().getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeFieldName("preds");
+            g.writeStartArray();
+            for (Prediction p : predictions) {
+                g.writeStartArray();
+                for (double[] j : p.keypoints()) {
+                    g.writeArray(j, 0, j.length);
+                }
+                g.writeEndArray();
+                g.writeRaw('\n');
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
     }
 
     /** @return the per-joint table as text (one line per joint) */
@@ -102,7 +247,7 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
         m.put("dataset", kind.name().toLowerCase(Locale.ROOT));
         m.put("samples", numSamples);
         m.put("images", numImages);
-        m.put("results", numResults);
+        m.put("results", numResults());
         m.put("stats", stats);
         List<Map<String, Object>> pj = new ArrayList<>();
         for (JointAccuracy j : perJoint) {
@@ -118,12 +263,14 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
             m.put("head_boxes_approximated", headBoxesApproximated);
         }
         m.put("results_file", resultsFile == null ? null : resultsFile.toString());
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("load_s", timings.loadSeconds());
-        t.put("inference_s", timings.inferenceSeconds());
-        t.put("evaluation_s", timings.evaluationSeconds());
-        t.put("total_s", timings.totalSeconds());
-        m.put("timings", t);
+        if (timings != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("load_s", timings.loadSeconds());
+            t.put("inference_s", timings.inferenceSeconds());
+            t.put("evaluation_s", timings.evaluationSeconds());
+            t.put("total_s", timings.totalSeconds());
+            m.put("timings", t);
+        }
         m.put("crops_per_second", finiteOrNull(cropsPerSecond()));
         return m;
     }

@@ -1,6 +1,8 @@
 package io.hrnet4j.zoo.inference;
 
 import io.hrnet4j.data.geometry.CenterScale;
+import io.hrnet4j.data.iterator.PoseDataSetIterator;
+import io.hrnet4j.data.iterator.PoseRecordMetaData;
 import io.hrnet4j.data.iterator.ProcessedSample;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
@@ -16,20 +18,25 @@ import java.util.Objects;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Top-down inference as the official test ({@code lib/core/function.py validate}): network on each person crop,
  * optional flip test ({@link FlipTest#combine} with the schema's flip pairs and the one-cell heatmap shift), then
  * {@link HeatmapDecoder#getFinalPreds} back to image pixels through each crop's center/scale (quarter-pixel
- * refinement, or DARK as an option). Thread-compatible: one predictor per thread, or external locking (the
- * network is not thread-safe).
+ * refinement, or DARK as an option). {@link #predictSamples} is the batched inference of every evaluation
+ * ({@code hrnet eval}, validation during training, the search's score); {@link #predictBoxes} the one-image path of
+ * {@code predict}. Thread-compatible: one predictor per thread, or external locking (the network is not thread-safe).
  *
  * <p>Shapes: input batches {@code [N, 3, H, W]} NCHW, normalised RGB ({@link TopDownSampleProcessor}); heatmaps
  * {@code [N, K, H/4, W/4]}; decoded keypoints {@code [N, K, 2]} image pixels (0-based) and scores
  * {@code [N, K, 1]} (heatmap maxima).
  */
 public final class TopDownPredictor {
+    private static final Logger LOG = LoggerFactory.getLogger(TopDownPredictor.class);
     private final PoseNetwork network;
     private final KeypointSchema schema;
     private final Options options;
@@ -218,6 +225,107 @@ public final class TopDownPredictor {
             }
         }
         return out;
+    }
+
+    /** Receives progress after each batch of {@link #predictSamples}. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        /**
+         * @param done crops processed so far
+         * @param total crops in the run
+         * @param cropsPerSecond throughput so far
+         */
+        void onProgress(int done, int total, double cropsPerSecond);
+    }
+
+    /**
+     * The batched top-down inference of an evaluation (the official {@code lib/core/function.py validate} loop): the
+     * plain center/scale crop of every sample ({@link TopDownSampleProcessor} without augmentation, images decoded
+     * and warped on {@code workers} threads by a {@link PoseDataSetIterator}), {@link #predict} on each batch (flip
+     * test, heatmap shift, quarter-pixel refinement or DARK as the {@link Options} say), decoded back to image pixels
+     * through each crop's center/scale.
+     *
+     * @param samples the person boxes (ground-truth boxes, detections or annotated MPII boxes)
+     * @param recipe the input geometry and normalisation of the crops (augmentation is switched off); its input size
+     *     must be the network's
+     * @param batchSize crops per forward pass, &gt;= 1
+     * @param workers image decoding/warping threads, &gt;= 1
+     * @param progress called after each batch, or null
+     * @return {@code [samples.size()][3K]}: per sample, in sample order, flat {@code [x1, y1, s1, ..., xK, yK, sK]}
+     *     in image pixels (0-based) with the heatmap maxima as scores
+     * @throws IllegalArgumentException if the recipe's input size or joint count is not the network's, or a count is
+     *     below 1
+     * @throws NonFiniteOutputException if a decoded keypoint or score is NaN or infinite (naming the crop, its image
+     *     and the joint)
+     * @throws java.io.UncheckedIOException if an image cannot be read (the cause names the image and the record)
+     */
+    public double[][] predictSamples(List<PoseSample> samples, TopDownRecipe recipe, int batchSize, int workers,
+                                     ProgressListener progress) {
+        HRNetConfig c = network.config();
+        if (recipe.inputHeight() != c.inputHeight() || recipe.inputWidth() != c.inputWidth()) {
+            throw new IllegalArgumentException("network input " + c.inputHeight() + "x" + c.inputWidth()
+                    + " differs from the recipe's " + recipe.inputHeight() + "x" + recipe.inputWidth() + " (HxW)");
+        }
+        if (recipe.schema().numJoints() != schema.numJoints()) {
+            throw new IllegalArgumentException("the recipe is for " + recipe.schema().numJoints()
+                    + " joints but the predictor for " + schema.numJoints());
+        }
+        if (batchSize < 1 || workers < 1) {
+            throw new IllegalArgumentException("batch size and workers must be >= 1, got " + batchSize + " and "
+                    + workers);
+        }
+        int total = samples.size();
+        int k = schema.numJoints();
+        double[][] out = new double[total][];
+        long start = System.nanoTime();
+        int done = 0;
+        try (PoseDataSetIterator it = PoseDataSetIterator.builder(samples,
+                        new TopDownSampleProcessor(recipe.withoutAugmentation(), false))
+                .batchSize(batchSize).workers(workers).shuffle(false).weightsAsLabelsMask(false).build()) {
+            while (it.hasNext()) {
+                DataSet ds = it.next();
+                List<PoseRecordMetaData> meta = ds.getExampleMetaData(PoseRecordMetaData.class);
+                int n = meta.size();
+                double[][] centers = new double[n][];
+                double[][] scales = new double[n][];
+                for (int i = 0; i < n; i++) {
+                    PoseRecordMetaData m = meta.get(i);
+                    centers[i] = new double[] {m.centerX(), m.centerY()};
+                    scales[i] = new double[] {m.scaleW(), m.scaleH()};
+                }
+                HeatmapDecoder.Predictions p = predict(ds.getFeatures(), centers, scales);
+                float[] xy = p.coords().dup('c').data().asFloat();
+                float[] mv = p.maxvals().dup('c').data().asFloat();
+                for (int i = 0; i < n; i++) {
+                    PoseRecordMetaData m = meta.get(i);
+                    double[] kp = flat(xy, mv, i, k);
+                    requireFinite(kp, m);
+                    out[m.index()] = kp;
+                }
+                done += n;
+                double secs = (System.nanoTime() - start) / 1e9;
+                double rate = done / Math.max(secs, 1e-9);
+                LOG.debug(String.format(java.util.Locale.ROOT, "%d/%d crops (%.0f%%), %.1f crops/s, ETA %.0f s", done,
+                        total, 100.0 * done / total, rate, (total - done) / rate));
+                if (progress != null) {
+                    progress.onProgress(done, total, rate);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void requireFinite(double[] kp, PoseRecordMetaData m) {
+        for (int q = 0; q < kp.length; q++) {
+            if (!Double.isFinite(kp[q])) {
+                int j = q / 3;
+                throw new NonFiniteOutputException("crop #" + m.index() + " (image " + m.imagePath() + ", image id "
+                        + m.imageId() + ", annotation id " + m.annotationId() + "), joint " + j + " ("
+                        + schema.jointNames().get(j) + "): the network output decodes to a "
+                        + (q % 3 == 2 ? "score" : "coordinate") + " of " + kp[q]
+                        + " (NaN or infinite heatmap: check the weights and the image)");
+            }
+        }
     }
 
     /**

@@ -3,7 +3,10 @@ package io.hrnet4j.zoo.train;
 import java.util.Map;
 
 /**
- * The outcome of one validation.
+ * The outcome of one validation, as the trainer keeps, logs and draws it: the metric the best model is chosen by,
+ * the statistics and the predictions. For top-down validation it is the trainer's view of the evaluation path's
+ * {@link io.hrnet4j.zoo.eval.TopDownEvalResult} ({@link TopDownValidator#toValidationResult}); other validators
+ * (e.g. a validation loss) fill it directly.
  *
  * @param metricName the metric the best model is chosen by ({@code AP} for COCO, {@code PCKh} for MPII); higher is
  *     better

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.data.keypoints.KeypointSchema;
+import io.hrnet4j.data.keypoints.PoseSample;
+import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.eval.CocoGroundTruth;
 import io.hrnet4j.eval.CocoKeypointEval;
@@ -20,11 +22,18 @@ import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.PoseNetworks;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.TinyConfigs;
+import io.hrnet4j.zoo.inference.NonFiniteOutputException;
+import io.hrnet4j.zoo.inference.TopDownPredictor;
+import io.hrnet4j.zoo.train.TopDownValidator;
+import io.hrnet4j.zoo.train.ValidationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,6 +195,110 @@ class TopDownEvaluatorTest {
                 .evaluate(EvalDataset.mpii(MPII_ANN, MPII_IMG, null)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the network predicts 17 joints but the dataset mpii has 16");
+    }
+
+    @Test
+    void resultsCarryTheOfficialCenterAndScaleOfTheirBox(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("results.json");
+        TopDownEvalResult r = TopDownEvaluator.builder(perfectCoco).flipTest(false).resultsFile(out).build()
+                .evaluate(EvalDataset.coco(COCO_ANN, COCO_IMG));
+        List<PoseSample> samples = CocoKeypoints.groundTruth(COCO_ANN, COCO_IMG, 192.0 / 256).samples();
+        JsonNode results = new ObjectMapper().readTree(out.toFile());
+        assertThat(results).hasSize(r.numResults());
+        for (JsonNode e : results) {
+            // the official COCODataset._coco_keypoint_results_one_category_kernel fields
+            assertThat(e.fieldNames()).toIterable().containsExactly("image_id", "category_id", "keypoints", "score",
+                    "center", "scale");
+            double[] c = {e.get("center").get(0).asDouble(), e.get("center").get(1).asDouble()};
+            double[] sc = {e.get("scale").get(0).asDouble(), e.get("scale").get(1).asDouble()};
+            assertThat(samples).as("box of %s", e).anySatisfy(s -> {
+                assertThat(s.imageId()).isEqualTo(e.get("image_id").asLong());
+                assertThat(new double[] {s.box().cx(), s.box().cy()}).containsExactly(c);
+                assertThat(new double[] {s.box().sw(), s.box().sh()}).containsExactly(sc);
+            });
+        }
+        // the extra fields are ignored by the evaluation, as pycocotools ignores them
+        assertThat(new CocoKeypointEval(CocoGroundTruth.read(COCO_ANN), CocoResults.read(out)).evaluate().toArray())
+                .containsExactly(r.cocoStats().toArray());
+    }
+
+    @Test
+    void validationDuringTrainingIsTheEvaluationPath() throws Exception {
+        TopDownEvalResult eval = TopDownEvaluator.builder(perfectCoco).flipTest(true).batchSize(5).build()
+                .evaluate(EvalDataset.coco(COCO_ANN, COCO_IMG));
+        TopDownRecipe recipe = new TopDownPredictor(perfectCoco, KeypointSchema.COCO,
+                TopDownPredictor.Options.official()).recipe();
+        TopDownValidator validator = TopDownValidator.coco(
+                CocoKeypoints.groundTruth(COCO_ANN, COCO_IMG, recipe.aspectRatio()).samples(), recipe,
+                CocoGroundTruth.read(COCO_ANN), 3, 2, true);
+        TopDownEvalResult val = validator.evaluate(perfectCoco);
+        assertThat(val.metricName()).isEqualTo("AP");
+        assertThat(val.metric()).isEqualTo(eval.cocoStats().ap());
+        assertThat(val.cocoStats().toArray()).containsExactly(eval.cocoStats().toArray());
+        assertThat(val.perJoint()).isEqualTo(eval.perJoint());
+        assertThat(val.predictions()).hasSameSizeAs(eval.predictions());
+        for (int i = 0; i < val.predictions().size(); i++) {
+            assertThat(val.predictions().get(i).flatKeypoints())
+                    .containsExactly(eval.predictions().get(i).flatKeypoints());
+            assertThat(val.predictions().get(i).score()).isEqualTo(eval.predictions().get(i).score());
+        }
+        // the trainer's view of the same result
+        ValidationResult v = validator.validate(perfectCoco, 3);
+        assertThat(v.metricName()).isEqualTo("AP");
+        assertThat(v.metric()).isEqualTo(eval.metric());
+        assertThat(v.stats()).isEqualTo(eval.stats());
+        assertThat(v.predictions()).hasSameSizeAs(eval.predictions());
+        for (int i = 0; i < v.predictions().size(); i++) {
+            assertThat(v.predictions().get(i).keypoints()).isDeepEqualTo(eval.predictions().get(i).keypoints());
+            assertThat(v.predictions().get(i).imagePath()).isEqualTo(eval.predictions().get(i).imagePath());
+        }
+    }
+
+    @Test
+    void nanOutputNeverReplacesAGoodResultsFile(@TempDir Path tmp) throws Exception {
+        Path good = Files.writeString(tmp.resolve("good.json"), "[{\"image_id\": 785}]");
+        PoseNetwork nan = new PoseNetwork() {
+            @Override
+            public HRNetConfig config() {
+                return COCO_CFG;
+            }
+
+            @Override
+            public INDArray output(INDArray input) {
+                return Nd4j.valueArrayOf(new long[] {input.size(0), 17, 64, 48}, Float.NaN, DataType.FLOAT);
+            }
+        };
+        assertThatThrownBy(() -> TopDownEvaluator.builder(nan).resultsFile(good).build()
+                .evaluate(EvalDataset.coco(COCO_ANN, COCO_IMG)))
+                .isInstanceOf(NonFiniteOutputException.class)
+                .hasMessageContaining("crop #0 (image " + COCO_IMG.resolve("000000000785.jpg"))
+                .hasMessageContaining("image id 785").hasMessageContaining("joint 0 (nose)")
+                .hasMessageContaining("NaN");
+        assertThat(Files.readString(good)).isEqualTo("[{\"image_id\": 785}]");
+        try (var files = Files.list(tmp)) {
+            assertThat(files).containsExactly(good);
+        }
+    }
+
+    @Test
+    void unwritableResultsFileIsReportedBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        List<Integer> progress = new ArrayList<>();
+        Path bad = Path.of("/proc/hrnet4j-no-such-dir/results.json");
+        assertThatThrownBy(() -> TopDownEvaluator.builder(perfectCoco).resultsFile(bad)
+                .progress((done, total, rate) -> progress.add(done)).build()
+                .evaluate(EvalDataset.coco(COCO_ANN, COCO_IMG)))
+                .isInstanceOf(java.io.IOException.class).hasMessageStartingWith("/proc/hrnet4j-no-such-dir");
+        assertThat(progress).isEmpty();
+        // a write that fails after the work leaves the existing target as it was
+        TopDownEvalResult r = TopDownEvaluator.builder(perfectCoco).flipTest(false).build()
+                .evaluate(EvalDataset.coco(COCO_ANN, COCO_IMG));
+        Path folder = Files.createDirectories(tmp.resolve("a-folder.json"));
+        assertThatThrownBy(() -> r.writeResults(folder)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("is a folder");
+        assertThat(r.resultsFile()).isNull();
+        Path written = tmp.resolve("r.json");
+        assertThat(r.writeResults(written).resultsFile()).isEqualTo(written);
+        assertThat(CocoResults.read(written)).hasSize(r.numResults());
     }
 
     private static int[] labelledPerJoint() throws Exception {

@@ -1,0 +1,24 @@
+package io.hrnet4j.zoo.eval;
+
+import io.hrnet4j.data.keypoints.PoseSample;
+import java.util.List;
+
+/**
+ * Scores decoded top-down predictions against a dataset's ground truth: the second half of the official test
+ * ({@code COCODataset.evaluate} / {@code MPIIDataset.evaluate}), after {@link
+ * io.hrnet4j.zoo.inference.TopDownPredictor#predictSamples}. One implementation per dataset: {@link CocoScorer}
+ * (rescoring, OKS-NMS, COCO OKS AP) and {@link MpiiScorer} (PCKh).
+ */
+public interface PoseScorer {
+    /** @return the dataset family scored */
+    EvalDataset.Kind kind();
+
+    /**
+     * @param samples the evaluated person boxes
+     * @param keypoints {@code [samples.size()][3K]}: per sample, flat {@code [x, y, score] * K} in image pixels
+     * @return the statistics, per-joint breakdown and predictions (no timings, no results file)
+     * @throws IllegalArgumentException if the lengths disagree or the predictions do not fit the ground truth (the
+     *     message names the prediction and the field)
+     */
+    TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints);
+}
