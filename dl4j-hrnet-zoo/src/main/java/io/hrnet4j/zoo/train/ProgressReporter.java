@@ -35,7 +35,7 @@ final class ProgressReporter {
         out.flush();
     }
 
-    void startEpoch(int epoch, int batchInEpoch, int iteration) {
+    void startEpoch(int epoch, int batchInEpoch, long iteration) {
         this.epoch = epoch;
         windowStart = System.nanoTime();
         windowImages = 0;
@@ -43,12 +43,13 @@ final class ProgressReporter {
         windowIterations = 0;
     }
 
-    void iteration(int iteration, int batchInEpoch, double loss, double lr, int images) {
+    void iteration(long iteration, int minibatches, int batchInEpoch, double loss, double lr, int images) {
         windowImages += images;
         windowLoss += loss;
         windowIterations++;
         int bpe = data.batchesPerEpoch();
-        if (iteration % recipe.logEveryIterations() != 0 && batchInEpoch != bpe) {
+        int every = recipe.logEveryIterations();
+        if ((iteration - minibatches) / every == iteration / every && batchInEpoch < bpe) {
             return;
         }
         double secs = (System.nanoTime() - windowStart) / 1e9;

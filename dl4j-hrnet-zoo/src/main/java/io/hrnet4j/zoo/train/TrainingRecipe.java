@@ -109,6 +109,31 @@ public record TrainingRecipe(int epochs, int[] milestones, double factor, double
         return learningRateSchedule().valueAt(iteration, epoch);
     }
 
+    /**
+     * Lists what a continued run may not change: the fields that decide the optimisation path (learning rate,
+     * milestones, factor, batch size, seed, warm-up). The epoch count and the bookkeeping intervals may change
+     * (extending a run, checkpointing more often).
+     *
+     * @param other the recipe of the continuing run
+     * @return one {@code "field run-value -> other-value"} entry per difference, empty when none
+     */
+    public java.util.List<String> contradictions(TrainingRecipe other) {
+        java.util.List<String> d = new java.util.ArrayList<>();
+        diff(d, "lr", learningRate, other.learningRate);
+        diff(d, "milestones", Arrays.toString(milestones), Arrays.toString(other.milestones));
+        diff(d, "factor", factor, other.factor);
+        diff(d, "batch", batchSize, other.batchSize);
+        diff(d, "seed", seed, other.seed);
+        diff(d, "warmup", warmupIterations, other.warmupIterations);
+        return d;
+    }
+
+    private static void diff(java.util.List<String> d, String name, Object a, Object b) {
+        if (!a.equals(b)) {
+            d.add(name + " " + a + " (run) vs " + b);
+        }
+    }
+
     /** @return a builder starting from {@link #published()} */
     public static Builder builder() {
         return new Builder(published());
