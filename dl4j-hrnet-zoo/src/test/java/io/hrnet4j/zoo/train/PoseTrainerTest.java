@@ -34,7 +34,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * resume for both realisations, NaN loss, unwritable output, full disk, corrupt checkpoint, validation outputs.
  */
 class PoseTrainerTest {
-    static final HRNetConfig CFG = TrainingPresets.small(4, 17, 64, 48);
+    static final HRNetConfig CFG = io.hrnet4j.zoo.arch.Presets.small(4, 17, 64, 48);
     static final TopDownRecipe DATA_RECIPE = TopDownRecipe.coco256x192().withInputSize(48, 64);
     static SyntheticPoseDataset synth;
     static List<PoseSample> train;

@@ -13,7 +13,6 @@ import io.hrnet4j.zoo.train.CheckpointStore;
 import io.hrnet4j.zoo.train.PoseTrainer;
 import io.hrnet4j.zoo.train.TrainingBackend;
 import io.hrnet4j.zoo.train.TrainingData;
-import io.hrnet4j.zoo.train.TrainingPresets;
 import io.hrnet4j.zoo.train.TrainingRecipe;
 import io.hrnet4j.zoo.train.TrainingReport;
 import io.hrnet4j.zoo.train.TrainingResult;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and back through the one checkpoint format, its loss sequence continuing.
  */
 class ParallelWrapperBackendTest {
-    static final HRNetConfig CFG = TrainingPresets.small(4, 17, 64, 48);
+    static final HRNetConfig CFG = io.hrnet4j.zoo.arch.Presets.small(4, 17, 64, 48);
     static final TopDownRecipe DATA_RECIPE = TopDownRecipe.coco256x192().withInputSize(48, 64);
     static List<PoseSample> train;
 
