@@ -170,6 +170,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "continue a run: a checkpoint, a run folder, or (no value) the newest run in ./hrnet-output")
     String resume;
 
+    @Option(names = "--rss-every", paramLabel = "N",
+            description = "sample the resident memory every N steps into rss.csv and print its slope after warm-up "
+                    + "(memory soak: --max-iterations 1000 --rss-every 10)")
+    Integer rssEvery;
+
     @Option(names = "--devices", paramLabel = "N",
             description = "train on N devices with ParallelWrapper (graph realisation; default 1)")
     Integer devices;
@@ -283,6 +288,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .report(new TrainingReport.Options(true, 4, schema));
         if (maxIterations != null) {
             b.maxIterations(maxIterations);
+        }
+        if (rssEvery != null) {
+            b.rssEvery(rssEvery);
         }
         if (weights != null) {
             b.initialWeights(StateDict.load(weights).withoutBatchCounters().asMap());

@@ -69,6 +69,7 @@ public final class PoseTrainer {
     private final Map<String, INDArray> initialWeights;
     private final long maxIterations;
     private final TrainingReport.Options reportOptions;
+    private final RssSampler rss;
 
     private PoseTrainer(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -87,6 +88,7 @@ public final class PoseTrainer {
         this.initialWeights = b.initialWeights;
         this.maxIterations = b.maxIterations;
         this.reportOptions = b.reportOptions;
+        this.rss = b.rssEvery > 0 ? new RssSampler(b.rssEvery) : null;
     }
 
     private static double dataSigma(TrainingData d) {
@@ -275,6 +277,9 @@ public final class PoseTrainer {
             iteration += minibatches;
             batchInEpoch += minibatches;
             reporter.iteration(iteration, minibatches, batchInEpoch, loss, lr, minibatches * data.batchSize());
+            if (rss != null) {
+                rss.stepDone(losses.size());
+            }
         }
 
         /** @return minibatches to train before the next checkpoint or the iteration limit (0: the epoch's rest) */
@@ -313,6 +318,7 @@ public final class PoseTrainer {
                 }
                 endEpoch(epochStart);
             }
+            peakRss = Math.max(peakRss, PeakMemory.peakRssBytes());
             TrainingResult result = new TrainingResult(outputDir, List.copyOf(losses), List.copyOf(epochs),
                     bestMetric, bestEpoch, lastValidation, lastCheckpoint, peakRss);
             try {
@@ -322,6 +328,15 @@ public final class PoseTrainer {
                 throw new TrainingException("cannot write the final files to " + outputDir + ": " + e.getMessage(), e);
             }
             reporter.summary(result);
+            if (rss != null) {
+                try {
+                    rss.writeCsv(outputDir.resolve("rss.csv"));
+                } catch (IOException e) {
+                    throw new TrainingException("cannot write " + outputDir.resolve("rss.csv") + ": " + e.getMessage(),
+                            e);
+                }
+                reporter.line(rss.summary());
+            }
             return result;
         }
 
@@ -425,6 +440,7 @@ public final class PoseTrainer {
         private Map<String, INDArray> initialWeights;
         private long maxIterations;
         private TrainingReport.Options reportOptions = TrainingReport.Options.DEFAULT;
+        private int rssEvery;
 
         private Builder(HRNetConfig config, TrainingData data, Path outputDir) {
             this.config = config;
@@ -548,6 +564,19 @@ public final class PoseTrainer {
                 throw new IllegalArgumentException("max iterations must be >= 0, got " + n);
             }
             this.maxIterations = n;
+            return this;
+        }
+
+        /**
+         * @param n sample the resident set size every {@code n} steps into {@code rss.csv} and print its slope after
+         *     the warm-up at the end ({@link RssSampler}; the memory soak); 0: off
+         * @return this
+         */
+        public Builder rssEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("RSS sampling interval must be >= 0, got " + n);
+            }
+            this.rssEvery = n;
             return this;
         }
 

@@ -99,6 +99,9 @@ final class ProgressReporter {
             line(String.format(Locale.ROOT, "best %s %.4f at epoch %d", result.lastValidation().metricName(),
                     result.bestMetric(), result.bestEpoch()));
         }
+        if (result.peakRssBytes() > 0) {
+            line(String.format(Locale.ROOT, "peak RSS %.0f MiB", result.peakRssBytes() / 1048576.0));
+        }
         line("output: " + result.outputDir());
     }
 

@@ -7,6 +7,7 @@ import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.render.PoseRenderer;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -36,8 +37,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@code loss.csv}: {@code iteration,loss} for every iteration;</li>
  *   <li>{@code training-curves.png}: training loss per iteration (and its per-epoch mean) with the validation metric
  *       on a second axis (Java2D);</li>
- *   <li>{@code predictions/pred-<i>.png}: the last validation's poses drawn on a few images (skeleton limbs and
- *       joints whose score is at least 0.2).</li>
+ *   <li>{@code predictions/pred-<i>.png}: the last validation's poses drawn on a few images by
+ *       {@link PoseRenderer} (persons and joints whose score is at least 0.2).</li>
  * </ul>
  * Weight files ({@link #writeNpz}) are official state dicts in NumPy {@code .npz} form, read by
  * {@code StateDict.load}.
@@ -290,41 +291,28 @@ public final class TrainingReport {
         List<Path> out = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, List<ValidationResult.Prediction>> e : byImage.entrySet()) {
-            BufferedImage src = ImageIO.read(Path.of(e.getKey()).toFile());
-            if (src == null) {
-                throw new IOException("cannot decode image " + e.getKey());
-            }
-            BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = img.createGraphics();
-            g.drawImage(src, 0, 0, null);
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            float stroke = Math.max(1.5f, src.getWidth() / 200f);
-            g.setStroke(new BasicStroke(stroke));
+            List<double[]> poses = new ArrayList<>();
             for (ValidationResult.Prediction p : e.getValue()) {
-                if (p.score() < DRAW_THRESHOLD) {
-                    continue;
-                }
-                double[][] kp = p.keypoints();
-                for (int[] limb : schema.skeleton()) {
-                    if (limb[0] < kp.length && limb[1] < kp.length && kp[limb[0]][2] >= DRAW_THRESHOLD
-                            && kp[limb[1]][2] >= DRAW_THRESHOLD) {
-                        boolean left = schema.jointNames().get(limb[1]).startsWith("l");
-                        g.setColor(left ? new Color(0, 200, 255) : new Color(255, 140, 0));
-                        g.drawLine((int) Math.round(kp[limb[0]][0]), (int) Math.round(kp[limb[0]][1]),
-                                (int) Math.round(kp[limb[1]][0]), (int) Math.round(kp[limb[1]][1]));
+                if (p.score() >= DRAW_THRESHOLD) {
+                    double[][] kp = p.keypoints();
+                    double[] flat = new double[kp.length * 3];
+                    for (int j = 0; j < kp.length; j++) {
+                        System.arraycopy(kp[j], 0, flat, 3 * j, 3);
                     }
-                }
-                g.setColor(Color.RED);
-                int rad = Math.max(2, Math.round(stroke * 1.5f));
-                for (double[] j : kp) {
-                    if (j[2] >= DRAW_THRESHOLD) {
-                        g.fillOval((int) Math.round(j[0]) - rad, (int) Math.round(j[1]) - rad, 2 * rad, 2 * rad);
-                    }
+                    poses.add(flat);
                 }
             }
-            g.dispose();
             Path f = dir.resolve(String.format(Locale.ROOT, "pred-%02d.png", i++));
-            writePng(f, img);
+            PoseRenderer renderer = new PoseRenderer(schema, DRAW_THRESHOLD, 2, 3);
+            AtomicFiles.write(f, tmp -> {
+                Path png = tmp.resolveSibling(tmp.getFileName() + ".png");
+                try {
+                    renderer.render(Path.of(e.getKey()), poses, png);
+                    Files.move(png, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(png);
+                }
+            }, null);
             out.add(f);
         }
         return out;
