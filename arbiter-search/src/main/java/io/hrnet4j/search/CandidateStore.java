@@ -3,12 +3,10 @@ package io.hrnet4j.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.data.io.AtomicFiles;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +18,7 @@ import java.util.Locale;
  *   candidate.json        the configuration (PoseCandidate JSON)
  *   result-2e.json        status, score, failure, iterations at budget 2e (one file per budget reached)
  *   history.json/.csv     per-epoch history (epoch, iterations, train loss, learning rate, validation score, s)
- *   checkpoint.zip/.json  the trained model with updater state (by the trainer)
+ *   checkpoints/, config.yaml, final.npz, metrics.json   the candidate's training run (PoseTrainer)
  * </pre>
  * The id is stable across runs: the generator index (deterministic under the search seed) and the first 8 hex digits
  * of the configuration's SHA-256, so a restarted search finds and skips the results already there, and a changed
@@ -121,32 +119,59 @@ public final class CandidateStore {
                     csvNum(e.trainLoss()), csvNum(e.learningRate()), csvNum(e.validationScore()), e.seconds()));
         }
         write(dir.resolve("history.json"), h);
-        Files.writeString(dir.resolve("history.csv"), csv.toString(), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(dir.resolve("history.csv"), csv.toString());
         write(dir.resolve("result-" + r.budget() + ".json"), res);
     }
 
     /**
-     * Writes the ranking table as CSV ({@code OUT/ranking.csv}).
+     * Writes the ranking table as CSV ({@code OUT/ranking.csv}, RFC 4180: text fields quoted, inner quotes doubled,
+     * so the schedule column holds the JSON of the schedule's values unchanged).
      *
      * @param ranked records, best first
      * @param score the metric (for the header)
      * @throws IOException on a write error
      */
     public void writeRanking(List<CandidateRecord> ranked, PoseScore score) throws IOException {
-        Files.createDirectories(root);
-        try (Writer w = Files.newBufferedWriter(root.resolve("ranking.csv"), StandardCharsets.UTF_8)) {
-            w.write("rank,id,status," + score.kind().id() + ",budget,optimizer,learning_rate,schedule,warmup,"
+        StringBuilder w = new StringBuilder();
+        {
+            w.append("rank,id,status," + score.kind().id() + ",budget,optimizer,learning_rate,schedule,warmup,"
                     + "batch_size,width,failure\n");
             int rank = 1;
             for (CandidateRecord r : ranked) {
                 PoseCandidate c = r.candidate();
-                w.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,\"%s\",%d,%d,%d,\"%s\"%n", rank++, r.id(),
+                w.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s%n", rank++, r.id(),
                         r.result().status(), csvNum(r.result().score()), r.budget(), c.optimizer().id(),
-                        csvNum(c.baseLearningRate()), c.toJson().get("schedule").get("values").toString()
-                                .replace("\"", "'"), c.warmupIterations(), c.batchSize(), c.width(),
-                        r.result().failure() == null ? "" : r.result().failure().replace("\"", "'")));
+                        csvNum(c.baseLearningRate()), csvText(c.toJson().get("schedule").get("values").toString()),
+                        c.warmupIterations(), c.batchSize(), c.width(),
+                        csvText(r.result().failure() == null ? "" : r.result().failure())));
             }
         }
+        AtomicFiles.writeString(root.resolve("ranking.csv"), w.toString());
+    }
+
+    /** @return the text as one quoted CSV field (RFC 4180: inner quotes doubled) */
+    private static String csvText(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /**
+     * @param folder a candidate's folder
+     * @return the history saved there ({@code history.json}), empty when none
+     * @throws IOException if the file cannot be read
+     * @throws SearchConfigException naming the file when a row is malformed
+     */
+    public static List<EpochRecord> readHistory(Path folder) throws IOException {
+        Path h = folder.resolve("history.json");
+        List<EpochRecord> out = new ArrayList<>();
+        if (Files.exists(h)) {
+            for (JsonNode r : JSON.readTree(h.toFile())) {
+                if (!r.has("epoch") || !r.has("iterations")) {
+                    throw new SearchConfigException(h + ": a history row needs 'epoch' and 'iterations', got " + r);
+                }
+                out.add(recordFromJson(r));
+            }
+        }
+        return out;
     }
 
     static ObjectNode toJson(EpochRecord e) {
@@ -183,8 +208,6 @@ public final class CandidateStore {
     }
 
     private static void write(Path f, JsonNode n) throws IOException {
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeBytes(f, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     }
 }

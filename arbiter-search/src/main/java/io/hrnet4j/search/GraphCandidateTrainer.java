@@ -1,55 +1,63 @@
 package io.hrnet4j.search;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hrnet4j.data.iterator.PoseDataSetIterator;
+import io.hrnet4j.data.iterator.TopDownSampleProcessor;
+import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.train.PoseTrainer;
+import io.hrnet4j.zoo.train.PoseValidator;
+import io.hrnet4j.zoo.train.TrainingBackend;
+import io.hrnet4j.zoo.train.TrainingData;
+import io.hrnet4j.zoo.train.TrainingException;
+import io.hrnet4j.zoo.train.TrainingRecipe;
+import io.hrnet4j.zoo.train.TrainingReport;
+import io.hrnet4j.zoo.train.TrainingResult;
+import io.hrnet4j.zoo.train.TrainingState;
+import io.hrnet4j.zoo.train.ValidationResult;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in {@link PoseCandidateTrainer}: a compact training loop over the DL4J {@link ComputationGraph}
- * realisation ({@code HRNet.init()}, JointsMSELoss with target weights) and a {@link PoseDataSetIterator}, scored by
- * a {@link PoseScore} at the end of every epoch and of the budget. Meant to be replaced by the project's
- * {@code PoseTrainer} (same interface) for full trainings.
+ * The built-in {@link PoseCandidateTrainer}: a candidate is a budgeted run of the project's one trainer,
+ * {@link PoseTrainer}, on the DL4J {@link ComputationGraph} realisation ({@code HRNet} with the candidate's updater,
+ * learning-rate schedule, warm-up and weight decay; JointsMSELoss with target weights), validated by a
+ * {@link PoseScore} at the end of every epoch and of the budget. Checkpoints, resume, progress, NaN handling and the
+ * run files are the trainer's ({@code checkpoints/}, {@code config.yaml}, {@code final.npz}, {@code metrics.json}).
  *
- * <p>Schedule: the candidate's updater carries its learning-rate schedule; the graph's epoch count is set before
- * each minibatch so that epoch-keyed drops apply, and its iteration count drives the warm-up. A non-finite loss
- * stops the candidate as {@link CandidateResult.Status#FAILED} ("loss is NaN at iteration i"). A candidate with
- * DE-HRNet switches trains a DE-HRNet: the architecture function's config with those switches over the project
- * defaults ({@link DeHrnetOptions#defaults()}).
+ * <p>Budget: {@link TrainingBudget#iterations} minibatches in total ({@link PoseTrainer.Builder#maxIterations}), over
+ * {@code ceil(iterations / iterationsPerEpoch)} epochs; a later call with a larger budget (successive halving, a
+ * resumed search) continues from the work folder's newest checkpoint. A non-finite loss stops the candidate as
+ * {@link CandidateResult.Status#FAILED} with the trainer's message ("loss is NaN at epoch e, iteration i ..."). A
+ * candidate with DE-HRNet switches trains a DE-HRNet: the architecture function's config with those switches over the
+ * project defaults ({@link DeHrnetOptions#defaults()}).
  *
- * <p>Work folder: {@code checkpoint.zip} (DL4J model with updater state, written through a temporary file) and
- * {@code checkpoint.json} (iterations, epoch, position in the epoch, history); a later call with a larger budget
- * continues from them.
+ * <p>History: one row per epoch end (the trainer's epoch records) and one at the budget's end when it falls inside an
+ * epoch; rows of earlier budgets are read back from the candidate's {@code history.json} ({@link CandidateStore}).
  */
 public final class GraphCandidateTrainer implements PoseCandidateTrainer {
-    /** Checkpoint model file name in the work folder. */
-    public static final String CHECKPOINT = "checkpoint.zip";
-    /** Checkpoint state file name in the work folder. */
-    public static final String STATE = "checkpoint.json";
     private static final Logger LOG = LoggerFactory.getLogger(GraphCandidateTrainer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PoseSearchData data;
     private final PoseScore score;
@@ -90,79 +98,130 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
                     + " with " + cfg.numJoints() + " joints does not match the data (" + data.recipe().inputHeight()
                     + "x" + data.recipe().inputWidth() + ", " + data.schema().numJoints() + " joints)");
         }
-        Files.createDirectories(workDir);
-        Path model = workDir.resolve(CHECKPOINT);
-        Path stateFile = workDir.resolve(STATE);
-        ComputationGraph g;
-        long done = 0;
-        int epoch = 0;
-        int inEpoch = 0;
-        List<EpochRecord> history = new ArrayList<>();
-        if (Files.exists(model) && Files.exists(stateFile)) {
-            g = ModelSerializer.restoreComputationGraph(model.toFile(), true);
-            JsonNode st = JSON.readTree(stateFile.toFile());
-            done = st.get("iterations").asLong();
-            epoch = st.get("epoch").asInt();
-            inEpoch = st.get("iterationInEpoch").asInt();
-            for (JsonNode r : st.get("history")) {
-                history.add(CandidateStore.recordFromJson(r));
-            }
-        } else {
-            g = new ComputationGraph(configuration(cfg, c));
-            g.init();
-        }
         int perEpoch = data.iterationsPerEpoch(c.batchSize());
         long target = budget.iterations(perEpoch);
-        double lossSum = 0;
-        int lossCount = 0;
-        long t0 = System.nanoTime();
+        TrainingRecipe recipe = recipe(c, Math.toIntExact((target + perEpoch - 1) / perEpoch));
+        AtomicReference<TrainingBackend.GraphBackend> backend = new AtomicReference<>();
+        HRNetConfig arch = cfg;
+        boolean lowerIsBetter = score.kind() == PoseScore.Kind.VALIDATION_LOSS;
+        PoseValidator validator = (net, epoch) -> {
+            double v = score.score(backend.get().graph(), arch, data);
+            // the trainer keeps the highest metric as the best model: a loss is handed over negated
+            return new ValidationResult(score.kind().id(), lowerIsBetter ? -v : v, Map.of(score.kind().id(), v),
+                    List.of());
+        };
+        CandidateStore store = new CandidateStore(workDir);
+        boolean resume = Files.isDirectory(workDir.resolve("checkpoints"));
+        List<EpochRecord> earlier = resume ? CandidateStore.readHistory(workDir) : List.of();
+        PoseTrainer trainer = PoseTrainer.builder(cfg, trainingData(c.batchSize(), perEpoch), workDir).recipe(recipe)
+                .execution((conf, r) -> {
+                    ComputationGraph g = new ComputationGraph(configuration(conf, c));
+                    g.init();
+                    TrainingBackend.GraphBackend b = new TrainingBackend.GraphBackend(conf, g);
+                    backend.set(b);
+                    return b;
+                })
+                .validator(validator).maxIterations(target).resumeFrom(resume ? workDir : null)
+                .progress(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+                .report(new TrainingReport.Options(false, 0, data.schema()))
+                .build();
+        TrainingResult result;
+        try {
+            result = trainer.train();
+        } catch (TrainingException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("loss is ")) {
+                return CandidateResult.failed(e.getMessage(), 0, earlier);
+            }
+            throw e;
+        }
+        long resumedAt = earlier.isEmpty() ? 0 : earlier.get(earlier.size() - 1).iterations();
+        List<EpochRecord> history = new ArrayList<>(earlier);
         double lastLr = Double.NaN;
-        while (done < target) {
-            try (PoseDataSetIterator it = data.trainIterator(c.batchSize(), epoch)) {
-                for (int skip = 0; skip < inEpoch && it.hasNext(); skip++) {
-                    it.next();
-                }
-                while (it.hasNext() && done < target) {
-                    DataSet ds = it.next();
-                    g.getConfiguration().setEpochCount(epoch);
-                    lastLr = c.effectiveSchedule().valueAt(g.getIterationCount(), epoch);
-                    g.fit(ds);
-                    double loss = g.score();
-                    done++;
-                    inEpoch++;
-                    if (!Double.isFinite(loss)) {
-                        return CandidateResult.failed("loss is " + loss + " at iteration " + done + " (epoch " + epoch
-                                + ", learning rate " + lastLr + ")", done, history);
-                    }
-                    lossSum += loss;
-                    lossCount++;
-                }
-                boolean epochEnd = !it.hasNext();
-                if (epochEnd) {
-                    epoch++;
-                    inEpoch = 0;
-                }
-                if (epochEnd || done >= target) {
-                    double v = score.score(g, cfg, data);
-                    EpochRecord r = new EpochRecord(epoch, done, lossSum / Math.max(1, lossCount), lastLr, v,
-                            (System.nanoTime() - t0) / 1e9);
-                    history.add(r);
-                    progress.onRecord(r);
-                    LOG.debug("candidate {}: {}", c.summary(), r);
-                    lossSum = 0;
-                    lossCount = 0;
-                    t0 = System.nanoTime();
-                }
+        for (TrainingState.EpochRecord e : result.epochs()) {
+            lastLr = e.learningRate();
+            if (e.iteration() > resumedAt) {
+                EpochRecord r = new EpochRecord(e.epoch(), e.iteration(), e.meanLoss(), e.learningRate(),
+                        lowerIsBetter ? -e.metric() : e.metric(), e.seconds());
+                history.add(r);
+                progress.onRecord(r);
             }
         }
-        if (history.isEmpty() || history.get(history.size() - 1).iterations() != done) {
-            double v = score.score(g, cfg, data);
-            history.add(new EpochRecord(epoch, done, Double.NaN, lastLr, v, 0));
+        if (history.isEmpty() || history.get(history.size() - 1).iterations() != target) {
+            int stepsBefore = result.epochs().isEmpty() ? 0
+                    : result.epochs().get(result.epochs().size() - 1).steps();
+            List<Double> tail = result.losses().subList(stepsBefore, result.losses().size());
+            double mean = tail.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double v = score.score(backend.get().graph(), cfg, data);
+            EpochRecord r = new EpochRecord(result.epochs().size(), target, mean,
+                    c.effectiveSchedule().valueAt(Math.toIntExact(target - 1), result.epochs().size()), v, 0);
+            history.add(r);
+            progress.onRecord(r);
         }
-        save(g, model);
-        writeState(stateFile, done, epoch, inEpoch, history);
+        LOG.debug("candidate {} ({}): {}", c.summary(), store.root(), history.get(history.size() - 1));
         return new CandidateResult(CandidateResult.Status.COMPLETED, history.get(history.size() - 1).validationScore(),
-                done, history, null);
+                target, history, null);
+    }
+
+    /**
+     * The candidate as the trainer's recipe: its batch size, base learning rate, warm-up and (for an epoch-keyed
+     * schedule) drop epochs and first factor; the updater actually applied is the candidate's
+     * ({@link #configuration}), the recipe records it and keeps a resumed budget from contradicting it.
+     */
+    private TrainingRecipe recipe(PoseCandidate c, int epochs) {
+        MapSchedule s = c.lrSchedule();
+        List<Integer> keys = new ArrayList<>();
+        for (int k : s.getAllKeysSorted()) {
+            if (k != 0) {
+                keys.add(k);
+            }
+        }
+        boolean byEpoch = s.getScheduleType() == ScheduleType.EPOCH && !keys.isEmpty();
+        double factor = byEpoch ? s.getValues().get(keys.get(0)) / c.baseLearningRate() : 0.1;
+        return TrainingRecipe.builder().epochs(epochs)
+                .milestones(byEpoch ? keys.stream().mapToInt(Integer::intValue).toArray() : new int[0])
+                .factor(factor).learningRate(c.baseLearningRate()).batchSize(c.batchSize()).workers(1).seed(seed)
+                .warmupIterations(c.warmupIterations()).checkpointEveryIterations(0).keepCheckpoints(2)
+                .validateEveryEpochs(1).logEveryIterations(Integer.MAX_VALUE).flipTest(false).build();
+    }
+
+    /** The search data as the trainer's epochs: the order and augmentation of epoch e from (data seed, e). */
+    private TrainingData trainingData(int batchSize, int perEpoch) {
+        return new TrainingData() {
+            @Override
+            public DataSetIterator epoch(int epoch) {
+                return data.trainIterator(batchSize, epoch);
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return perEpoch;
+            }
+
+            @Override
+            public int examplesPerEpoch() {
+                return data.train().size();
+            }
+
+            @Override
+            public List<PoseSample> samples() {
+                return data.train();
+            }
+
+            @Override
+            public TopDownSampleProcessor processor() {
+                return new TopDownSampleProcessor(data.recipe(), true);
+            }
+
+            @Override
+            public int batchSize() {
+                return batchSize;
+            }
+
+            @Override
+            public long seed() {
+                return data.seed();
+            }
+        };
     }
 
     /**
@@ -186,26 +245,5 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
             }
         }
         return conf;
-    }
-
-    private static void save(ComputationGraph g, Path model) throws IOException {
-        Path tmp = model.resolveSibling(model.getFileName() + ".tmp");
-        ModelSerializer.writeModel(g, tmp.toFile(), true);
-        Files.move(tmp, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writeState(Path file, long done, int epoch, int inEpoch, List<EpochRecord> history)
-            throws IOException {
-        ObjectNode st = JSON.createObjectNode();
-        st.put("iterations", done);
-        st.put("epoch", epoch);
-        st.put("iterationInEpoch", inEpoch);
-        ArrayNode h = st.putArray("history");
-        for (EpochRecord r : history) {
-            h.add(CandidateStore.toJson(r));
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), st);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * The narrow interface through which a search trains candidates; {@link GraphCandidateTrainer} is the built-in
- * realisation and the project's {@code PoseTrainer} can be plugged in instead.
+ * realisation, a budgeted run of the project's one trainer ({@code PoseTrainer}).
  *
  * <p>Contract: {@code workDir} belongs to the candidate. If it holds a checkpoint of an earlier call (a smaller
  * budget), training continues from it up to the new cumulative budget (successive halving, resumed searches);

@@ -74,7 +74,9 @@ class PoseSearchEndToEndTest {
         assertThat(ids(b)).isEqualTo(ids(a));
         assertThat(scores(b)).containsExactly(scores(a));
         Path first = outA.resolve("candidates").resolve(a.ranked().get(0).id());
-        assertThat(first.resolve("checkpoint.zip")).exists();
+        assertThat(first.resolve("checkpoints")).isDirectory();
+        assertThat(io.hrnet4j.zoo.train.ExperimentFile.read(first.resolve("config.yaml")).recipe().batchSize())
+                .isEqualTo(8);
         assertThat(first.resolve("candidate.json")).exists();
         assertThat(Files.readAllLines(first.resolve("history.csv")).get(0))
                 .isEqualTo("epoch,iterations,train_loss,learning_rate,validation_score,seconds");

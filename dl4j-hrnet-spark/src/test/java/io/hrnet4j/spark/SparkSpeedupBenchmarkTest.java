@@ -10,7 +10,10 @@ import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.BlockType;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.StageConfig;
-import io.hrnet4j.zoo.train.parallel.TrainingState;
+import io.hrnet4j.data.iterator.TopDownSampleProcessor;
+import io.hrnet4j.zoo.train.TrainingBackend;
+import io.hrnet4j.zoo.train.TrainingData;
+import io.hrnet4j.zoo.train.TrainingRecipe;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -47,16 +50,35 @@ class SparkSpeedupBenchmarkTest {
                     .setAppName("bench").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1"))) {
                 ComputationGraph g = new HRNet.Builder().config(TINY).updater(new Adam(1e-3)).build().init();
-                SparkTrainingJob.Settings warm = new SparkTrainingJob.Settings(1, 2, 1, 0,
-                        SparkTrainingJob.Master.PARAMETER_AVERAGING, 1, cores, null, null);
-                SparkTrainingJob.Result w = SparkTrainingJob.train(sc, g, TrainingState.start(1), samples, recipe, warm);
+                SparkBackend b = new SparkBackend(sc, false, new TrainingBackend.GraphBackend(TINY, g),
+                        TrainingRecipe.builder().batchSize(2).seed(1).learningRate(1e-3).milestones().build(),
+                        new SparkBackend.Settings(SparkBackend.Master.PARAMETER_AVERAGING, 1, 0, cores, null));
+                TrainingData data = TrainingData.of(samples, new TopDownSampleProcessor(recipe, true), 2, 1, 1);
+                List<Double> losses = new ArrayList<>();
+                int[] epoch = {0};
+                TrainingBackend.Steps steps = new TrainingBackend.Steps() {
+                    @Override
+                    public int epoch() {
+                        return epoch[0];
+                    }
+
+                    @Override
+                    public void beforeStep() {
+                    }
+
+                    @Override
+                    public void stepDone(int minibatches, double loss, double learningRate) {
+                        losses.add(loss);
+                    }
+                };
+                b.fitEpoch(data, steps); // warm-up epoch
                 long t0 = System.nanoTime();
-                SparkTrainingJob.Result r = SparkTrainingJob.train(sc, w.graph(), w.state(), samples, recipe,
-                        new SparkTrainingJob.Settings(3, 2, 1, 0, SparkTrainingJob.Master.PARAMETER_AVERAGING, 1,
-                                cores, null, null));
+                for (epoch[0] = 1; epoch[0] < 3; epoch[0]++) {
+                    b.fitEpoch(data, steps);
+                }
                 double s = (System.nanoTime() - t0) / 1e9;
                 rate[cores] = 2.0 * samples.size() / s;
-                assertThat(r.epochLosses()).hasSize(2);
+                assertThat(losses).hasSize(3).allMatch(Double::isFinite);
                 System.out.printf("Spark local[%d]: %.2f examples/s (%.1f s for %d examples)%n", cores, rate[cores], s,
                         2 * samples.size());
             }

@@ -20,10 +20,12 @@ import picocli.CommandLine.Option;
  * COCO, 16 at 256x256 for MPII; COCO when no dataset is involved).
  */
 public class ArchOptions {
-    @Option(names = "--arch", paramLabel = "hrnet|dehrnet", description = "Architecture (default: hrnet).")
+    @Option(names = "--arch", paramLabel = "hrnet|small|dehrnet",
+            description = "Architecture family: hrnet (official stages), small (1 module and 1 block per branch, "
+                    + "stages 2-3: the embedded default's), dehrnet (default: hrnet).")
     String arch;
 
-    @Option(names = "--width", paramLabel = "W", description = "HRNet width W: 32, 48, ... (default: 32).")
+    @Option(names = "--width", paramLabel = "W", description = "HRNet width W: 32, 48, ... (default: 32; small 16).")
     Integer width;
 
     @Option(names = "--joints", paramLabel = "K", description = "Number of joints (default: 17 COCO, 16 MPII).")
@@ -44,7 +46,7 @@ public class ArchOptions {
 
     @Option(names = "--preset", paramLabel = "NAME",
             description = "Named architecture: w32_256x192, w32_384x288, w48_256x192, w48_384x288, "
-                    + "w32_256x256_mpii, w48_256x256_mpii.")
+                    + "w32_256x256_mpii, w48_256x256_mpii, " + Presets.EMBEDDED + " (the embedded default's).")
     String preset;
 
     /** @return the architecture, with COCO defaults */
@@ -61,8 +63,8 @@ public class ArchOptions {
      */
     public HRNetConfig resolve(KeypointSchema schema) throws IOException {
         String a = arch == null ? "hrnet" : arch.toLowerCase(Locale.ROOT);
-        if (!a.equals("hrnet") && !a.equals("dehrnet")) {
-            throw new InvalidConfigException("unknown architecture '" + arch + "' (known: hrnet, dehrnet)");
+        if (!a.equals("hrnet") && !a.equals("dehrnet") && !a.equals("small")) {
+            throw new InvalidConfigException("unknown architecture '" + arch + "' (known: hrnet, small, dehrnet)");
         }
         HRNetConfig cfg;
         if (config != null || preset != null) {
@@ -74,7 +76,8 @@ public class ArchOptions {
             }
             cfg = config != null ? ExperimentConfig.read(config) : Presets.get(preset);
         } else {
-            int w = width == null ? 32 : width;
+            boolean small = a.equals("small");
+            int w = width == null ? (small ? 16 : 32) : width;
             int k = joints == null ? schema.numJoints() : joints;
             String input = size();
             int[] hw = input != null ? parseSize(input) : sizeFromData != null ? sizeFromData
@@ -82,12 +85,23 @@ public class ArchOptions {
             if (w < 1 || k < 1) {
                 throw new InvalidConfigException("--width and --joints must be >= 1, got " + w + " and " + k);
             }
-            cfg = HRNetConfig.standard(w, k, hw[0], hw[1]);
+            cfg = Presets.build(small ? Presets.Family.SMALL : Presets.Family.STANDARD, w, k, hw[0], hw[1]);
         }
         if (a.equals("dehrnet") && cfg.deHrnet() == null) {
             cfg = cfg.withDeHrnet(DeHrnetOptions.defaults());
         }
         return cfg;
+    }
+
+    /** @return whether any option names the architecture ({@code --arch/--width/--joints/--config/--preset}) */
+    boolean describesArchitecture() {
+        return arch != null || width != null || joints != null || config != null || preset != null;
+    }
+
+    /** @return the {@code --input} size {height, width}, or null when not given */
+    int[] inputSize() {
+        String s = size();
+        return s == null ? null : parseSize(s);
     }
 
     /** @return the {@code --input} value that is a size, or null; others are files (infer-raw) or errors */

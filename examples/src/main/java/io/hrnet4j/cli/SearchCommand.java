@@ -11,13 +11,12 @@ import io.hrnet4j.search.PoseSearchSpace;
 import io.hrnet4j.search.ScoreLrPlot;
 import io.hrnet4j.search.SearchReport;
 import io.hrnet4j.search.TrainingBudget;
-import io.hrnet4j.zoo.arch.BlockType;
+import io.hrnet4j.data.keypoints.KeypointSchema;
+import io.hrnet4j.zoo.arch.Presets;
 import io.hrnet4j.zoo.arch.HRNetConfig;
-import io.hrnet4j.zoo.arch.StageConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +70,7 @@ public final class SearchCommand implements Callable<Integer> {
         @Option(names = "--space", paramLabel = "FILE", description = "Search space file (JSON or YAML).")
         Path file;
 
-        @Option(names = "--preset", paramLabel = "NAME", description = "Built-in space: lr-schedule.")
+        @Option(names = "--space-preset", paramLabel = "NAME", description = "Built-in space: lr-schedule.")
         String preset;
     }
 
@@ -104,13 +103,9 @@ public final class SearchCommand implements Callable<Integer> {
             + "for mpii with --mpii-gt, else val-loss).")
     private String score;
 
-    @Option(names = "--input", description = "Input HxW, pixels (default 256x192 coco, 256x256 mpii, 64x48 "
-            + "synthetic).")
-    private String input;
-
-    @Option(names = "--arch", defaultValue = "", description = "standard (official stages, width from the "
-            + "candidate) or small (1 module, 1 block per branch, 3 branches); default standard, small for synthetic.")
-    private String arch;
+    /** The architecture; a candidate's width replaces its W ({@link Presets#withWidth}). */
+    @Mixin
+    ArchOptions archOptions = new ArchOptions();
 
     @Option(names = "--synthetic-counts", defaultValue = "64,16",
             description = "Synthetic train,val image counts (default ${DEFAULT-VALUE}).")
@@ -127,11 +122,19 @@ public final class SearchCommand implements Callable<Integer> {
         // the space file is read before the data, so a missing or bad file is reported before any work
         PoseSearchSpace sp = space.file != null ? PoseSearchSpace.read(space.file) : PoseSearchSpace.preset(
                 space.preset);
-        int[] hw = input != null ? parseInput(input) : switch (ds) {
+        int[] def = switch (ds) {
             case "coco" -> new int[] {256, 192};
             case "mpii" -> new int[] {256, 256};
             default -> new int[] {64, 48};
         };
+        archOptions.defaultSize(def[0], def[1]);
+        KeypointSchema schema = ds.equals("mpii") ? KeypointSchema.MPII : KeypointSchema.COCO;
+        int[] asked = archOptions.inputSize();
+        HRNetConfig base = archOptions.describesArchitecture() ? archOptions.resolve(schema)
+                : ds.equals("synthetic") ? Presets.small(16, schema.numJoints(), asked != null ? asked[0] : def[0],
+                        asked != null ? asked[1] : def[1])
+                : archOptions.resolve(schema);
+        int[] hw = {base.inputHeight(), base.inputWidth()};
         PoseSearchData data = switch (ds) {
             case "synthetic" -> {
                 String[] c = syntheticCounts.split(",");
@@ -151,14 +154,7 @@ public final class SearchCommand implements Callable<Integer> {
         };
         PoseScore metric = (score == null ? PoseScore.defaultFor(data) : new PoseScore(PoseScore.Kind.parse(score)))
                 .withEvaluation(evalOptions.flipTest(), evalOptions.refinement(false));
-        String family = arch.isEmpty() ? (ds.equals("synthetic") ? "small" : "standard") : arch;
-        int k = data.schema().numJoints();
-        Function<PoseCandidate, HRNetConfig> architecture = switch (family) {
-            case "standard" -> c -> HRNetConfig.standard(c.width(), k, hw[0], hw[1]);
-            case "small" -> c -> small(c.width(), k, hw[0], hw[1]);
-            default -> throw new ParameterException(spec.commandLine(), "--arch must be standard or small, got '"
-                    + arch + "'");
-        };
+        Function<PoseCandidate, HRNetConfig> architecture = c -> Presets.withWidth(base, c.width());
         GraphCandidateTrainer trainer = new GraphCandidateTrainer(data, metric, architecture, seed);
         AtomicInteger n = new AtomicInteger();
         PoseSearch.Builder b = PoseSearch.builder(sp, trainer, metric, out).seed(seed).maxCandidates(candidates)
@@ -197,24 +193,5 @@ public final class SearchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), option + " is required for --dataset " + dataset);
         }
         return p;
-    }
-
-    private int[] parseInput(String s) {
-        String[] p = s.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (p.length == 2) {
-                return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), "--input must be HxW, e.g. 256x192, got '" + s + "'");
-    }
-
-    /** 3-branch HRNet: 1 module and 1 BasicBlock per branch, stem 64, layer1 one Bottleneck of 64 planes. */
-    static HRNetConfig small(int w, int joints, int h, int wPx) {
-        return new HRNetConfig(joints, h, wPx, 64, 1, 64, List.of(
-                new StageConfig(1, 2, BlockType.BASIC, new int[] {1, 1}, new int[] {w, 2 * w}),
-                new StageConfig(1, 3, BlockType.BASIC, new int[] {1, 1, 1}, new int[] {w, 2 * w, 4 * w})), 1, null);
     }
 }

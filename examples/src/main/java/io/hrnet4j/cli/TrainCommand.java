@@ -1,6 +1,7 @@
 package io.hrnet4j.cli;
 
 import io.hrnet4j.data.coco.CocoKeypoints;
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.LoadedSamples;
@@ -10,7 +11,8 @@ import io.hrnet4j.data.synthetic.SyntheticPoseDataset;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.eval.CocoGroundTruth;
 import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.zoo.arch.DeHrnetOptions;
+import io.hrnet4j.zoo.arch.Presets;
+import io.hrnet4j.zoo.train.ClusterBackends;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.train.ExperimentFile;
 import io.hrnet4j.zoo.train.PoseTrainer;
@@ -19,11 +21,9 @@ import io.hrnet4j.zoo.train.TopDownValidator;
 import io.hrnet4j.zoo.train.TrainingBackend;
 import io.hrnet4j.zoo.train.TrainingData;
 import io.hrnet4j.zoo.inference.HeatmapDecoder;
-import io.hrnet4j.zoo.train.TrainingPresets;
 import io.hrnet4j.zoo.train.TrainingRecipe;
 import io.hrnet4j.zoo.train.TrainingReport;
 import io.hrnet4j.zoo.train.TrainingResult;
-import io.hrnet4j.zoo.weights.BackboneInit;
 import io.hrnet4j.zoo.weights.StateDict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,36 +44,47 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.optimize.listeners.PerformanceListener;
 import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code hrnet train}: trains HRNet / DE-HRNet top-down with the published recipe (Adam 1e-3, x0.1 at epochs 170
- * and 200, 210 epochs, batch 32, JointsMSELoss) or the embedded default.
+ * and 200, 210 epochs, batch 32, JointsMSELoss) or the embedded default, on one device ({@code --backend graph|samediff}),
+ * on several ({@code --devices N}: ParallelWrapper) or on a Spark cluster ({@code --spark MASTER}), all through the
+ * one trainer ({@link PoseTrainer}).
  *
  * <p>With no arguments: the embedded synthetic COCO-format dataset ({@link SyntheticPoseDataset}, default cache),
- * the small W16 HRNet at 128x96 ({@link TrainingPresets#embeddedConfig()}, 37 M multiply-adds per crop), 5 epochs
- * over the 3,941 synthetic training persons at Adam 5e-3 ({@link TrainingPresets#embeddedRecipe}), the SameDiff
- * backend (chosen because it trains BN like PyTorch with exact running statistics and, measured here on the W16
- * model, batch 32, is at least as fast as the ComputationGraph: 8.2 s against 8.3-14.1 s per iteration on two
- * shared cores; on the full-size W32 its convolutions are about 4x faster), validation by OKS AP on the held-out
- * val split (flip test, DARK decoding; measured: AP 0.638 in 13 min 44 s on 2 cores); output in {@code ./hrnet-output/<timestamp>} (checkpoints, metrics.json/csv, training-curves.png,
- * predictions/*.png). With {@code --dataset coco|mpii} the standard W32 model at 256x192 (COCO) or 256x256 (MPII)
- * and the published recipe, unless options say otherwise.
+ * the small W16 HRNet at 128x96 ({@link Presets#EMBEDDED}, 37 M multiply-adds per crop), 6 epochs over the 3,941
+ * synthetic training persons at Adam 5e-3 ({@link TrainingRecipe#embedded}), the SameDiff backend (it trains BN like
+ * PyTorch with exact running statistics and, measured here on the W16 model, batch 32, is at least as fast as the
+ * ComputationGraph: 8.2 s against 8.3-14.1 s per iteration on two shared cores; on the full-size W32 its
+ * convolutions are about 4x faster), validation by OKS AP on the held-out val split (flip test, DARK decoding;
+ * measured: AP 0.638 in 13 min 44 s on 2 cores); output in {@code ./hrnet-output/<timestamp>} (config.yaml,
+ * checkpoints, metrics.json/csv, training-curves.png, predictions/*.png). With {@code --dataset coco|mpii} the
+ * standard W32 model at 256x192 (COCO) or 256x256 (MPII) and the published recipe, unless options say otherwise.
+ * The architecture options are the shared {@link ArchOptions} ({@code --config} also supplies its {@code TRAIN}
+ * section).
  *
- * <p>{@code --resume [DIR|FILE]} continues a run exactly (a checkpoint file, a run folder, or without a value the
- * newest run under {@code ./hrnet-output}); pass the same model and data options as the original run.
+ * <p>{@code --resume [RUN|FILE]} continues a run exactly (a run folder, a checkpoint file, or without a value the
+ * newest run under {@code ./hrnet-output}): the dataset, recipe and architecture come from the run's
+ * {@code config.yaml}; an option that contradicts them is refused in one line; {@code --epochs} (to extend the run),
+ * the bookkeeping intervals and the execution options ({@code --backend}, {@code --devices}, {@code --spark}) may
+ * change.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train HRNet top-down pose estimation (embedded synthetic default, COCO or MPII).")
+        description = "Train HRNet top-down pose estimation (embedded synthetic default, COCO or MPII) on one device, "
+                + "several (--devices) or a Spark cluster (--spark).")
 public final class TrainCommand implements Callable<Integer> {
     static final Path DEFAULT_OUTPUT_ROOT = Paths.get("hrnet-output");
     static final int DEFAULT_SYNTHETIC_EPOCHS = 6;
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    ArchOptions archOptions = new ArchOptions();
 
     @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic, coco or mpii (default ${DEFAULT-VALUE})")
     String dataset;
@@ -90,27 +101,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-annotations", paramLabel = "FILE", description = "validation annotations (default: --annotations)")
     Path valAnnotations;
 
-    /** Validation: --flip-test/--no-flip-test, --dark/--no-dark (default: on for the synthetic default), --mpii-gt. */
-    @Mixin
-    EvalOptions evalOptions;
-
-    @Option(names = "--arch", defaultValue = "auto", description = "hrnet, hrnet-small or dehrnet (default: hrnet-small for synthetic, hrnet otherwise)")
-    String arch;
-
-    @Option(names = "--width", paramLabel = "W", description = "HRNet width (default 16 for hrnet-small, 32 otherwise)")
-    Integer width;
-
-    @Option(names = "--input", paramLabel = "HxW", description = "input size (default 128x96 synthetic, 256x192 coco, 256x256 mpii)")
-    String input;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "official experiment YAML (e.g. w32_256x192_adam_lr1e-3.yaml): MODEL architecture and TRAIN recipe")
-    Path config;
+    @Option(names = "--val-gt", paramLabel = "FILE",
+            description = "MPII: PCKh ground truth with head boxes (gt_valid.mat or its JSON layout); without it MPII runs are not validated")
+    Path valGt;
 
     @Option(names = "--sigma", description = "target Gaussian sigma in heatmap cells (default 2)")
     Double sigma;
 
-    @Option(names = "--backend", defaultValue = "samediff", description = "graph or samediff (default ${DEFAULT-VALUE})")
+    @Option(names = "--backend", description = "graph or samediff (default samediff; graph with --devices or --spark)")
     String backend;
 
     @Option(names = "--epochs", description = "epochs (default 210; synthetic 6)")
@@ -146,6 +144,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N", description = "progress line every N iterations")
     Integer logEvery;
 
+    @Option(names = "--no-flip-test", description = "validate without the flip test")
+    boolean noFlipTest;
+
+    @Option(names = "--dark", negatable = true, description = "decode validation heatmaps with DARK (default: on for "
+            + "the synthetic default, off otherwise, as the official numbers)")
+    Boolean dark;
+
     @Option(names = "--max-samples", paramLabel = "N", description = "use only the first N training samples")
     Integer maxSamples;
 
@@ -158,17 +163,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "initial weights: official .pth or .npz state dict")
     Path weights;
 
-    @Option(names = "--pretrained-backbone", paramLabel = "FILE", description = "initialise the backbone from a"
-            + " checkpoint such as hrnet_w32-36af842e.pth (ImageNet): the keys of MODEL.EXTRA.PRETRAINED_LAYERS"
-            + " (all without --config) whose shapes match; overrides MODEL.PRETRAINED")
-    Path pretrainedBackbone;
-
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default ./hrnet-output/<timestamp>)")
     Path out;
 
     @Option(names = "--resume", arity = "0..1", fallbackValue = "", paramLabel = "DIR|FILE",
             description = "continue a run: a checkpoint, a run folder, or (no value) the newest run in ./hrnet-output")
     String resume;
+
+    @Option(names = "--rss-every", paramLabel = "N",
+            description = "sample the resident memory every N steps into rss.csv and print its slope after warm-up "
+                    + "(memory soak: --max-iterations 1000 --rss-every 10)")
+    Integer rssEvery;
+
+    @Option(names = "--devices", paramLabel = "N",
+            description = "train on N devices with ParallelWrapper (graph realisation; default 1)")
+    Integer devices;
+
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "train on Apache Spark, e.g. local[2] or spark://host:7077 (graph realisation; needs the "
+                    + "dl4j-hrnet-spark module: ./hrnet builds it with -P spark when --spark is given)")
+    String spark;
 
     @Option(names = "--ui", description = "DL4J training UI (graph backend; needs deeplearning4j-ui on the classpath: build examples with -Pui)")
     boolean ui;
@@ -177,30 +191,59 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream progress = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
                 StandardCharsets.UTF_8);
-        KeypointSchema schema;
-        boolean synthetic = dataset.equalsIgnoreCase("synthetic");
-        switch (dataset.toLowerCase(Locale.ROOT)) {
-            case "synthetic", "coco" -> schema = KeypointSchema.COCO;
-            case "mpii" -> schema = KeypointSchema.MPII;
-            default -> throw new IllegalArgumentException("--dataset must be synthetic, coco or mpii, got '" + dataset + "'");
+        Path resumeFrom = null;
+        Path output = out;
+        ExperimentFile experiment;
+        if (resume != null) {
+            resumeFrom = resume.isEmpty() ? newestRun() : Paths.get(resume);
+            if (!Files.exists(resumeFrom)) {
+                throw new IllegalArgumentException("--resume " + resumeFrom + ": no such file or folder");
+            }
+            Path run = Files.isRegularFile(resumeFrom) ? runFolderOf(resumeFrom) : resumeFrom;
+            output = output == null ? run : output;
+            experiment = resumedExperiment(run);
+        } else {
+            experiment = newExperiment();
         }
-        TrainingBackend.Kind kind = TrainingBackend.Kind.parse(backend);
-        ExperimentFile experiment = config == null ? null : ExperimentFile.read(config);
-        HRNetConfig cfg = experiment != null ? experiment.config() : modelConfig(schema, synthetic);
+        if (output == null) {
+            output = DEFAULT_OUTPUT_ROOT.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        try {
+            AtomicFiles.checkWritableFolder(output);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("output folder is not writable: " + e.getMessage(), e);
+        }
+        ExperimentFile.Dataset d = experiment.dataset();
+        KeypointSchema schema = schemaOf(d.name());
+        boolean synthetic = d.name().equals("synthetic");
+        HRNetConfig cfg = experiment.config();
         if (cfg.numJoints() != schema.numJoints()) {
-            throw new IllegalArgumentException("the model has " + cfg.numJoints() + " joints but --dataset " + dataset
+            throw new IllegalArgumentException("the model has " + cfg.numJoints() + " joints but --dataset " + d.name()
                     + " has " + schema.numJoints());
         }
-        TopDownRecipe dataRecipe = TopDownRecipe.defaults(schema).withInputSize(cfg.inputWidth(), cfg.inputHeight());
-        if (sigma != null || experiment != null) {
-            dataRecipe = dataRecipe.withSigma(sigma != null ? sigma : experiment.sigma());
+        TrainingRecipe recipe = experiment.recipe();
+        TopDownRecipe dataRecipe = TopDownRecipe.defaults(schema).withInputSize(cfg.inputWidth(), cfg.inputHeight())
+                .withSigma(experiment.sigma());
+        int deviceCount = devices == null ? 1 : devices;
+        if (deviceCount < 1) {
+            throw new IllegalArgumentException("--devices must be >= 1, got " + deviceCount);
         }
-        TrainingRecipe recipe = trainingRecipe(synthetic, experiment);
+        if (spark != null && deviceCount > 1) {
+            throw new IllegalArgumentException("--spark and --devices exclude each other (Spark spreads the work "
+                    + "over its executors)");
+        }
+        boolean graphOnly = spark != null || deviceCount > 1;
+        TrainingBackend.Kind kind = backend != null ? TrainingBackend.Kind.parse(backend)
+                : graphOnly ? TrainingBackend.Kind.GRAPH : TrainingBackend.Kind.SAMEDIFF;
+        if (graphOnly && kind != TrainingBackend.Kind.GRAPH) {
+            throw new IllegalArgumentException((spark != null ? "--spark" : "--devices") + " trains the graph "
+                    + "realisation: drop --backend " + backend + " or use --backend graph");
+        }
 
-        Path trainImages = images;
-        Path trainAnn = annotations;
-        Path vImages = valImages;
-        Path vAnn = valAnnotations;
+        Path trainImages = d.trainImages();
+        Path trainAnn = d.trainAnnotations();
+        Path vImages = d.valImages();
+        Path vAnn = d.valAnnotations();
         if (synthetic) {
             SyntheticPoseDataset ds = SyntheticPoseDataset.builder().generate(SyntheticPoseDataset.defaultCacheRoot());
             progress.println("synthetic dataset: " + ds);
@@ -209,9 +252,6 @@ public final class TrainCommand implements Callable<Integer> {
             vImages = ds.val().imageDir();
             vAnn = ds.val().annotationFile();
         } else {
-            if (trainImages == null || trainAnn == null) {
-                throw new IllegalArgumentException("--dataset " + dataset + " needs --images DIR and --annotations FILE");
-            }
             vImages = vImages == null ? trainImages : vImages;
             vAnn = vAnn == null ? trainAnn : vAnn;
         }
@@ -219,55 +259,41 @@ public final class TrainCommand implements Callable<Integer> {
         LoadedSamples val = load(schema, vAnn, vImages, dataRecipe);
         progress.println("train: " + train.summary());
         progress.println("val: " + val.summary());
-        List<PoseSample> trainSamples = limit(train.samples(), maxSamples, "training", trainAnn);
-        List<PoseSample> valSamples = limit(val.samples(), maxValSamples, "validation", vAnn);
+        List<PoseSample> trainSamples = limit(train.samples(), d.maxSamples(), "training", trainAnn);
+        List<PoseSample> valSamples = limit(val.samples(), d.maxValSamples(), "validation", vAnn);
+        HeatmapDecoder.Refinement refinement = Boolean.TRUE.equals(experiment.dark())
+                ? HeatmapDecoder.Refinement.DARK : HeatmapDecoder.Refinement.QUARTER_OFFSET;
         PoseValidator validator;
-        Path valGt = evalOptions.mpiiGt();
-        if (schema == KeypointSchema.MPII && valGt == null) {
+        if (schema == KeypointSchema.MPII && d.valGt() == null) {
             validator = null;
             progress.println("no validation: MPII PCKh needs head boxes, which the annotation JSON lacks; pass "
-                    + "--mpii-gt gt_valid.mat (or its JSON layout) to validate");
+                    + "--val-gt gt_valid.mat (or its JSON layout) to validate");
         } else if (schema == KeypointSchema.MPII) {
-            validator = TopDownValidator.mpii(valSamples, dataRecipe, MpiiGroundTruth.read(valGt), recipe.batchSize(),
-                    recipe.workers(), recipe.flipTest()).refinement(refinement(synthetic));
+            validator = TopDownValidator.mpii(valSamples, dataRecipe, MpiiGroundTruth.read(d.valGt()),
+                    recipe.batchSize(), recipe.workers(), recipe.flipTest()).refinement(refinement);
         } else {
             validator = TopDownValidator.coco(valSamples, dataRecipe, CocoGroundTruth.read(vAnn), recipe.batchSize(),
-                        recipe.workers(), recipe.flipTest()).refinement(refinement(synthetic));
+                    recipe.workers(), recipe.flipTest()).refinement(refinement);
         }
         TrainingData data = TrainingData.of(trainSamples, new TopDownSampleProcessor(dataRecipe, true),
                 recipe.batchSize(), recipe.workers(), recipe.seed());
 
-        Path resumeFrom = null;
-        Path output = out;
-        if (resume != null) {
-            resumeFrom = resume.isEmpty() ? newestRun() : Paths.get(resume);
-            if (!Files.exists(resumeFrom)) {
-                throw new IllegalArgumentException("--resume " + resumeFrom + ": no such file or folder");
-            }
-            if (output == null) {
-                output = Files.isRegularFile(resumeFrom) ? runFolderOf(resumeFrom) : resumeFrom;
-            }
-        }
-        if (output == null) {
-            output = DEFAULT_OUTPUT_ROOT.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        }
-        progress.printf(Locale.ROOT, "model: %s (%s backend), %d training samples, %d validation samples%n", cfg,
-                kind.id(), trainSamples.size(), valSamples.size());
+        String execution = spark != null ? "Spark " + spark : deviceCount > 1 ? deviceCount + " ParallelWrapper "
+                + "devices" : kind.id() + " backend";
+        progress.printf(Locale.ROOT, "model: %s (%s), %d training samples, %d validation samples%n", cfg,
+                execution, trainSamples.size(), valSamples.size());
         progress.println("recipe: " + recipe);
-        PoseTrainer.Builder b = PoseTrainer.builder(cfg, data, output).recipe(recipe).backend(kind)
+        PoseTrainer.Builder b = PoseTrainer.builder(cfg, data, output).experiment(experiment).backend(kind)
                 .validator(validator).progress(progress).resumeFrom(resumeFrom)
                 .report(new TrainingReport.Options(true, 4, schema));
         if (maxIterations != null) {
             b.maxIterations(maxIterations);
         }
+        if (rssEvery != null) {
+            b.rssEvery(rssEvery);
+        }
         if (weights != null) {
             b.initialWeights(StateDict.load(weights).withoutBatchCounters().asMap());
-        }
-        if (pretrainedBackbone != null && (weights != null || resume != null)) {
-            throw new IllegalArgumentException("--pretrained-backbone starts a new run: it excludes --weights and --resume");
-        }
-        if (weights == null && resume == null) {
-            BackboneInit.forTraining(cfg, pretrainedBackbone, config, recipe.seed(), progress).ifPresent(b::initialWeights);
         }
         if (kind == TrainingBackend.Kind.GRAPH) {
             List<TrainingListener> ls = new ArrayList<>();
@@ -281,6 +307,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ui needs --backend graph (the DL4J training UI reads DL4J "
                     + "TrainingListener statistics, which the SameDiff backend does not produce)");
         }
+        if (spark != null) {
+            b.execution(ClusterBackends.factory("spark", spark));
+        } else {
+            b.devices(deviceCount);
+        }
         TrainingResult r = b.build().train();
         progress.printf(Locale.ROOT, "trained %d iterations, %d epochs; weights: %s%n", r.losses().size(),
                 r.epochs().size(), output.resolve("final.npz"));
@@ -288,42 +319,104 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private HeatmapDecoder.Refinement refinement(boolean synthetic) {
-        return evalOptions.refinement(synthetic);
-    }
-
-    private HRNetConfig modelConfig(KeypointSchema schema, boolean synthetic) {
-        String a = arch.equalsIgnoreCase("auto") ? (synthetic ? "hrnet-small" : "hrnet") : arch.toLowerCase(Locale.ROOT);
-        int[] hw = input != null ? parseInput(input)
-                : synthetic ? new int[] {TrainingPresets.EMBEDDED_INPUT_HEIGHT, TrainingPresets.EMBEDDED_INPUT_WIDTH}
-                : schema == KeypointSchema.MPII ? new int[] {256, 256} : new int[] {256, 192};
-        int k = schema.numJoints();
-        return switch (a) {
-            case "hrnet-small" -> TrainingPresets.small(width == null ? TrainingPresets.EMBEDDED_WIDTH : width, k,
-                    hw[0], hw[1]);
-            case "hrnet" -> HRNetConfig.standard(width == null ? 32 : width, k, hw[0], hw[1]);
-            case "dehrnet" -> HRNetConfig.standard(width == null ? 32 : width, k, hw[0], hw[1])
-                    .withDeHrnet(DeHrnetOptions.defaults());
-            default -> throw new IllegalArgumentException("--arch must be hrnet, hrnet-small or dehrnet, got '" + arch + "'");
+    private static KeypointSchema schemaOf(String dataset) {
+        return switch (dataset.toLowerCase(Locale.ROOT)) {
+            case "synthetic", "coco" -> KeypointSchema.COCO;
+            case "mpii" -> KeypointSchema.MPII;
+            default -> throw new IllegalArgumentException("--dataset must be synthetic, coco or mpii, got '" + dataset
+                    + "'");
         };
     }
 
-    static int[] parseInput(String s) {
-        String[] p = s.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (p.length == 2) {
-                return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    /** The experiment of a new run: options over the defaults of the dataset (and over {@code --config}'s TRAIN). */
+    private ExperimentFile newExperiment() throws IOException {
+        String name = dataset.toLowerCase(Locale.ROOT);
+        KeypointSchema schema = schemaOf(name);
+        boolean synthetic = name.equals("synthetic");
+        ExperimentFile file = archOptions.config == null ? null : ExperimentFile.read(archOptions.config);
+        HRNetConfig cfg;
+        if (archOptions.describesArchitecture()) {
+            cfg = archOptions.resolve(schema);
+        } else if (synthetic) {
+            int[] hw = archOptions.inputSize();
+            cfg = hw == null ? Presets.embedded() : Presets.small(16, schema.numJoints(), hw[0], hw[1]);
+        } else {
+            cfg = archOptions.resolve(schema);
         }
-        throw new IllegalArgumentException("--input must be HxW (e.g. 256x192), got '" + s + "'");
+        TrainingRecipe base = file != null ? file.recipe()
+                : synthetic ? TrainingRecipe.embedded(epochs == null ? DEFAULT_SYNTHETIC_EPOCHS : epochs)
+                : TrainingRecipe.published();
+        double s = sigma != null ? sigma : file != null ? file.sigma() : 2;
+        if (!synthetic && (images == null || annotations == null)) {
+            throw new IllegalArgumentException("--dataset " + dataset + " needs --images DIR and --annotations FILE");
+        }
+        ExperimentFile.Dataset d = new ExperimentFile.Dataset(name, images, annotations, valImages, valAnnotations,
+                valGt, maxSamples, maxValSamples);
+        boolean darkOn = dark != null ? dark : synthetic;
+        return new ExperimentFile(cfg, s, applyRecipeOptions(base), darkOn, d);
     }
 
-    private TrainingRecipe trainingRecipe(boolean synthetic, ExperimentFile experiment) {
-        TrainingRecipe base = experiment != null ? experiment.recipe()
-                : synthetic ? TrainingPresets.embeddedRecipe(epochs == null ? DEFAULT_SYNTHETIC_EPOCHS : epochs)
-                : TrainingRecipe.published();
+    /**
+     * The experiment of a resumed run: its {@code config.yaml}, with the options a continued run may change; any other
+     * option given must agree with the run.
+     */
+    private ExperimentFile resumedExperiment(Path run) throws IOException {
+        Path yaml = run.resolve(PoseTrainer.CONFIG_FILE);
+        if (!Files.isRegularFile(yaml)) {
+            throw new IllegalArgumentException("--resume " + run + ": no " + PoseTrainer.CONFIG_FILE + " in the run "
+                    + "folder (not a run of hrnet train, or of a version before runs recorded their experiment)");
+        }
+        ExperimentFile e = ExperimentFile.read(yaml);
+        ExperimentFile.Dataset d = e.dataset();
+        if (d == null) {
+            throw new IllegalArgumentException(yaml + ": no DATASET section");
+        }
+        List<String> bad = new ArrayList<>();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--dataset") && !dataset.equalsIgnoreCase(d.name())) {
+            bad.add("--dataset " + dataset + " (run: " + d.name() + ")");
+        }
+        differs(bad, "--images", images, d.trainImages());
+        differs(bad, "--annotations", annotations, d.trainAnnotations());
+        differs(bad, "--val-images", valImages, d.valImages());
+        differs(bad, "--val-annotations", valAnnotations, d.valAnnotations());
+        differs(bad, "--val-gt", valGt, d.valGt());
+        differs(bad, "--max-samples", maxSamples, d.maxSamples());
+        differs(bad, "--max-val-samples", maxValSamples, d.maxValSamples());
+        if (archOptions.describesArchitecture() || archOptions.inputSize() != null) {
+            HRNetConfig asked = archOptions.resolve(schemaOf(d.name()));
+            if (!asked.equals(e.config())) {
+                bad.add("the architecture options (" + asked + "; run: " + e.config() + ")");
+            }
+        }
+        differs(bad, "--sigma", sigma, sigma == null ? null : e.sigma());
+        differs(bad, "--dark", dark, e.dark());
+        TrainingRecipe asked = applyRecipeOptions(e.recipe());
+        for (String c : e.recipe().contradictions(asked)) {
+            bad.add(c);
+        }
+        if (noFlipTest && e.recipe().flipTest()) {
+            bad.add("--no-flip-test (run: flip test on)");
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("--resume " + run + ": options contradict the run's "
+                    + PoseTrainer.CONFIG_FILE + ": " + String.join("; ", bad)
+                    + " (drop them: a resumed run takes its data, recipe and architecture from the run)");
+        }
+        return new ExperimentFile(e.config(), e.sigma(), asked, e.dark(), d);
+    }
+
+    private static void differs(List<String> bad, String option, Object given, Object run) {
+        if (given == null) {
+            return;
+        }
+        Object g = given instanceof Path p ? p.toAbsolutePath().normalize() : given;
+        Object r = run instanceof Path p ? p.toAbsolutePath().normalize() : run;
+        if (!g.equals(r)) {
+            bad.add(option + " " + given + " (run: " + (run == null ? "none" : run) + ")");
+        }
+    }
+
+    private TrainingRecipe applyRecipeOptions(TrainingRecipe base) {
         TrainingRecipe.Builder r = base.toBuilder();
         if (epochs != null) {
             r.epochs(epochs);
@@ -358,7 +451,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (logEvery != null) {
             r.logEveryIterations(logEvery);
         }
-        if (!evalOptions.flipTest()) {
+        if (noFlipTest) {
             r.flipTest(false);
         }
         return r.build();

@@ -43,12 +43,12 @@ class SearchCommandTest {
     void missingAnnotationsAndBadBudgetAreUsageErrors() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = run(out, err, "search", "--dataset", "coco", "--preset", "lr-schedule", "--out",
+        int rc = run(out, err, "search", "--dataset", "coco", "--space-preset", "lr-schedule", "--out",
                 tmp.toString());
         assertThat(rc).isEqualTo(2);
         assertThat(err.toString()).contains("--annotations is required for --dataset coco");
         err.getBuffer().setLength(0);
-        rc = run(out, err, "search", "--dataset", "synthetic", "--preset", "lr-schedule", "--budget", "5x",
+        rc = run(out, err, "search", "--dataset", "synthetic", "--space-preset", "lr-schedule", "--budget", "5x",
                 "--synthetic-counts", "2,1", "--out", tmp.toString());
         assertThat(rc).isEqualTo(1);
         assertThat(err.toString()).contains("budget must be <n>e (epochs) or <n>i (iterations)");

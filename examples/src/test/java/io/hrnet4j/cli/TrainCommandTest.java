@@ -31,8 +31,8 @@ class TrainCommandTest {
     private static void assertTrained(Path dir, String metric, int epochs) throws Exception {
         List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
         assertThat(rows).hasSize(epochs + 1);
-        double first = Double.parseDouble(rows.get(1).split(",")[2]);
-        double last = Double.parseDouble(rows.get(epochs).split(",")[2]);
+        double first = Double.parseDouble(rows.get(1).split(",")[3]);
+        double last = Double.parseDouble(rows.get(epochs).split(",")[3]);
         assertThat(last).as("mean loss of the last epoch vs the first").isLessThan(first);
         assertThat(CheckpointStore.of(dir.resolve("checkpoints"), 3).list()).isNotEmpty();
         assertThat(CheckpointStore.of(dir.resolve("checkpoints"), 3).loadLatest().state().epoch()).isEqualTo(epochs);
@@ -48,7 +48,7 @@ class TrainCommandTest {
         Path data = SharedData.data("coco-sample");
         Path dir = tmp.resolve("coco");
         int rc = run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
-                data.resolve("test_coco.json").toString(), "--arch", "hrnet-small", "--width", "4", "--input",
+                data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input",
                 "64x48", "--backend", "graph", "--epochs", "4", "--batch", "12", "--lr", "5e-3", "--workers", "1",
                 "--checkpoint-every", "0", "--validate-every", "4", "--log-every", "1", "--out", dir.toString());
         assertThat(rc).as(err.toString()).isZero();
@@ -63,7 +63,7 @@ class TrainCommandTest {
         Path dir = tmp.resolve("mpii");
         Path gt = headBoxGroundTruth(data.resolve("test_mpii.json"), tmp.resolve("gt.json"));
         int rc = run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--val-gt", gt.toString(), "--arch", "hrnet-small", "--width", "4", "--input",
+                data.resolve("test_mpii.json").toString(), "--val-gt", gt.toString(), "--arch", "small", "--width", "4", "--input",
                 "64x64", "--backend", "graph", "--epochs", "4", "--batch", "5", "--lr", "5e-3", "--workers", "1",
                 "--checkpoint-every", "0", "--validate-every", "4", "--log-every", "1", "--out", dir.toString());
         assertThat(rc).as(err.toString()).isZero();
@@ -103,7 +103,7 @@ class TrainCommandTest {
     void mpiiWithoutHeadBoxesTrainsWithoutValidation(@TempDir Path tmp) throws Exception {
         Path data = SharedData.data("mpii-sample");
         int rc = run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--arch", "hrnet-small", "--width", "4", "--input",
+                data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input",
                 "64x64", "--backend", "graph", "--epochs", "1", "--batch", "5", "--workers", "1", "--out",
                 tmp.resolve("run").toString());
         assertThat(rc).as(err.toString()).isZero();
@@ -120,11 +120,11 @@ class TrainCommandTest {
         Path file = Files.writeString(tmp.resolve("file"), "x");
         Path data = SharedData.data("mpii-sample");
         assertThat(run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--arch", "hrnet-small", "--width", "4", "--input",
+                data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input",
                 "64x64", "--out", file.resolve("run").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("output folder " + file.resolve("run").toAbsolutePath() + " is not writable");
+        assertThat(err.toString()).contains("output folder is not writable: " + file.resolve("run").toAbsolutePath());
         String[] mpii = {"train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--arch", "hrnet-small", "--width", "4", "--input", "64x64",
+                data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input", "64x64",
                 "--out", tmp.resolve("ui").toString(), "--ui"};
         assertThat(run(mpii)).isEqualTo(1);
         assertThat(err.toString()).contains("--ui needs --backend graph");
@@ -136,6 +136,56 @@ class TrainCommandTest {
                 + "the classpath, which the default build leaves out (~60 MB): rebuild with 'mvn -Pui -DskipTests package'");
         assertThat(run("train", "--input", "256by192")).isEqualTo(1);
         assertThat(err.toString()).contains("--input must be HxW (e.g. 256x192), got '256by192'");
+    }
+
+    @Test
+    void helpListsTheExecutionOptions() {
+        assertThat(run("train", "--help")).isZero();
+        assertThat(out.toString()).contains("--spark=MASTER").contains("--devices=N").contains("--preset=NAME")
+                .contains("--arch=hrnet|small|dehrnet");
+    }
+
+    /**
+     * Issue 14: a resumed run takes its dataset, recipe and architecture from the run's config.yaml, refuses a
+     * contradicting option in one line, and the run's config.yaml and weights evaluate with no architecture option.
+     */
+    @Test
+    void resumeTakesEverythingFromTheRunAndEvalReadsItsConfig(@TempDir Path tmp) throws Exception {
+        Path data = SharedData.data("coco-sample");
+        Path dir = tmp.resolve("coco");
+        int rc = run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
+                data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input", "64x48",
+                "--backend", "graph", "--epochs", "1", "--batch", "12", "--lr", "5e-3", "--workers", "1",
+                "--checkpoint-every", "0", "--log-every", "1", "--out", dir.toString());
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(dir.resolve("config.yaml")).isRegularFile();
+
+        // a contradicting option: one line, nothing trained, the run's checkpoints untouched
+        List<Path> before = CheckpointStore.of(dir.resolve("checkpoints"), 3).list();
+        err.getBuffer().setLength(0);
+        assertThat(run("train", "--resume", dir.toString(), "--lr", "0.1", "--dataset", "synthetic")).isEqualTo(1);
+        assertThat(err.toString().trim()).doesNotContain("\n").contains("error: --resume " + dir)
+                .contains("--dataset synthetic (run: coco)").contains("lr 0.005 (run) vs 0.1");
+        assertThat(CheckpointStore.of(dir.resolve("checkpoints"), 3).list()).isEqualTo(before);
+
+        // no options: the COCO run continues (not the synthetic default), to a longer schedule
+        out.getBuffer().setLength(0);
+        rc = run("train", "--resume", dir.toString(), "--epochs", "2", "--backend", "graph");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("(graph backend): epoch 2, batch 0, iteration 1")
+                .contains("validation after epoch 2: AP ").doesNotContain("synthetic dataset");
+        assertTrained(dir, "AP", 2);
+        JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        assertThat(m.get("experiment").get("DATASET").get("DATASET").asText()).isEqualTo("coco");
+        assertThat(m.get("experiment").get("TRAIN").get("END_EPOCH").asInt()).isEqualTo(2);
+
+        // eval: the architecture from the run's config.yaml only
+        out.getBuffer().setLength(0);
+        rc = run("eval", "--config", dir.resolve("config.yaml").toString(), "--weights",
+                dir.resolve("best.npz").toString(), "--dataset", "coco", "--images", data.toString(),
+                "--annotations", data.resolve("test_coco.json").toString(), "--workers", "1");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("AP");
     }
 
     /** The embedded default end to end (minutes): {@code hrnet train} with no model or data options. */

@@ -2,6 +2,7 @@ package io.hrnet4j.zoo.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -161,6 +162,92 @@ public final class ExperimentConfig {
             }
         }
         return new Pretrained(init != null && init.asBoolean(), path, List.copyOf(layers));
+    }
+
+    /**
+     * Writes an architecture as the {@code MODEL} section of an official experiment file, the inverse of
+     * {@link #parse}: {@code NAME pose_hrnet}, {@code NUM_JOINTS}, {@code IMAGE_SIZE [width, height]},
+     * {@code HEATMAP_SIZE [width / 4, height / 4]}, {@code EXTRA.FINAL_CONV_KERNEL}, {@code EXTRA.STAGE2..4} with
+     * {@code NUM_MODULES}, {@code NUM_BRANCHES}, {@code BLOCK}, {@code NUM_BLOCKS}, {@code NUM_CHANNELS},
+     * {@code FUSE_METHOD SUM} (as official {@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}); this
+     * project's extensions ({@code STEM_CHANNELS}, {@code LAYER1_BLOCKS}, {@code LAYER1_PLANES}, {@code DEHRNET}) only
+     * where they differ from the official network.
+     *
+     * @param cfg the architecture
+     * @return a document {@code {MODEL: {...}}}; {@code parse(toTree(cfg))} equals {@code cfg}
+     */
+    public static ObjectNode toTree(HRNetConfig cfg) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        ObjectNode model = root.putObject("MODEL");
+        model.put("NAME", "pose_hrnet");
+        model.put("NUM_JOINTS", cfg.numJoints());
+        model.putArray("IMAGE_SIZE").add(cfg.inputWidth()).add(cfg.inputHeight());
+        model.putArray("HEATMAP_SIZE").add(cfg.inputWidth() / 4).add(cfg.inputHeight() / 4);
+        ObjectNode extra = model.putObject("EXTRA");
+        extra.put("FINAL_CONV_KERNEL", cfg.finalConvKernel());
+        if (cfg.stemChannels() != 64) {
+            extra.put("STEM_CHANNELS", cfg.stemChannels());
+        }
+        if (cfg.layer1Blocks() != 4) {
+            extra.put("LAYER1_BLOCKS", cfg.layer1Blocks());
+        }
+        if (cfg.layer1Planes() != 64) {
+            extra.put("LAYER1_PLANES", cfg.layer1Planes());
+        }
+        for (int i = 0; i < cfg.stages().size(); i++) {
+            StageConfig s = cfg.stages().get(i);
+            ObjectNode st = extra.putObject("STAGE" + (i + 2));
+            st.put("NUM_MODULES", s.numModules());
+            st.put("NUM_BRANCHES", s.numBranches());
+            st.put("BLOCK", s.block().name());
+            var nb = st.putArray("NUM_BLOCKS");
+            for (int v : s.numBlocks()) {
+                nb.add(v);
+            }
+            var nc = st.putArray("NUM_CHANNELS");
+            for (int v : s.numChannels()) {
+                nc.add(v);
+            }
+            st.put("FUSE_METHOD", "SUM");
+        }
+        DeHrnetOptions d = cfg.deHrnet();
+        if (d != null) {
+            ObjectNode de = extra.putObject("DEHRNET");
+            de.put("DEM", d.dem());
+            de.put("PLACEMENT", d.placement().name());
+            de.put("ATTENTION", d.attention().name());
+            de.put("SE_REDUCTION", d.seReduction());
+            de.put("SE_MIN_HIDDEN", d.seMinHidden());
+            de.put("ECA_KERNEL", d.ecaKernel());
+            de.put("DROPOUT", d.dropout());
+            de.put("DYSAMPLE", d.dysample());
+            de.put("STYLE", d.style().name());
+            de.put("GROUPS", d.groups());
+            de.put("DYNAMIC_SCOPE", d.dynamicScope());
+        }
+        return root;
+    }
+
+    /**
+     * Writes an experiment document as YAML (block style, as the official files) through
+     * {@link io.hrnet4j.data.io.AtomicFiles}; the written file is read back and must parse to the same tree.
+     *
+     * @param file the target {@code .yaml} file
+     * @param document the document, e.g. {@link #toTree} with further sections
+     * @throws IOException if the file cannot be written (the previous file is then unchanged)
+     */
+    public static void writeYaml(Path file, JsonNode document) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
+                .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES));
+        byte[] bytes = yaml.writeValueAsBytes(document);
+        io.hrnet4j.data.io.AtomicFiles.write(file, tmp -> java.nio.file.Files.write(tmp, bytes), tmp -> {
+            ObjectMapper json = new ObjectMapper();
+            if (!json.writeValueAsString(yaml.readTree(tmp.toFile())).equals(json.writeValueAsString(document))) {
+                throw new IOException(file + ": the YAML written does not read back to the same document");
+            }
+        });
     }
 
     private static StageConfig stage(JsonNode n, String path) {

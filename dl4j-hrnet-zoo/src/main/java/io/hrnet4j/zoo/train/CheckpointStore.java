@@ -1,19 +1,16 @@
 package io.hrnet4j.zoo.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -34,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * (ND4J binary format, {@link Nd4j#write(INDArray, java.io.DataOutputStream)}) and the {@link TrainingState} as
  * {@code state.json}.
  *
- * <p>Writes are atomic: the bytes go to {@code <name>.tmp} through the {@link FileSink}, are flushed to the disk
- * ({@code fsync}), and the file is renamed over its final name (an atomic move); only then are checkpoints beyond the
+ * <p>This is the one checkpoint format of every execution backend (single device, ParallelWrapper, Spark): the
+ * arrays are those of {@link TrainingBackend#checkpointArrays()}, their layout named by {@link TrainingState#arrays()}.
+ *
+ * <p>Writes are atomic ({@link AtomicFiles}): the bytes go to a temporary file through the {@link FileSink}, are
+ * flushed to the disk ({@code fsync}), and the file is renamed over its final name; only then are checkpoints beyond the
  * last {@code keep} deleted. A failed write (e.g. "No space left on device") deletes its temporary file and leaves
  * every existing checkpoint untouched. {@link #loadLatest()} reads the newest checkpoint and, when it is unreadable
  * (truncated, not a zip, missing entries), logs a warning and falls back to the previous one.
@@ -98,7 +98,7 @@ public final class CheckpointStore {
     }
 
     /** @param iteration iterations done @return the file name of that checkpoint */
-    public static String fileName(int iteration) {
+    public static String fileName(long iteration) {
         return String.format("checkpoint-i%09d.zip", iteration);
     }
 
@@ -129,9 +129,8 @@ public final class CheckpointStore {
      */
     public static void writeAtomically(Path target, TrainingState state, Map<String, INDArray> arrays, FileSink sink)
             throws IOException {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
+        byte[] stateJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state.toJson());
+        AtomicFiles.write(target, tmp -> {
             try (OutputStream raw = sink.open(tmp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
                 for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
@@ -142,30 +141,10 @@ public final class CheckpointStore {
                     zip.closeEntry();
                 }
                 zip.putNextEntry(new ZipEntry(STATE));
-                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+                zip.write(stateJson);
                 zip.closeEntry();
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(target.toAbsolutePath().getParent());
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-    }
-
-    private static void syncDirectory(Path d) {
-        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot fsync folder {} (not supported on this file system): {}", d, e.toString());
-        }
+        }, null);
     }
 
     private void prune() throws IOException {
@@ -240,7 +219,11 @@ public final class CheckpointStore {
                 ZipEntry e = entries.nextElement();
                 try (InputStream in = zip.getInputStream(e)) {
                     if (e.getName().equals(STATE)) {
-                        state = JSON.readValue(in.readAllBytes(), TrainingState.class);
+                        try {
+                            state = TrainingState.fromJson(JSON.readTree(in.readAllBytes()));
+                        } catch (IllegalArgumentException ex) {
+                            throw new IOException(file + ": " + STATE + ": " + ex.getMessage(), ex);
+                        }
                     } else if (e.getName().startsWith(ARRAY_PREFIX)) {
                         arrays.put(e.getName().substring(ARRAY_PREFIX.length()), Nd4j.read(new DataInputStream(in)));
                     }
@@ -249,10 +232,6 @@ public final class CheckpointStore {
         }
         if (state == null) {
             throw new IOException(file + ": no " + STATE + " entry (not a checkpoint, or written incompletely)");
-        }
-        if (state.formatVersion() != TrainingState.FORMAT_VERSION) {
-            throw new IOException(file + ": checkpoint format " + state.formatVersion() + ", this version reads "
-                    + TrainingState.FORMAT_VERSION);
         }
         return new Checkpoint(file, state, arrays);
     }

@@ -1,7 +1,7 @@
 package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
-import io.hrnet4j.zoo.graph.GraphWeights;
+import io.hrnet4j.data.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,12 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains HRNet / DE-HRNet with a {@link TrainingRecipe} on either realisation ({@link TrainingBackend.Kind#GRAPH}:
- * {@code ComputationGraph.fit(DataSet)}; {@link TrainingBackend.Kind#SAMEDIFF}: {@code SameDiffHRNet.fit}), with
- * progress lines, checkpoints, resume, validation and the best model kept.
+ * The one trainer of HRNet / DE-HRNet: the {@link TrainingRecipe} (multi-step learning-rate schedule, warm-up,
+ * validation every N epochs, best model, progress, NaN handling, checkpoints) applied the same way whatever executes
+ * the steps ({@link TrainingBackend}): one device with the ComputationGraph ({@link TrainingBackend.Kind#GRAPH}) or
+ * SameDiff ({@link TrainingBackend.Kind#SAMEDIFF}), several devices with {@code ParallelWrapper}
+ * ({@link #devices(int)}), or a Spark cluster (the {@code dl4j-hrnet-spark} module's backend, through
+ * {@link Builder#execution}).
  *
  * <p>Output folder layout:
  * <pre>
+ *   config.yaml                                the experiment in the official format (MODEL, TRAIN, TEST, DATASET)
  *   checkpoints/checkpoint-i&lt;iteration&gt;.zip   (last K, see {@link CheckpointStore})
  *   best.zip                                   (checkpoint of the best validation metric)
  *   best.npz, final.npz                        (official state dicts: load with StateDict.load)
@@ -34,50 +38,65 @@ import org.slf4j.LoggerFactory;
  *   training-curves.png, predictions/*.png
  * </pre>
  *
- * <p>Exact resume: each epoch's data order and augmentation depend on (seed, epoch) only ({@link TrainingData});
- * ND4J's random generator is re-seeded from (seed, iteration) before each iteration; the updater's iteration and
- * epoch counts (Adam bias correction, the learning-rate {@code MapSchedule} by epoch) are set from the trainer's
- * counters; checkpoints hold the parameters, BN running statistics and updater state. A resumed run therefore
- * reproduces the loss sequence of an uninterrupted one.
+ * <p>Exact resume, across backends: each epoch's data order and augmentation depend on (seed, epoch) only
+ * ({@link TrainingData}); ND4J's random generator is re-seeded from (seed, step) before each step; the updater's
+ * iteration count is checkpointed and the epoch count is set from the trainer's epoch (the learning-rate
+ * {@code MapSchedule} by epoch); checkpoints hold the parameters, BN running statistics and updater state in one
+ * format ({@link CheckpointStore}, {@link TrainingState}). A run checkpointed by one backend continues on another
+ * with the same array layout ({@link TrainingBackend#arrayLayout()}: graph, ParallelWrapper and Spark share theirs).
  *
- * <p>Failures: an unwritable output folder raises {@link TrainingException} before the model is built; a
+ * <p>Failures: an unwritable output folder raises {@link TrainingException} before the model is built; a resume
+ * checkpoint of another architecture, array layout or contradicting recipe is refused naming the difference; a
  * non-finite loss stops training with a {@link TrainingException} naming the epoch and iteration and the last good
  * checkpoint (nothing is written after the bad step); a checkpoint that cannot be written (full disk) stops training
  * with a {@link TrainingException}, every earlier checkpoint intact.
  */
 public final class PoseTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(PoseTrainer.class);
+    /** The experiment file of a run folder. */
+    public static final String CONFIG_FILE = "config.yaml";
 
     private final HRNetConfig config;
     private final TrainingRecipe recipe;
-    private final TrainingBackend.Kind kind;
+    private final ExperimentFile experiment;
+    private final TrainingBackend.Factory factory;
     private final TrainingData data;
     private final PoseValidator validator;
     private final Path outputDir;
     private final Path resumeFrom;
     private final PrintStream progress;
-    private final List<TrainingListener> graphListeners;
-    private final List<Listener> sameDiffListeners;
     private final CheckpointStore.FileSink sink;
     private final Map<String, INDArray> initialWeights;
-    private final int maxIterations;
+    private final long maxIterations;
     private final TrainingReport.Options reportOptions;
+    private final RssSampler rss;
 
     private PoseTrainer(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
         this.recipe = Objects.requireNonNull(b.recipe, "recipe");
-        this.kind = b.kind;
+        this.experiment = b.experiment != null ? b.experiment : ExperimentFile.of(config,
+                dataSigma(b.data), recipe);
         this.data = Objects.requireNonNull(b.data, "training data");
+        this.factory = b.factory != null ? b.factory : b.kind == TrainingBackend.Kind.GRAPH
+                ? (c, r) -> TrainingBackend.graph(c, r, b.graphListeners.toArray(new TrainingListener[0]))
+                : (c, r) -> TrainingBackend.sameDiff(c, r, b.sameDiffListeners.toArray(new Listener[0]));
         this.validator = b.validator;
         this.outputDir = Objects.requireNonNull(b.outputDir, "output folder").toAbsolutePath();
         this.resumeFrom = b.resumeFrom;
         this.progress = b.progress;
-        this.graphListeners = List.copyOf(b.graphListeners);
-        this.sameDiffListeners = List.copyOf(b.sameDiffListeners);
         this.sink = b.sink;
         this.initialWeights = b.initialWeights;
         this.maxIterations = b.maxIterations;
         this.reportOptions = b.reportOptions;
+        this.rss = b.rssEvery > 0 ? new RssSampler(b.rssEvery) : null;
+    }
+
+    private static double dataSigma(TrainingData d) {
+        try {
+            return d.processor().recipe().sigma();
+        } catch (UnsupportedOperationException e) {
+            return 2;
+        }
     }
 
     /**
@@ -105,47 +124,83 @@ public final class PoseTrainer {
      */
     public TrainingResult train() {
         checkWritable(outputDir);
-        TrainingBackend backend = kind == TrainingBackend.Kind.GRAPH
-                ? TrainingBackend.graph(config, recipe, graphListeners.toArray(new TrainingListener[0]))
-                : TrainingBackend.sameDiff(config, recipe, sameDiffListeners.toArray(new Listener[0]));
-        if (initialWeights != null) {
-            if (backend instanceof TrainingBackend.GraphBackend g) {
-                GraphWeights.load(config, g.graph(), initialWeights);
-            } else {
-                ((TrainingBackend.SameDiffBackend) backend).model().loadStateDict(initialWeights);
-            }
-        }
         CheckpointStore store = new CheckpointStore(checkpointDir(), recipe.keepCheckpoints(), sink);
-        Run run = new Run(backend, store);
-        if (resumeFrom != null) {
-            run.resume(resumeFrom);
+        CheckpointStore.Checkpoint resumed = resumeFrom == null ? null : readResume(resumeFrom);
+        if (resumed != null) {
+            checkCompatible(resumed);
         }
-        return run.loop();
+        try {
+            experiment.write(outputDir.resolve(CONFIG_FILE));
+        } catch (IOException e) {
+            throw new TrainingException("cannot write " + outputDir.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+        try (TrainingBackend backend = factory.create(config, recipe)) {
+            if (initialWeights != null) {
+                backend.loadStateDict(initialWeights);
+            }
+            Run run = new Run(backend, store);
+            if (resumed != null) {
+                run.resume(resumed);
+            }
+            return run.loop();
+        }
     }
 
     private static void checkWritable(Path dir) {
         try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new TrainingException("output folder " + dir + " is not writable (" + e
-                    + "); choose another with --out", e);
+            AtomicFiles.checkWritableFolder(dir);
+        } catch (IOException e) {
+            throw new TrainingException("output folder is not writable: " + e.getMessage(), e);
         }
     }
 
-    /** The mutable state of one run. */
-    private final class Run {
+    private CheckpointStore.Checkpoint readResume(Path from) {
+        try {
+            if (Files.isRegularFile(from)) {
+                return CheckpointStore.read(from);
+            }
+            Path dir = Files.isDirectory(from.resolve("checkpoints")) ? from.resolve("checkpoints") : from;
+            CheckpointStore.Checkpoint c = new CheckpointStore(dir, Integer.MAX_VALUE, sink).loadLatest();
+            if (c == null) {
+                throw new TrainingException("no checkpoint to resume from in " + dir);
+            }
+            return c;
+        } catch (IOException e) {
+            throw new TrainingException("cannot read the checkpoint " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a checkpoint of another architecture or a recipe that contradicts the run's. */
+    private void checkCompatible(CheckpointStore.Checkpoint c) {
+        ExperimentFile saved;
+        try {
+            saved = ExperimentFile.parse(c.state().experiment());
+        } catch (RuntimeException e) {
+            throw new TrainingException(c.file() + ": the experiment in its state is unreadable: " + e.getMessage(), e);
+        }
+        if (!saved.config().equals(config)) {
+            throw new TrainingException(c.file() + " holds another architecture: " + saved.config() + "; this run: "
+                    + config);
+        }
+        List<String> diff = saved.recipe().contradictions(recipe);
+        if (!diff.isEmpty()) {
+            throw new TrainingException(c.file() + ": the recipe contradicts the run's: " + String.join(", ", diff));
+        }
+    }
+
+    /** The mutable state of one run; the trainer's side of the backend's steps. */
+    private final class Run implements TrainingBackend.Steps {
         final TrainingBackend backend;
         final CheckpointStore store;
         final List<Double> losses = new ArrayList<>();
         final List<TrainingState.EpochRecord> epochs = new ArrayList<>();
         int epoch;
         int batchInEpoch;
-        int iteration;
+        long iteration;
         double lr = Double.NaN;
         double bestMetric = Double.NaN;
         int bestEpoch;
+        long peakRss;
         Path lastCheckpoint;
         ValidationResult lastValidation;
         final ProgressReporter reporter;
@@ -156,49 +211,35 @@ public final class PoseTrainer {
             this.reporter = new ProgressReporter(progress, recipe, data);
         }
 
-        void resume(Path from) {
-            CheckpointStore.Checkpoint c;
-            try {
-                if (Files.isRegularFile(from)) {
-                    c = CheckpointStore.read(from);
-                } else {
-                    Path dir = Files.isDirectory(from.resolve("checkpoints")) ? from.resolve("checkpoints") : from;
-                    c = new CheckpointStore(dir, Integer.MAX_VALUE, sink).loadLatest();
-                    if (c == null) {
-                        throw new TrainingException("no checkpoint to resume from in " + dir);
-                    }
-                }
-            } catch (IOException e) {
-                throw new TrainingException("cannot read the checkpoint " + from + ": " + e, e);
-            }
+        void resume(CheckpointStore.Checkpoint c) {
             TrainingState s = c.state();
-            if (!s.backend().equals(backend.kind().id())) {
-                throw new TrainingException(c.file() + " was written by the " + s.backend() + " backend; this run uses "
-                        + backend.kind().id());
+            if (!s.arrays().equals(backend.arrayLayout())) {
+                throw new TrainingException(c.file() + " was written by the " + s.backend() + " backend (" + s.arrays()
+                        + " arrays); the " + backend.id() + " backend reads " + backend.arrayLayout() + " arrays: "
+                        + "resume with the " + s.backend() + " backend, or start a new run from its weights ("
+                        + "final.npz / best.npz)");
             }
-            if (!s.model().equals(config.toString())) {
-                throw new TrainingException(c.file() + " holds another architecture: " + s.model() + "; this run: "
-                        + config);
-            }
-            backend.restore(c.arrays());
+            backend.restore(c.arrays(), s.updates());
             epoch = s.epoch();
             batchInEpoch = s.batchInEpoch();
             iteration = s.iteration();
             lr = s.learningRate();
             bestMetric = s.bestMetric();
             bestEpoch = s.bestEpoch();
+            peakRss = s.peakRssBytes();
             losses.addAll(s.losses());
             epochs.addAll(s.epochs());
             lastCheckpoint = c.file();
             LOG.info("resumed from {} (epoch {}, batch {}, iteration {})", c.file(), epoch, batchInEpoch, iteration);
-            reporter.line(String.format(Locale.ROOT, "resumed from %s: epoch %d, batch %d, iteration %d", c.file(),
-                    epoch + 1, batchInEpoch, iteration));
+            reporter.line(String.format(Locale.ROOT, "resumed from %s (%s backend): epoch %d, batch %d, iteration %d",
+                    c.file(), s.backend(), epoch + 1, batchInEpoch, iteration));
         }
 
         TrainingState state() {
-            return new TrainingState(TrainingState.FORMAT_VERSION, backend.kind().id(), config.toString(),
-                    recipe.toString(), recipe.seed(), epoch, batchInEpoch, iteration, lr, bestMetric, bestEpoch,
-                    losses, epochs);
+            peakRss = Math.max(peakRss, PeakMemory.peakRssBytes());
+            return new TrainingState(TrainingState.FORMAT_VERSION, backend.id(), backend.arrayLayout(),
+                    experiment.toTree(), epoch, batchInEpoch, iteration, backend.updates(), lr, bestMetric, bestEpoch,
+                    peakRss, losses, epochs);
         }
 
         void checkpoint() {
@@ -211,50 +252,65 @@ public final class PoseTrainer {
             }
         }
 
+        @Override
+        public int epoch() {
+            return epoch;
+        }
+
+        @Override
+        public void beforeStep() {
+            Nd4j.getRandom().setSeed(recipe.seed() * 1_000_003L + losses.size());
+        }
+
+        @Override
+        public void stepDone(int minibatches, double loss, double learningRate) {
+            lr = Double.isNaN(learningRate) ? recipe.learningRateAt(Math.toIntExact(backend.updates()), epoch)
+                    : learningRate;
+            if (!Double.isFinite(loss)) {
+                throw new TrainingException(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
+                        + "%d (batch %d of %d): training diverged and was stopped; the last good checkpoint "
+                        + "is %s. Lower the learning rate (now %.3g) or check the data", loss, epoch + 1,
+                        iteration + minibatches, batchInEpoch + minibatches, data.batchesPerEpoch(),
+                        lastCheckpoint == null ? "none (no checkpoint written yet)" : lastCheckpoint, lr));
+            }
+            losses.add(loss);
+            iteration += minibatches;
+            batchInEpoch += minibatches;
+            reporter.iteration(iteration, minibatches, batchInEpoch, loss, lr, minibatches * data.batchSize());
+            if (rss != null) {
+                rss.stepDone(losses.size());
+            }
+        }
+
+        /** @return minibatches to train before the next checkpoint or the iteration limit (0: the epoch's rest) */
+        private int slice() {
+            long limit = Long.MAX_VALUE;
+            int every = recipe.checkpointEveryIterations();
+            if (every > 0) {
+                limit = every - iteration % every;
+            }
+            if (maxIterations > 0) {
+                limit = Math.min(limit, maxIterations - iteration);
+            }
+            return limit == Long.MAX_VALUE ? 0 : (int) Math.min(Integer.MAX_VALUE, limit);
+        }
+
         TrainingResult loop() {
-            int bpe = data.batchesPerEpoch();
             boolean stopped = false;
             while (epoch < recipe.epochs() && !stopped) {
                 long epochStart = System.nanoTime();
                 reporter.startEpoch(epoch, batchInEpoch, iteration);
-                DataSetIterator it = data.epoch(epoch);
-                try {
-                    for (int skip = 0; skip < batchInEpoch && it.hasNext(); skip++) {
-                        it.next();
+                if (maxIterations > 0 && iteration >= maxIterations) {
+                    stopped = true;
+                } else if (backend.trainsWholeEpochs()) {
+                    if (batchInEpoch != 0) {
+                        throw new TrainingException("the " + backend.id() + " backend trains whole epochs; the "
+                                + "checkpoint stands at minibatch " + batchInEpoch + " of epoch " + (epoch + 1)
+                                + ": finish that epoch on a local backend first");
                     }
-                    while (it.hasNext()) {
-                        if (maxIterations > 0 && iteration >= maxIterations) {
-                            stopped = true;
-                            break;
-                        }
-                        DataSet ds = it.next();
-                        Nd4j.getRandom().setSeed(recipe.seed() * 1_000_003L + iteration);
-                        lr = recipe.learningRateAt(iteration, epoch);
-                        double loss = backend.fit(ds, iteration, epoch);
-                        if (!Double.isFinite(loss)) {
-                            throw new TrainingException(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
-                                    + "%d (batch %d of %d): training diverged and was stopped; the last good checkpoint "
-                                    + "is %s. Lower the learning rate (now %.3g) or check the data", loss, epoch + 1,
-                                    iteration + 1, batchInEpoch + 1, bpe,
-                                    lastCheckpoint == null ? "none (no checkpoint written yet)" : lastCheckpoint, lr));
-                        }
-                        losses.add(loss);
-                        iteration++;
-                        batchInEpoch++;
-                        reporter.iteration(iteration, batchInEpoch, loss, lr, ds.numExamples());
-                        if (recipe.checkpointEveryIterations() > 0
-                                && iteration % recipe.checkpointEveryIterations() == 0 && it.hasNext()) {
-                            checkpoint();
-                        }
-                    }
-                } finally {
-                    if (it instanceof AutoCloseable ac) {
-                        try {
-                            ac.close();
-                        } catch (Exception e) {
-                            LOG.warn("closing the data iterator of epoch {}: {}", epoch + 1, e.toString());
-                        }
-                    }
+                    backend.fitEpoch(data, this);
+                } else {
+                    stopped = fitLocalEpoch();
                 }
                 if (stopped) {
                     checkpoint();
@@ -262,25 +318,63 @@ public final class PoseTrainer {
                 }
                 endEpoch(epochStart);
             }
-            ValidationResult finalValidation = lastValidation;
+            peakRss = Math.max(peakRss, PeakMemory.peakRssBytes());
             TrainingResult result = new TrainingResult(outputDir, List.copyOf(losses), List.copyOf(epochs),
-                    bestMetric, bestEpoch, finalValidation, lastCheckpoint);
+                    bestMetric, bestEpoch, lastValidation, lastCheckpoint, peakRss);
             try {
                 writeWeights(outputDir.resolve("final.npz"), backend.stateDict());
-                TrainingReport.write(result, config, recipe, reportOptions);
+                TrainingReport.write(result, config, recipe, experiment, reportOptions);
             } catch (IOException e) {
                 throw new TrainingException("cannot write the final files to " + outputDir + ": " + e.getMessage(), e);
             }
             reporter.summary(result);
+            if (rss != null) {
+                try {
+                    rss.writeCsv(outputDir.resolve("rss.csv"));
+                } catch (IOException e) {
+                    throw new TrainingException("cannot write " + outputDir.resolve("rss.csv") + ": " + e.getMessage(),
+                            e);
+                }
+                reporter.line(rss.summary());
+            }
             return result;
+        }
+
+        /** @return true when the iteration limit stopped the epoch */
+        private boolean fitLocalEpoch() {
+            DataSetIterator it = data.epoch(epoch);
+            try {
+                for (int skip = 0; skip < batchInEpoch && it.hasNext(); skip++) {
+                    it.next();
+                }
+                while (it.hasNext()) {
+                    if (maxIterations > 0 && iteration >= maxIterations) {
+                        return true;
+                    }
+                    backend.fit(new BatchLimit(it, slice(), it.asyncSupported()), this);
+                    int every = recipe.checkpointEveryIterations();
+                    if (every > 0 && iteration % every == 0 && it.hasNext()) {
+                        checkpoint();
+                    }
+                }
+                return false;
+            } finally {
+                if (it instanceof AutoCloseable ac) {
+                    try {
+                        ac.close();
+                    } catch (Exception e) {
+                        LOG.warn("closing the data iterator of epoch {}: {}", epoch + 1, e.toString());
+                    }
+                }
+            }
         }
 
         private void endEpoch(long epochStart) {
             int done = epoch + 1;
-            int n = batchInEpoch;
+            int steps = losses.size() - (epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).steps());
             double mean = 0;
-            for (int i = losses.size() - n; i < losses.size(); i++) {
-                mean += losses.get(i) / n;
+            for (int i = losses.size() - steps; i < losses.size(); i++) {
+                mean += losses.get(i) / steps;
             }
             String metricName = null;
             double metric = Double.NaN;
@@ -299,7 +393,7 @@ public final class PoseTrainer {
                     improved = true;
                 }
             }
-            epochs.add(new TrainingState.EpochRecord(done, iteration, mean, lr,
+            epochs.add(new TrainingState.EpochRecord(done, iteration, losses.size(), steps == 0 ? Double.NaN : mean, lr,
                     (System.nanoTime() - epochStart) / 1e9, metricName, metric));
             epoch = done;
             batchInEpoch = 0;
@@ -316,8 +410,8 @@ public final class PoseTrainer {
             checkpoint();
             reporter.endEpoch(epochs.get(epochs.size() - 1));
             try {
-                TrainingReport.writeMetrics(outputDir, config, recipe, List.copyOf(losses), List.copyOf(epochs),
-                        bestMetric, bestEpoch, lastValidation);
+                TrainingReport.writeMetrics(outputDir, experiment, List.copyOf(losses), List.copyOf(epochs),
+                        bestMetric, bestEpoch, lastValidation, peakRss);
             } catch (IOException e) {
                 throw new TrainingException("cannot write metrics to " + outputDir + ": " + e.getMessage(), e);
             }
@@ -330,11 +424,13 @@ public final class PoseTrainer {
 
     /** Builder of {@link PoseTrainer}. */
     public static final class Builder {
-        private final HRNetConfig config;
+        private HRNetConfig config;
         private final TrainingData data;
         private final Path outputDir;
         private TrainingRecipe recipe = TrainingRecipe.published();
         private TrainingBackend.Kind kind = TrainingBackend.Kind.SAMEDIFF;
+        private TrainingBackend.Factory factory;
+        private ExperimentFile experiment;
         private PoseValidator validator;
         private Path resumeFrom;
         private PrintStream progress = System.out;
@@ -342,8 +438,9 @@ public final class PoseTrainer {
         private final List<Listener> sameDiffListeners = new ArrayList<>();
         private CheckpointStore.FileSink sink = Files::newOutputStream;
         private Map<String, INDArray> initialWeights;
-        private int maxIterations;
+        private long maxIterations;
         private TrainingReport.Options reportOptions = TrainingReport.Options.DEFAULT;
+        private int rssEvery;
 
         private Builder(HRNetConfig config, TrainingData data, Path outputDir) {
             this.config = config;
@@ -354,12 +451,60 @@ public final class PoseTrainer {
         /** @param r the recipe (default {@link TrainingRecipe#published()}) @return this */
         public Builder recipe(TrainingRecipe r) {
             this.recipe = Objects.requireNonNull(r, "recipe");
+            if (experiment != null) {
+                experiment = new ExperimentFile(experiment.config(), experiment.sigma(), r, experiment.dark(),
+                        experiment.dataset());
+            }
             return this;
         }
 
         /** @param k the realisation (default SameDiff: faster convolutions on CPU than the graph in M2.1) @return this */
         public Builder backend(TrainingBackend.Kind k) {
             this.kind = Objects.requireNonNull(k, "backend");
+            return this;
+        }
+
+        /**
+         * @param f the execution backend's factory (e.g. {@code ParallelWrapperBackend.factory},
+         *     {@code SparkBackend.factory}); overrides {@link #backend} and the listeners
+         * @return this
+         */
+        public Builder execution(TrainingBackend.Factory f) {
+            this.factory = Objects.requireNonNull(f, "execution backend");
+            return this;
+        }
+
+        /**
+         * @param n devices: 1 is the single-device backend of {@link #backend}; more trains the ComputationGraph
+         *     on {@code n} ParallelWrapper workers ({@link io.hrnet4j.zoo.train.parallel.ParallelWrapperBackend},
+         *     parameters and Adam moments averaged after every round; the graph listeners attached to every worker)
+         * @return this
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder devices(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("devices must be >= 1, got " + n);
+            }
+            if (n == 1) {
+                this.factory = null;
+            } else {
+                List<TrainingListener> ls = graphListeners;
+                this.factory = (c, r) -> new io.hrnet4j.zoo.train.parallel.ParallelWrapperBackend(
+                        TrainingBackend.graph(c, r, ls.toArray(new TrainingListener[0])),
+                        io.hrnet4j.zoo.train.parallel.ParallelTrainingConfig.builder().workers(n).build());
+            }
+            return this;
+        }
+
+        /**
+         * @param e the whole experiment (architecture, sigma, recipe, dataset), written to the run's
+         *     {@code config.yaml} and every checkpoint; sets the architecture and the recipe
+         * @return this
+         */
+        public Builder experiment(ExperimentFile e) {
+            this.experiment = Objects.requireNonNull(e, "experiment");
+            this.config = e.config();
+            this.recipe = e.recipe();
             return this;
         }
 
@@ -414,11 +559,24 @@ public final class PoseTrainer {
          *     runs and tests
          * @return this
          */
-        public Builder maxIterations(int n) {
+        public Builder maxIterations(long n) {
             if (n < 0) {
                 throw new IllegalArgumentException("max iterations must be >= 0, got " + n);
             }
             this.maxIterations = n;
+            return this;
+        }
+
+        /**
+         * @param n sample the resident set size every {@code n} steps into {@code rss.csv} and print its slope after
+         *     the warm-up at the end ({@link RssSampler}; the memory soak); 0: off
+         * @return this
+         */
+        public Builder rssEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("RSS sampling interval must be >= 0, got " + n);
+            }
+            this.rssEvery = n;
             return this;
         }
 

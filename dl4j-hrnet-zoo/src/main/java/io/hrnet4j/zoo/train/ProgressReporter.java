@@ -35,7 +35,7 @@ final class ProgressReporter {
         out.flush();
     }
 
-    void startEpoch(int epoch, int batchInEpoch, int iteration) {
+    void startEpoch(int epoch, int batchInEpoch, long iteration) {
         this.epoch = epoch;
         windowStart = System.nanoTime();
         windowImages = 0;
@@ -43,12 +43,13 @@ final class ProgressReporter {
         windowIterations = 0;
     }
 
-    void iteration(int iteration, int batchInEpoch, double loss, double lr, int images) {
+    void iteration(long iteration, int minibatches, int batchInEpoch, double loss, double lr, int images) {
         windowImages += images;
         windowLoss += loss;
         windowIterations++;
         int bpe = data.batchesPerEpoch();
-        if (iteration % recipe.logEveryIterations() != 0 && batchInEpoch != bpe) {
+        int every = recipe.logEveryIterations();
+        if ((iteration - minibatches) / every == iteration / every && batchInEpoch < bpe) {
             return;
         }
         double secs = (System.nanoTime() - windowStart) / 1e9;
@@ -97,6 +98,9 @@ final class ProgressReporter {
             line(sb.toString());
             line(String.format(Locale.ROOT, "best %s %.4f at epoch %d", result.lastValidation().metricName(),
                     result.bestMetric(), result.bestEpoch()));
+        }
+        if (result.peakRssBytes() > 0) {
+            line(String.format(Locale.ROOT, "peak RSS %.0f MiB", result.peakRssBytes() / 1048576.0));
         }
         line("output: " + result.outputDir());
     }

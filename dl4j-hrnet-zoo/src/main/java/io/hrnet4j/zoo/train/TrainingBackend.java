@@ -24,16 +24,29 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
- * One realisation of the network under training: the DL4J {@link ComputationGraph} ({@link #graph}) or the
- * SameDiff graph ({@link #sameDiff}). The trainer drives it one minibatch at a time and checkpoints it as named
- * arrays.
+ * How the trainer's steps are executed: on one device with the DL4J {@link ComputationGraph} ({@link Kind#GRAPH}) or
+ * SameDiff ({@link Kind#SAMEDIFF}), on several devices with {@code ParallelWrapper}
+ * ({@code io.hrnet4j.zoo.train.parallel.ParallelWrapperBackend}), or on a Spark cluster ({@code dl4j-hrnet-spark}'s
+ * {@code SparkBackend}). {@link PoseTrainer} owns the recipe (schedule, warm-up, validation, best model, progress,
+ * NaN handling, checkpoints); a backend only trains the minibatches it is handed and reports each optimizer step
+ * through {@link Steps}, and checkpoints its network as named arrays.
+ *
+ * <p>Checkpoint compatibility: the graph, ParallelWrapper and Spark backends share one array layout
+ * ({@link #GRAPH_LAYOUT}: the flattened parameters, batch-norm running statistics included, and the flattened updater
+ * state of the ComputationGraph), so a run checkpointed by any of them resumes on any other exactly; the SameDiff
+ * backend's layout ({@link #SAMEDIFF_LAYOUT}) names its variables and updater states.
  */
-public interface TrainingBackend {
+public interface TrainingBackend extends AutoCloseable {
+    /** {@link #arrayLayout()} of the ComputationGraph-based backends: arrays {@code params} and {@code updater}. */
+    String GRAPH_LAYOUT = "graph";
+    /** {@link #arrayLayout()} of the SameDiff backend: {@code param/<variable>}, {@code updater/<variable>/<state>}. */
+    String SAMEDIFF_LAYOUT = "samediff";
 
-    /** The two realisations. */
+    /** The single-device realisations. */
     enum Kind {
         /** DL4J {@link ComputationGraph}, trained with {@code graph.fit(DataSet)}. */
         GRAPH,
@@ -58,38 +71,108 @@ public interface TrainingBackend {
             }
             throw new IllegalArgumentException("backend must be graph or samediff, got '" + s + "'");
         }
+
+        /** @return a factory of freshly initialised backends of this kind */
+        public Factory factory() {
+            return this == GRAPH ? (cfg, recipe) -> graph(cfg, recipe) : (cfg, recipe) -> sameDiff(cfg, recipe);
+        }
     }
 
-    /** @return which realisation */
-    Kind kind();
+    /** Creates the backend of a run. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * @param cfg the architecture
+         * @param recipe the recipe (seed of the weight initialisation, updater with its learning-rate schedule)
+         * @return a backend holding a freshly initialised network
+         */
+        TrainingBackend create(HRNetConfig cfg, TrainingRecipe recipe);
+    }
+
+    /** The trainer's side of a backend's steps. */
+    interface Steps {
+        /** @return the 0-based epoch being trained (the epoch count the network's schedule must see) */
+        int epoch();
+
+        /** Re-seeds ND4J's random generator from (seed, step) before a step (dropout, random ops). */
+        void beforeStep();
+
+        /**
+         * Records one optimizer step: the loss, the progress line, the NaN check.
+         *
+         * @param minibatches minibatches the step consumed (1 on one device; the workers' count with
+         *     ParallelWrapper; the epoch's minibatches on Spark)
+         * @param loss the step's loss ({@code JointsMSELoss}, mean over its minibatches)
+         * @param learningRate the learning rate the network's updater applied in the step
+         * @throws TrainingException when the loss is not finite (the run stops; nothing is checkpointed after it)
+         */
+        void stepDone(int minibatches, double loss, double learningRate);
+    }
+
+    /** @return the backend's name in checkpoints and progress: {@code graph}, {@code samediff}, {@code parallel}, ... */
+    String id();
+
+    /** @return the checkpoint array layout, {@link #GRAPH_LAYOUT} or {@link #SAMEDIFF_LAYOUT} */
+    String arrayLayout();
 
     /** @return the network in inference mode, for validation */
     PoseNetwork network();
 
     /**
-     * One training iteration (forward, JointsMSELoss, backward, Adam step; BN running statistics updated).
+     * Trains the minibatches of an iterator (all of them), reporting each optimizer step. Minibatch layout: features
+     * {@code [N, 3, H, W]}, labels {@code [N, K, H/4, W/4]}, labels mask (target weights) {@code [N, K, H/4, W/4]};
+     * the loss is {@code 0.5 * mean((w * (pred - gt))^2)}.
      *
-     * @param batch features {@code [N, 3, H, W]}, labels {@code [N, K, H/4, W/4]}, labels mask (target weights)
-     *     {@code [N, K, H/4, W/4]}
-     * @param iteration 0-based iteration count before this step (the updater's bias correction and schedule)
-     * @param epoch 0-based epoch (the learning-rate schedule)
-     * @return the batch's loss {@code 0.5 * mean((w * (pred - gt))^2)}
+     * @param batches the minibatches (part of an epoch)
+     * @param steps where steps are reported
+     * @throws UnsupportedOperationException when the backend trains whole epochs ({@link #trainsWholeEpochs()})
      */
-    double fit(DataSet batch, int iteration, int epoch);
+    void fit(DataSetIterator batches, Steps steps);
+
+    /** @return true when the backend trains an epoch at once from the samples ({@link #fitEpoch}; Spark) */
+    default boolean trainsWholeEpochs() {
+        return false;
+    }
+
+    /**
+     * Trains one whole epoch from the training samples (backends that distribute the data themselves).
+     *
+     * @param data the training data (samples, pipeline, batch size, seed)
+     * @param steps where steps are reported
+     * @throws UnsupportedOperationException for backends that train from an iterator
+     */
+    default void fitEpoch(TrainingData data, Steps steps) {
+        throw new UnsupportedOperationException(id() + " trains from minibatch iterators");
+    }
 
     /** @return model and updater arrays to checkpoint, by name (copies or views; written at once) */
     Map<String, INDArray> checkpointArrays();
 
+    /** @return the updater's iteration count (optimizer updates applied so far) */
+    long updates();
+
     /**
-     * Restores what {@link #checkpointArrays()} gave.
+     * Restores what {@link #checkpointArrays()} gave and the updater's iteration count.
      *
      * @param arrays the arrays read back
+     * @param updates the updater's iteration count
      * @throws TrainingException naming a missing or mis-shaped array
      */
-    void restore(Map<String, INDArray> arrays);
+    void restore(Map<String, INDArray> arrays, long updates);
 
     /** @return the weights as an official state dict (float32 copies) */
     Map<String, INDArray> stateDict();
+
+    /**
+     * @param stateDict initial weights as an official state dict (ImageNet backbone, COCO pretrained)
+     * @throws RuntimeException naming the missing or mis-shaped key
+     */
+    void loadStateDict(Map<String, INDArray> stateDict);
+
+    /** Releases threads or cluster resources; the default does nothing. */
+    @Override
+    default void close() {
+    }
 
     /**
      * @param cfg architecture
@@ -98,7 +181,7 @@ public interface TrainingBackend {
      *     {@code StatsListener})
      * @return a freshly initialised ComputationGraph backend
      */
-    static TrainingBackend graph(HRNetConfig cfg, TrainingRecipe recipe, TrainingListener... listeners) {
+    static GraphBackend graph(HRNetConfig cfg, TrainingRecipe recipe, TrainingListener... listeners) {
         ComputationGraph g = new HRNet.Builder().config(cfg).seed(recipe.seed()).updater(recipe.updater()).build()
                 .init();
         g.setListeners(listeners);
@@ -115,13 +198,20 @@ public interface TrainingBackend {
         return new SameDiffBackend(SameDiffHRNet.create(cfg, recipe.seed(), recipe.updater()), listeners);
     }
 
-    /** The ComputationGraph realisation. */
-    final class GraphBackend implements TrainingBackend {
+    /**
+     * The ComputationGraph realisation on one device; its static helpers give the {@link #GRAPH_LAYOUT} arrays of any
+     * graph (used by the ParallelWrapper and Spark backends too).
+     */
+    class GraphBackend implements TrainingBackend {
         private final HRNetConfig cfg;
         private final ComputationGraph graph;
         private final PoseNetwork network;
 
-        GraphBackend(HRNetConfig cfg, ComputationGraph graph) {
+        /**
+         * @param cfg the architecture
+         * @param graph its initialised graph (trained in place)
+         */
+        public GraphBackend(HRNetConfig cfg, ComputationGraph graph) {
             this.cfg = cfg;
             this.graph = graph;
             this.network = PoseNetwork.of(graph, cfg);
@@ -132,9 +222,19 @@ public interface TrainingBackend {
             return graph;
         }
 
+        /** @return the architecture */
+        public HRNetConfig config() {
+            return cfg;
+        }
+
         @Override
-        public Kind kind() {
-            return Kind.GRAPH;
+        public String id() {
+            return Kind.GRAPH.id();
+        }
+
+        @Override
+        public String arrayLayout() {
+            return GRAPH_LAYOUT;
         }
 
         @Override
@@ -143,15 +243,48 @@ public interface TrainingBackend {
         }
 
         @Override
-        public double fit(DataSet batch, int iteration, int epoch) {
-            graph.getConfiguration().setIterationCount(iteration);
-            graph.getConfiguration().setEpochCount(epoch);
-            graph.fit(batch);
-            return graph.score();
+        public void fit(DataSetIterator batches, Steps steps) {
+            while (batches.hasNext()) {
+                DataSet ds = batches.next();
+                steps.beforeStep();
+                graph.getConfiguration().setEpochCount(steps.epoch());
+                double lr = learningRate(graph);
+                graph.fit(ds);
+                steps.stepDone(1, graph.score(), lr);
+            }
         }
 
         @Override
         public Map<String, INDArray> checkpointArrays() {
+            return arrays(graph);
+        }
+
+        @Override
+        public long updates() {
+            return graph.getConfiguration().getIterationCount();
+        }
+
+        @Override
+        public void restore(Map<String, INDArray> arrays, long updates) {
+            restore(graph, arrays, updates);
+        }
+
+        @Override
+        public Map<String, INDArray> stateDict() {
+            return GraphWeights.stateDict(cfg, graph);
+        }
+
+        @Override
+        public void loadStateDict(Map<String, INDArray> stateDict) {
+            GraphWeights.load(cfg, graph, stateDict);
+        }
+
+        /**
+         * @param graph a graph
+         * @return its {@link #GRAPH_LAYOUT} arrays: {@code params} (flattened parameters, BN running statistics
+         *     included) and {@code updater} (flattened updater state, when the updater has state)
+         */
+        public static Map<String, INDArray> arrays(ComputationGraph graph) {
             Map<String, INDArray> m = new LinkedHashMap<>();
             m.put("params", graph.params());
             INDArray u = graph.getUpdater(true).getStateViewArray();
@@ -161,8 +294,15 @@ public interface TrainingBackend {
             return m;
         }
 
-        @Override
-        public void restore(Map<String, INDArray> arrays) {
+        /**
+         * Restores {@link #arrays} into a graph of the same architecture and sets its iteration count.
+         *
+         * @param graph the graph
+         * @param arrays the arrays
+         * @param updates the updater's iteration count
+         * @throws TrainingException naming the array whose size does not fit
+         */
+        public static void restore(ComputationGraph graph, Map<String, INDArray> arrays, long updates) {
             INDArray p = arrays.get("params");
             if (p == null || p.length() != graph.params().length()) {
                 throw new TrainingException("checkpoint params: expected " + graph.params().length()
@@ -178,11 +318,24 @@ public interface TrainingBackend {
                 }
                 view.assign(u.reshape(view.shape()));
             }
+            graph.getConfiguration().setIterationCount(Math.toIntExact(updates));
         }
 
-        @Override
-        public Map<String, INDArray> stateDict() {
-            return GraphWeights.stateDict(cfg, graph);
+        /**
+         * @param graph a graph
+         * @return the learning rate its first trainable layer's updater gives at the configuration's iteration and
+         *     epoch counts (as {@code NetworkUtils.getLearningRate}), NaN when no layer has a learning rate
+         */
+        public static double learningRate(ComputationGraph graph) {
+            int iter = graph.getConfiguration().getIterationCount();
+            int epoch = graph.getConfiguration().getEpochCount();
+            for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+                if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl
+                        && bl.getIUpdater() != null && bl.getIUpdater().hasLearningRate()) {
+                    return bl.getIUpdater().getLearningRate(iter, epoch);
+                }
+            }
+            return Double.NaN;
         }
     }
 
@@ -194,6 +347,7 @@ public interface TrainingBackend {
         private final LossRecorder recorder;
         private final Listener[] listeners;
         private double last = Double.NaN;
+        private long updates;
 
         SameDiffBackend(SameDiffHRNet model, Listener... extra) {
             this.model = model;
@@ -210,8 +364,23 @@ public interface TrainingBackend {
         }
 
         @Override
-        public Kind kind() {
-            return Kind.SAMEDIFF;
+        public String id() {
+            return Kind.SAMEDIFF.id();
+        }
+
+        @Override
+        public String arrayLayout() {
+            return SAMEDIFF_LAYOUT;
+        }
+
+        @Override
+        public long updates() {
+            return updates;
+        }
+
+        @Override
+        public void loadStateDict(Map<String, INDArray> stateDict) {
+            model.loadStateDict(stateDict);
         }
 
         @Override
@@ -220,13 +389,20 @@ public interface TrainingBackend {
         }
 
         @Override
-        public double fit(DataSet batch, int iteration, int epoch) {
-            TrainingConfig tc = model.sameDiff().getTrainingConfig();
-            tc.setIterationCount(iteration);
-            tc.setEpochCount(epoch);
-            last = Double.NaN;
-            model.fit(new SingletonDataSetIterator(batch), 1, listeners);
-            return last;
+        public void fit(DataSetIterator batches, Steps steps) {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                steps.beforeStep();
+                TrainingConfig tc = model.sameDiff().getTrainingConfig();
+                tc.setIterationCount(Math.toIntExact(updates));
+                tc.setEpochCount(steps.epoch());
+                double lr = tc.getUpdater().hasLearningRate()
+                        ? tc.getUpdater().getLearningRate(Math.toIntExact(updates), steps.epoch()) : Double.NaN;
+                last = Double.NaN;
+                model.fit(new SingletonDataSetIterator(batch), 1, listeners);
+                updates++;
+                steps.stepDone(1, last, lr);
+            }
         }
 
         private Map<String, GradientUpdater> updaters() {
@@ -264,7 +440,8 @@ public interface TrainingBackend {
         }
 
         @Override
-        public void restore(Map<String, INDArray> arrays) {
+        public void restore(Map<String, INDArray> arrays, long updates) {
+            this.updates = updates;
             SameDiff sd = model.sameDiff();
             List<String> problems = new java.util.ArrayList<>();
             Map<String, INDArray> targets = new LinkedHashMap<>();

@@ -27,6 +27,29 @@ public interface TrainingData {
     int examplesPerEpoch();
 
     /**
+     * @return the training samples in their fixed order (index = the sample's position, which seeds its
+     *     augmentation), for backends that distribute the data themselves (Spark)
+     * @throws UnsupportedOperationException when the data is not a sample list (e.g. in-memory test batches)
+     */
+    default List<PoseSample> samples() {
+        throw new UnsupportedOperationException("this training data is not a list of samples");
+    }
+
+    /**
+     * @return the per-sample training pipeline (crop size, heatmaps, augmentation)
+     * @throws UnsupportedOperationException when the data is not a sample list
+     */
+    default TopDownSampleProcessor processor() {
+        throw new UnsupportedOperationException("this training data has no sample pipeline");
+    }
+
+    /** @return examples per minibatch */
+    int batchSize();
+
+    /** @return the seed of the data order and augmentation */
+    long seed();
+
+    /**
      * The standard top-down training set: a {@link PoseDataSetIterator} shuffled by {@code Random(seed + epoch)}
      * with augmentations seeded from (seed, epoch, sample).
      *
@@ -63,6 +86,26 @@ public interface TrainingData {
             @Override
             public int examplesPerEpoch() {
                 return copy.size();
+            }
+
+            @Override
+            public List<PoseSample> samples() {
+                return copy;
+            }
+
+            @Override
+            public TopDownSampleProcessor processor() {
+                return processor;
+            }
+
+            @Override
+            public int batchSize() {
+                return batchSize;
+            }
+
+            @Override
+            public long seed() {
+                return seed;
             }
         };
     }

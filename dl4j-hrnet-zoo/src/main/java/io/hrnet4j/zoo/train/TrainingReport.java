@@ -3,9 +3,11 @@ package io.hrnet4j.zoo.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.render.PoseRenderer;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -14,12 +16,8 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +37,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@code loss.csv}: {@code iteration,loss} for every iteration;</li>
  *   <li>{@code training-curves.png}: training loss per iteration (and its per-epoch mean) with the validation metric
  *       on a second axis (Java2D);</li>
- *   <li>{@code predictions/pred-<i>.png}: the last validation's poses drawn on a few images (skeleton limbs and
- *       joints whose score is at least 0.2).</li>
+ *   <li>{@code predictions/pred-<i>.png}: the last validation's poses drawn on a few images by
+ *       {@link PoseRenderer} (persons and joints whose score is at least 0.2).</li>
  * </ul>
  * Weight files ({@link #writeNpz}) are official state dicts in NumPy {@code .npz} form, read by
  * {@code StateDict.load}.
@@ -69,12 +67,14 @@ public final class TrainingReport {
      * @param r the result
      * @param cfg the architecture
      * @param recipe the recipe
+     * @param experiment the run's experiment (recorded in {@code metrics.json})
      * @param o what to draw
      * @throws IOException if a file cannot be written or an image read
      */
-    public static void write(TrainingResult r, HRNetConfig cfg, TrainingRecipe recipe, Options o) throws IOException {
-        writeMetrics(r.outputDir(), cfg, recipe, r.losses(), r.epochs(), r.bestMetric(), r.bestEpoch(),
-                r.lastValidation());
+    public static void write(TrainingResult r, HRNetConfig cfg, TrainingRecipe recipe, ExperimentFile experiment,
+                             Options o) throws IOException {
+        writeMetrics(r.outputDir(), experiment, r.losses(), r.epochs(), r.bestMetric(), r.bestEpoch(),
+                r.lastValidation(), r.peakRssBytes());
         if (o.plot()) {
             writePlot(r.outputDir().resolve("training-curves.png"), r.losses(), r.epochs());
         }
@@ -84,41 +84,38 @@ public final class TrainingReport {
     }
 
     /**
-     * Writes {@code metrics.json}, {@code metrics.csv} and {@code loss.csv} (each through a temporary file and a
-     * rename, so a crash never leaves half a file).
+     * Writes {@code metrics.json} (Jackson: {@code experiment} as in {@code config.yaml}, {@code iterations},
+     * {@code steps}, {@code peakRssBytes}, {@code epochs} as in {@link TrainingState.EpochRecord#toJson()},
+     * {@code bestMetric}, {@code bestEpoch}, {@code metricName}, {@code finalStats}), {@code metrics.csv} and
+     * {@code loss.csv}, each through {@link AtomicFiles}.
      *
      * @param dir output folder
-     * @param cfg architecture
-     * @param recipe recipe
-     * @param losses per-iteration losses
+     * @param experiment the run's experiment
+     * @param losses per-step losses
      * @param epochs per-epoch records
      * @param bestMetric best validation metric (NaN if none)
      * @param bestEpoch its epoch
      * @param last last validation (may be null)
-     * @throws IOException if writing fails
+     * @param peakRssBytes peak resident set size, bytes (0: unknown)
+     * @throws IOException if writing fails (the previous files are then unchanged)
      */
-    public static void writeMetrics(Path dir, HRNetConfig cfg, TrainingRecipe recipe, List<Double> losses,
+    public static void writeMetrics(Path dir, ExperimentFile experiment, List<Double> losses,
                                     List<TrainingState.EpochRecord> epochs, double bestMetric, int bestEpoch,
-                                    ValidationResult last) throws IOException {
+                                    ValidationResult last, long peakRssBytes) throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.put("model", cfg.toString());
-        root.put("recipe", recipe.toString());
-        root.put("iterations", losses.size());
+        root.set("experiment", experiment.toTree());
+        root.put("iterations", epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).iteration());
+        root.put("steps", losses.size());
+        root.put("peakRssBytes", peakRssBytes);
         ArrayNode ep = root.putArray("epochs");
-        StringBuilder csv = new StringBuilder("epoch,iteration,mean_loss,lr,seconds,metric_name,metric\n");
+        StringBuilder csv = new StringBuilder("epoch,iteration,steps,mean_loss,lr,seconds,metric_name,metric,"
+                + "peak_rss_bytes\n");
         for (TrainingState.EpochRecord e : epochs) {
-            ObjectNode n = ep.addObject();
-            n.put("epoch", e.epoch());
-            n.put("iteration", e.iteration());
-            n.put("meanLoss", e.meanLoss());
-            n.put("lr", e.learningRate());
-            n.put("seconds", e.seconds());
-            if (e.metricName() != null) {
-                n.put(e.metricName(), e.metric());
-            }
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.8g,%.6g,%.3f,%s,%s%n", e.epoch(), e.iteration(),
-                    e.meanLoss(), e.learningRate(), e.seconds(), e.metricName() == null ? "" : e.metricName(),
-                    e.metricName() == null ? "" : String.format(Locale.ROOT, "%.6f", e.metric())));
+            ep.add(e.toJson());
+            csv.append(String.format(Locale.ROOT, "%d,%d,%d,%.8g,%.6g,%.3f,%s,%s,%d%n", e.epoch(), e.iteration(),
+                    e.steps(), e.meanLoss(), e.learningRate(), e.seconds(),
+                    e.metricName() == null ? "" : e.metricName(),
+                    e.metricName() == null ? "" : String.format(Locale.ROOT, "%.6f", e.metric()), peakRssBytes));
         }
         if (!Double.isNaN(bestMetric)) {
             root.put("bestMetric", bestMetric);
@@ -128,27 +125,21 @@ public final class TrainingReport {
             root.put("metricName", last.metricName());
             ObjectNode st = root.putObject("finalStats");
             for (Map.Entry<String, Double> e : new java.util.TreeMap<>(last.stats()).entrySet()) {
-                st.put(e.getKey(), e.getValue());
+                TrainingState.putNumber(st, e.getKey(), e.getValue());
             }
         }
-        StringBuilder loss = new StringBuilder("iteration,loss\n");
+        StringBuilder loss = new StringBuilder("step,loss\n");
         for (int i = 0; i < losses.size(); i++) {
             loss.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.8g", losses.get(i))).append('\n');
         }
-        replace(dir.resolve("metrics.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-        replace(dir.resolve("metrics.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-        replace(dir.resolve("loss.csv"), loss.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void replace(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeBytes(dir.resolve("metrics.json"), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(root));
+        AtomicFiles.writeString(dir.resolve("metrics.csv"), csv.toString());
+        AtomicFiles.writeString(dir.resolve("loss.csv"), loss.toString());
     }
 
     /**
-     * Writes a state dict as NumPy {@code .npz} ({@code <key>.npy} entries) atomically (temporary file, fsync,
-     * rename).
+     * Writes a state dict as NumPy {@code .npz} ({@code <key>.npy} entries) atomically ({@link AtomicFiles}).
      *
      * @param file target
      * @param stateDict key to array
@@ -157,8 +148,7 @@ public final class TrainingReport {
      */
     public static void writeNpz(Path file, Map<String, INDArray> stateDict, CheckpointStore.FileSink sink)
             throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
+        AtomicFiles.write(file, tmp -> {
             try (OutputStream raw = sink.open(tmp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
                 for (Map.Entry<String, INDArray> e : stateDict.entrySet()) {
@@ -167,14 +157,7 @@ public final class TrainingReport {
                     zip.closeEntry();
                 }
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        }, null);
     }
 
     /**
@@ -283,8 +266,7 @@ public final class TrainingReport {
             g.drawString(String.format(Locale.ROOT, "last %s %.3f", name, lastM[1]), w - r - 150, t + 20);
         }
         g.dispose();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        ImageIO.write(img, "png", file.toFile());
+        writePng(file, img);
     }
 
     /**
@@ -309,43 +291,38 @@ public final class TrainingReport {
         List<Path> out = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, List<ValidationResult.Prediction>> e : byImage.entrySet()) {
-            BufferedImage src = ImageIO.read(Path.of(e.getKey()).toFile());
-            if (src == null) {
-                throw new IOException("cannot decode image " + e.getKey());
-            }
-            BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = img.createGraphics();
-            g.drawImage(src, 0, 0, null);
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            float stroke = Math.max(1.5f, src.getWidth() / 200f);
-            g.setStroke(new BasicStroke(stroke));
+            List<double[]> poses = new ArrayList<>();
             for (ValidationResult.Prediction p : e.getValue()) {
-                if (p.score() < DRAW_THRESHOLD) {
-                    continue;
-                }
-                double[][] kp = p.keypoints();
-                for (int[] limb : schema.skeleton()) {
-                    if (limb[0] < kp.length && limb[1] < kp.length && kp[limb[0]][2] >= DRAW_THRESHOLD
-                            && kp[limb[1]][2] >= DRAW_THRESHOLD) {
-                        boolean left = schema.jointNames().get(limb[1]).startsWith("l");
-                        g.setColor(left ? new Color(0, 200, 255) : new Color(255, 140, 0));
-                        g.drawLine((int) Math.round(kp[limb[0]][0]), (int) Math.round(kp[limb[0]][1]),
-                                (int) Math.round(kp[limb[1]][0]), (int) Math.round(kp[limb[1]][1]));
+                if (p.score() >= DRAW_THRESHOLD) {
+                    double[][] kp = p.keypoints();
+                    double[] flat = new double[kp.length * 3];
+                    for (int j = 0; j < kp.length; j++) {
+                        System.arraycopy(kp[j], 0, flat, 3 * j, 3);
                     }
-                }
-                g.setColor(Color.RED);
-                int rad = Math.max(2, Math.round(stroke * 1.5f));
-                for (double[] j : kp) {
-                    if (j[2] >= DRAW_THRESHOLD) {
-                        g.fillOval((int) Math.round(j[0]) - rad, (int) Math.round(j[1]) - rad, 2 * rad, 2 * rad);
-                    }
+                    poses.add(flat);
                 }
             }
-            g.dispose();
             Path f = dir.resolve(String.format(Locale.ROOT, "pred-%02d.png", i++));
-            ImageIO.write(img, "png", f.toFile());
+            PoseRenderer renderer = new PoseRenderer(schema, DRAW_THRESHOLD, 2, 3);
+            AtomicFiles.write(f, tmp -> {
+                Path png = tmp.resolveSibling(tmp.getFileName() + ".png");
+                try {
+                    renderer.render(Path.of(e.getKey()), poses, png);
+                    Files.move(png, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(png);
+                }
+            }, null);
             out.add(f);
         }
         return out;
+    }
+
+    private static void writePng(Path file, BufferedImage img) throws IOException {
+        AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException(file + ": no PNG writer");
+            }
+        }, null);
     }
 }

@@ -20,8 +20,9 @@ class CheckpointStoreTest {
     Path dir;
 
     static TrainingState state(int iteration) {
-        return new TrainingState(TrainingState.FORMAT_VERSION, "graph", "model", "recipe", 7, 1, 3, iteration, 1e-3,
-                Double.NaN, 0, List.of(0.5, 0.25), List.of());
+        return new TrainingState(TrainingState.FORMAT_VERSION, "graph", TrainingBackend.GRAPH_LAYOUT,
+                ExperimentFile.of(io.hrnet4j.zoo.arch.Presets.small(4, 17, 64, 48), 2, TrainingRecipe.published()).toTree(), 1, 3,
+                iteration, iteration, 1e-3, Double.NaN, 0, 0, List.of(0.5, 0.25), List.of());
     }
 
     static Map<String, INDArray> arrays(float v) {

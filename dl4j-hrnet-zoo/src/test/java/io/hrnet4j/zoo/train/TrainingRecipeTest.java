@@ -56,12 +56,12 @@ class TrainingRecipeTest {
 
     @Test
     void embeddedPresetIsSmallAndShort() {
-        var cfg = TrainingPresets.embeddedConfig();
+        var cfg = io.hrnet4j.zoo.arch.Presets.embedded();
         assertThat(io.hrnet4j.zoo.arch.Complexity.of(cfg).params()).isEqualTo(181_585L);
         assertThat(io.hrnet4j.zoo.arch.Complexity.of(cfg).macs()).isEqualTo(37_171_200L);
         assertThat(cfg.heatmapHeight()).isEqualTo(32);
         assertThat(cfg.heatmapWidth()).isEqualTo(24);
-        TrainingRecipe r = TrainingPresets.embeddedRecipe(10);
+        TrainingRecipe r = TrainingRecipe.embedded(10);
         assertThat(r.milestones()).containsExactly(8);
         assertThat(r.learningRateAt(0, 7)).isEqualTo(5e-3);
         assertThat(r.learningRateAt(0, 8)).isCloseTo(5e-4, within(1e-15));

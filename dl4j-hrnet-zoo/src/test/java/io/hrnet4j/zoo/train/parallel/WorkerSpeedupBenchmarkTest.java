@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.TinyConfigs;
+import io.hrnet4j.zoo.train.TrainingBackend;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
@@ -34,17 +35,34 @@ class WorkerSpeedupBenchmarkTest {
         }
         // the machine is shared: alternate 1, 2, 1, 2 workers and keep each setting's best epoch
         double[] rate = new double[3];
-        ParallelGraphTrainer[] trainers = new ParallelGraphTrainer[3];
+        ParallelWrapperBackend[] backends = new ParallelWrapperBackend[3];
+        List<Double> losses = new ArrayList<>();
+        TrainingBackend.Steps steps = new TrainingBackend.Steps() {
+            @Override
+            public int epoch() {
+                return 0;
+            }
+
+            @Override
+            public void beforeStep() {
+            }
+
+            @Override
+            public void stepDone(int minibatches, double loss, double learningRate) {
+                losses.add(loss);
+            }
+        };
         for (int w = 1; w <= 2; w++) {
             ComputationGraph g = new HRNet.Builder().config(TinyConfigs.tiny()).updater(new Adam(1e-3)).build().init();
-            trainers[w] = new ParallelGraphTrainer(g, 1,
+            backends[w] = new ParallelWrapperBackend(new TrainingBackend.GraphBackend(TinyConfigs.tiny(), g),
                     ParallelTrainingConfig.builder().workers(w).prefetchBuffer(2).build());
-            trainers[w].fit(e -> new ListDataSetIterator<>(batches, 1), 1); // warm-up epoch
+            backends[w].fit(new ListDataSetIterator<>(batches, 1), steps); // warm-up epoch
         }
         for (int rep = 0; rep < 2; rep++) {
             for (int w = 1; w <= 2; w++) {
+                losses.clear();
                 long t0 = System.nanoTime();
-                List<Double> losses = trainers[w].fit(e -> new ListDataSetIterator<>(batches, 1), rep + 2);
+                backends[w].fit(new ListDataSetIterator<>(batches, 1), steps);
                 double s = (System.nanoTime() - t0) / 1e9;
                 assertThat(losses).hasSize(8 / w);
                 rate[w] = Math.max(rate[w], 8 * 4 / s);

@@ -1,4 +1,4 @@
-package io.hrnet4j.zoo.train.parallel;
+package io.hrnet4j.zoo.train;
 
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -6,8 +6,12 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-/** At most {@code limit} minibatches of an epoch's iterator (0: all the rest); counts what it hands out. */
-final class BatchLimit implements DataSetIterator {
+/**
+ * At most {@code limit} minibatches of an epoch's iterator (0: all the rest); counts what it hands out. The trainer
+ * cuts epochs into such slices at its checkpoint boundaries, so that every backend (one {@code ParallelWrapper.fit}
+ * per slice included) stops exactly where a checkpoint is due.
+ */
+public final class BatchLimit implements DataSetIterator {
     private static final long serialVersionUID = 1L;
 
     private final transient DataSetIterator delegate;
@@ -16,14 +20,19 @@ final class BatchLimit implements DataSetIterator {
     private transient Runnable beforeFirst;
     private int served;
 
-    BatchLimit(DataSetIterator delegate, int limit, boolean async) {
+    /**
+     * @param delegate the epoch's iterator (not closed here)
+     * @param limit minibatches to hand out at most, 0 for all
+     * @param async whether consumers may prefetch from this iterator on another thread
+     */
+    public BatchLimit(DataSetIterator delegate, int limit, boolean async) {
         this.delegate = delegate;
         this.limit = limit;
         this.async = async;
     }
 
     /** @param r run once before the first minibatch is handed out (may be null) */
-    void beforeFirst(Runnable r) {
+    public void beforeFirst(Runnable r) {
         this.beforeFirst = r;
     }
 
@@ -33,7 +42,8 @@ final class BatchLimit implements DataSetIterator {
         }
     }
 
-    int served() {
+    /** @return minibatches handed out so far */
+    public int served() {
         return served;
     }
 
