@@ -2,6 +2,7 @@ package io.hrnet4j.zoo.graph;
 
 import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.graph.layers.NativeConvolution;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Moves weights between official state-dict key names and a {@link ComputationGraph} built by
  * {@link GraphEmitter}: {@code key.weight} / {@code key.bias} of a conv are the layer {@code key}'s {@code W}
- * ({@code [out, in, k, k]}) and {@code b}; {@code key.weight, bias, running_mean, running_var} of a BN are its
+ * (PyTorch's {@code [out, in, k, k]}, stored {@code [out, k, k, in]} in a {@link NativeConvolution}, permuted here)
+ * and {@code b}; {@code key.weight, bias, running_mean, running_var} of a BN are its
  * {@code gamma, beta, mean, var}; parameters of the custom layers (ECA, DEM, DySample) keep their PyTorch local names
  * ({@code offset.weight}, {@code fc1.bias}, ...). {@code num_batches_tracked} and DySample's fixed {@code init_pos}
  * buffer have no DL4J counterpart and are ignored on import.
@@ -57,7 +59,7 @@ public final class GraphWeights {
                 problems.add(key + ": shape " + Arrays.toString(src.shape()) + " does not fit "
                         + Arrays.toString(target.shape()));
             } else {
-                plan.add(new INDArray[] {target, src});
+                plan.add(new INDArray[] {isOhwi(layer, param) ? target.permute(0, 3, 1, 2) : target, src});
             }
         }
         if (!problems.isEmpty()) {
@@ -85,11 +87,24 @@ public final class GraphWeights {
                 out.put(e.getKey(), e.getKey().endsWith(".init_pos")
                         ? initPos(cfg, e.getValue()) : Nd4j.scalar(DataType.LONG, 0L));
             } else {
-                out.put(e.getKey(), graph.getLayer(lp[0]).getParam(lp[1]).castTo(DataType.FLOAT).dup()
-                        .reshape(e.getValue()));
+                Layer layer = graph.getLayer(lp[0]);
+                INDArray p = layer.getParam(lp[1]);
+                out.put(e.getKey(), (isOhwi(layer, lp[1]) ? p.permute(0, 3, 1, 2) : p).castTo(DataType.FLOAT)
+                        .dup('c').reshape(e.getValue()));
             }
         }
         return out;
+    }
+
+    /**
+     * @param layer a graph layer
+     * @param param one of its parameter keys
+     * @return whether that parameter is a {@link NativeConvolution} weight, stored {@code [out, kH, kW, in]}
+     *     (its PyTorch view {@code [out, in, kH, kW]} is {@code permute(0, 3, 1, 2)})
+     */
+    static boolean isOhwi(Layer layer, String param) {
+        return layer.conf().getLayer() instanceof NativeConvolution
+                && ConvolutionParamInitializer.WEIGHT_KEY.equals(param);
     }
 
     /**
