@@ -51,7 +51,7 @@ public final class GraphWeights {
                 problems.add(key + ": the graph has no layer '" + layerName + "'");
                 continue;
             }
-            INDArray target = layer.getParam(param);
+            INDArray target = torchView(layer, param);
             INDArray src = stateDict.get(key);
             if (src == null) {
                 problems.add(key + ": missing");
@@ -59,7 +59,7 @@ public final class GraphWeights {
                 problems.add(key + ": shape " + Arrays.toString(src.shape()) + " does not fit "
                         + Arrays.toString(target.shape()));
             } else {
-                plan.add(new INDArray[] {isOhwi(layer, param) ? target.permute(0, 3, 1, 2) : target, src});
+                plan.add(new INDArray[] {target, src});
             }
         }
         if (!problems.isEmpty()) {
@@ -87,13 +87,23 @@ public final class GraphWeights {
                 out.put(e.getKey(), e.getKey().endsWith(".init_pos")
                         ? initPos(cfg, e.getValue()) : Nd4j.scalar(DataType.LONG, 0L));
             } else {
-                Layer layer = graph.getLayer(lp[0]);
-                INDArray p = layer.getParam(lp[1]);
-                out.put(e.getKey(), (isOhwi(layer, lp[1]) ? p.permute(0, 3, 1, 2) : p).castTo(DataType.FLOAT)
-                        .dup('c').reshape(e.getValue()));
+                out.put(e.getKey(), torchView(graph.getLayer(lp[0]), lp[1]).castTo(DataType.FLOAT).dup('c')
+                        .reshape(e.getValue()));
             }
         }
         return out;
+    }
+
+    /**
+     * @param layer a graph layer
+     * @param param one of its parameter keys
+     * @return the parameter as PyTorch lays it out: a view of the layer's array (a {@link NativeConvolution} weight
+     *     {@code [out, kH, kW, in]} seen as {@code [out, in, kH, kW]}; every other parameter as it is), so that
+     *     writing into it writes the parameter
+     */
+    public static INDArray torchView(Layer layer, String param) {
+        INDArray p = layer.getParam(param);
+        return isOhwi(layer, param) ? p.permute(0, 3, 1, 2) : p;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.hrnet4j.zoo.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hrnet4j.data.io.NumpyFiles;
+import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.TinyConfigs;
@@ -178,6 +180,27 @@ class NativeLayersTest {
         INDArray var1 = nat.getLayer("b1").getParam("var");
         assertThat(mean1.sub(mean0.mul(0.9).add(batchMean.mul(0.1))).amaxNumber().doubleValue()).isLessThan(1e-12);
         assertThat(var1.sub(var0.mul(0.9).add(unbiased.mul(0.1))).amaxNumber().doubleValue()).isLessThan(1e-12);
+    }
+
+    /** The same on the HRNet graph with the official tiny weights: {@code bn1} after one {@code fit}. */
+    @Test
+    void hrnetGraphUpdatesRunningStatisticsAsPyTorch() throws Exception {
+        HRNetConfig cfg = TinyConfigs.tiny();
+        Map<String, INDArray> weights = NumpyFiles.readNpz(SharedData.oracle("tiny_hrnet.npz"));
+        INDArray x = NumpyFiles.readNpy(SharedData.oracle("tiny_input.npy"));
+        ComputationGraph g = new HRNet.Builder().config(cfg).build().init();
+        GraphWeights.load(cfg, g, weights);
+        INDArray conv1 = g.feedForward(x, false).get("conv1");
+        INDArray batchMean = conv1.mean(0, 2, 3);
+        double n = conv1.length() / 64.0;
+        INDArray unbiased = conv1.var(false, 0, 2, 3).muli(n / (n - 1));
+        Nd4j.getRandom().setSeed(7);
+        g.fit(new DataSet(x, Nd4j.rand(DataType.FLOAT, 2, 17, 32, 24), null, Nd4j.ones(DataType.FLOAT, 2, 17, 32, 24)));
+        Map<String, INDArray> after = GraphWeights.stateDict(cfg, g);
+        INDArray expMean = weights.get("bn1.running_mean").mul(0.9).add(batchMean.mul(0.1));
+        INDArray expVar = weights.get("bn1.running_var").mul(0.9).add(unbiased.mul(0.1));
+        assertThat(after.get("bn1.running_mean").sub(expMean).amaxNumber().doubleValue()).isLessThan(1e-5);
+        assertThat(after.get("bn1.running_var").sub(expVar).amaxNumber().doubleValue()).isLessThan(1e-4);
     }
 
     @Test

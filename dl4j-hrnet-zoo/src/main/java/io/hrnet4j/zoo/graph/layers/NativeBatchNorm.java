@@ -1,7 +1,6 @@
 package io.hrnet4j.zoo.graph.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -73,14 +72,8 @@ public class NativeBatchNorm extends BatchNormalization {
             throw new IllegalStateException("layer " + getLayerName() + ": NativeBatchNorm stores the variance "
                     + "(useLogStd false) and learns gamma and beta (lockGammaBeta false)");
         }
-        NativeBatchNormLayer ret = new NativeBatchNormLayer(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new NativeBatchNormLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.hrnet4j.zoo.graph.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -58,14 +57,8 @@ public class NativeConvolution extends ConvolutionLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
-        NativeConvolutionLayer ret = new NativeConvolutionLayer(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new NativeConvolutionLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     /** @return the OHWI initializer ({@link OhwiConvolutionParamInitializer}) */
