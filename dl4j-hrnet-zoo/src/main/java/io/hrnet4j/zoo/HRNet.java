@@ -70,7 +70,9 @@ public class HRNet extends ZooModel<HRNet> {
     }
 
     /**
-     * Builds and initialises the graph (weights N(0, 0.001) as the official {@code init_weights}).
+     * Builds and initialises the graph (weights N(0, 0.001) as the official {@code init_weights}). Convolutions,
+     * batch norms (with their ReLU fused) and residual / fuse sums run on libnd4j's native ops (oneDNN on CPU)
+     * through the layers of {@code io.hrnet4j.zoo.graph.layers}; see {@link GraphEmitter}.
      *
      * @return the initialised {@link ComputationGraph}
      */

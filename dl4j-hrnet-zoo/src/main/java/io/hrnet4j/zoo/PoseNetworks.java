@@ -226,7 +226,8 @@ public final class PoseNetworks {
         for (Map.Entry<String, String[]> m : GraphWeights.mapping(cfg).entrySet()) {
             long[] expected = shapes.get(m.getKey());
             Layer layer = g.getLayer(m.getValue()[0]);
-            INDArray p = layer == null ? null : layer.paramTable().get(m.getValue()[1]);
+            INDArray p = layer == null || !layer.paramTable().containsKey(m.getValue()[1]) ? null
+                    : GraphWeights.torchView(layer, m.getValue()[1]);
             if (p == null) {
                 missing.add(m.getKey());
                 detail.append("\n  missing: ").append(m.getKey()).append(' ').append(Arrays.toString(expected));

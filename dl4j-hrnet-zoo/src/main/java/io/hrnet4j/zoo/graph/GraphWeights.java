@@ -2,6 +2,7 @@ package io.hrnet4j.zoo.graph;
 
 import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.graph.layers.NativeConvolution;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Moves weights between official state-dict key names and a {@link ComputationGraph} built by
  * {@link GraphEmitter}: {@code key.weight} / {@code key.bias} of a conv are the layer {@code key}'s {@code W}
- * ({@code [out, in, k, k]}) and {@code b}; {@code key.weight, bias, running_mean, running_var} of a BN are its
+ * (PyTorch's {@code [out, in, k, k]}, stored {@code [out, k, k, in]} in a {@link NativeConvolution}, permuted here)
+ * and {@code b}; {@code key.weight, bias, running_mean, running_var} of a BN are its
  * {@code gamma, beta, mean, var}; parameters of the custom layers (ECA, DEM, DySample) keep their PyTorch local names
  * ({@code offset.weight}, {@code fc1.bias}, ...). {@code num_batches_tracked} and DySample's fixed {@code init_pos}
  * buffer have no DL4J counterpart and are ignored on import.
@@ -49,7 +51,7 @@ public final class GraphWeights {
                 problems.add(key + ": the graph has no layer '" + layerName + "'");
                 continue;
             }
-            INDArray target = layer.getParam(param);
+            INDArray target = torchView(layer, param);
             INDArray src = stateDict.get(key);
             if (src == null) {
                 problems.add(key + ": missing");
@@ -85,11 +87,34 @@ public final class GraphWeights {
                 out.put(e.getKey(), e.getKey().endsWith(".init_pos")
                         ? initPos(cfg, e.getValue()) : Nd4j.scalar(DataType.LONG, 0L));
             } else {
-                out.put(e.getKey(), graph.getLayer(lp[0]).getParam(lp[1]).castTo(DataType.FLOAT).dup()
+                out.put(e.getKey(), torchView(graph.getLayer(lp[0]), lp[1]).castTo(DataType.FLOAT).dup('c')
                         .reshape(e.getValue()));
             }
         }
         return out;
+    }
+
+    /**
+     * @param layer a graph layer
+     * @param param one of its parameter keys
+     * @return the parameter as PyTorch lays it out: a view of the layer's array (a {@link NativeConvolution} weight
+     *     {@code [out, kH, kW, in]} seen as {@code [out, in, kH, kW]}; every other parameter as it is), so that
+     *     writing into it writes the parameter
+     */
+    public static INDArray torchView(Layer layer, String param) {
+        INDArray p = layer.getParam(param);
+        return isOhwi(layer, param) ? p.permute(0, 3, 1, 2) : p;
+    }
+
+    /**
+     * @param layer a graph layer
+     * @param param one of its parameter keys
+     * @return whether that parameter is a {@link NativeConvolution} weight, stored {@code [out, kH, kW, in]}
+     *     (its PyTorch view {@code [out, in, kH, kW]} is {@code permute(0, 3, 1, 2)})
+     */
+    static boolean isOhwi(Layer layer, String param) {
+        return layer.conf().getLayer() instanceof NativeConvolution
+                && ConvolutionParamInitializer.WEIGHT_KEY.equals(param);
     }
 
     /**

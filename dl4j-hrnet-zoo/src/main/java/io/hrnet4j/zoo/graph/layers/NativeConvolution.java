@@ -1,0 +1,69 @@
+package io.hrnet4j.zoo.graph.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of a 2-D convolution with PyTorch semantics (square kernel, stride s, symmetric padding p,
+ * {@link ConvolutionMode#Truncate}, NCHW activations, identity activation) whose forward and backward passes are
+ * libnd4j's {@code conv2d} / {@code conv2d_bp} ops (oneDNN on CPU, cuDNN on CUDA) instead of DL4J M2.1's own
+ * im2col + gemm path. The weight {@code W} is stored {@code [out, kH, kW, in]} (libnd4j weight format 2, "OHWI"),
+ * the layout in which oneDNN runs fastest; the element count, and so every parameter count, is that of DL4J's
+ * {@code [out, in, kH, kW]}. Bias {@code b} is {@code [1, out]} as in DL4J. Serialises to JSON (class name + the
+ * fields of {@link ConvolutionLayer}), so {@code ModelSerializer} and {@code TransferLearning} work unchanged.
+ */
+public class NativeConvolution extends ConvolutionLayer {
+    private static final long serialVersionUID = 1L;
+
+    /** For JSON deserialisation. */
+    public NativeConvolution() {
+        super();
+    }
+
+    /**
+     * @param builder a DL4J convolution builder (kernel, stride, padding, nIn, nOut, bias, weight init, name);
+     *     validated by its own {@code build()} first
+     * @throws IllegalArgumentException if the builder asks for anything but 2-D NCHW, dilation 1, Truncate mode
+     *     and identity activation
+     */
+    public NativeConvolution(ConvolutionLayer.Builder builder) {
+        super(builder);
+        ConvolutionLayer check = builder.build();
+        if (check.getConvolutionMode() != ConvolutionMode.Truncate
+                || check.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                || check.getDilation()[0] != 1 || check.getDilation()[1] != 1
+                || !(check.getActivationFn() instanceof ActivationIdentity)) {
+            throw new IllegalArgumentException("NativeConvolution takes Truncate mode, NCHW, dilation 1 and identity"
+                    + " activation; got " + check.getConvolutionMode() + ", " + check.getCnn2dDataFormat()
+                    + ", dilation " + java.util.Arrays.toString(check.getDilation()) + ", " + check.getActivationFn());
+        }
+    }
+
+    @Override
+    public NativeConvolution clone() {
+        return (NativeConvolution) super.clone();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
+        return LayerWiring.wire(new NativeConvolutionLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
+    }
+
+    /** @return the OHWI initializer ({@link OhwiConvolutionParamInitializer}) */
+    @Override
+    public ParamInitializer initializer() {
+        return OhwiConvolutionParamInitializer.getInstance();
+    }
+}
