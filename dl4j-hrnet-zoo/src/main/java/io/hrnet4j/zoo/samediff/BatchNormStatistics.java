@@ -20,7 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * in training mode: {@code running_mean = (1 - m) * running_mean + m * batch_mean} and
  * {@code running_var = (1 - m) * running_var + m * batch_var * n / (n - 1)} (unbiased), momentum m = 0.1, n = the
  * number of elements per channel ({@code N * H * W}). SameDiff has no in-graph assignment, so the training path
- * exposes the batch statistics ({@link SameDiffEmitter.Mode#TRAINING}) and this listener writes them, in place,
+ * exposes the batch statistics ({@link SameDiffEmitter.Mode#TRAINING}: {@code prefix + key + "/batch_mean"} and
+ * {@code "/batch_var"}, biased, {@code [C]}; n from the shape of the BN output {@code prefix + key}) and this
+ * listener writes them, in place,
  * into the {@code running_mean} / {@code running_var} constants that the inference path reads. The statistics are
  * taken from activations on the loss path: M2.1's {@code SameDiff.fit} collects listeners' required variables
  * but never hands them to its {@code TrainingSession}, so side-branch variables would not be computed.
@@ -44,7 +46,7 @@ public class BatchNormStatistics extends BaseListener {
         for (String k : keys) {
             wanted.add(prefix + k + "/batch_mean");
             wanted.add(prefix + k + "/batch_var");
-            wanted.add(prefix + k + "/centred");
+            wanted.add(prefix + k);
         }
     }
 
@@ -62,9 +64,9 @@ public class BatchNormStatistics extends BaseListener {
     public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
                                     INDArray activation) {
         if (at.operation() == Operation.TRAINING && wanted.contains(varName)) {
-            // of the centred input only the shape is needed (n = N * H * W); the statistics are copied
-            pending.put(varName, varName.endsWith("/centred")
-                    ? Nd4j.scalar(activation.length() / activation.size(1)) : activation.dup());
+            // of the BN output only the shape is needed (n = N * H * W); the statistics are copied
+            boolean stat = varName.endsWith("/batch_mean") || varName.endsWith("/batch_var");
+            pending.put(varName, stat ? activation.dup() : Nd4j.scalar(activation.length() / activation.size(1)));
         }
     }
 
@@ -73,7 +75,7 @@ public class BatchNormStatistics extends BaseListener {
         for (String k : keys) {
             INDArray bm = pending.get(prefix + k + "/batch_mean");
             INDArray bv = pending.get(prefix + k + "/batch_var");
-            INDArray cnt = pending.get(prefix + k + "/centred");
+            INDArray cnt = pending.get(prefix + k);
             if (bm == null || bv == null || cnt == null) {
                 throw new IllegalStateException("BN statistics of " + k + " were not computed in this iteration");
             }

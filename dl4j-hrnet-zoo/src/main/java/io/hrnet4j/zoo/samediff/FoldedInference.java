@@ -115,7 +115,7 @@ public final class FoldedInference implements PoseNetwork {
                 folded.add(bn);
             }
             int pad = (kernel - 1) / 2;
-            SDVariable wv = sd.constant(key + ".weight", weight.permute(2, 3, 1, 0).dup('c'));
+            SDVariable wv = sd.constant(key + ".weight", SameDiffEmitter.toYxio(weight));
             SDVariable bv = sd.constant(key + ".bias", b);
             Conv2DConfig c = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad)
                     .dH(1).dW(1).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();

@@ -14,24 +14,28 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.random.custom.DistributionUniform;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Realises the network in a {@link SameDiff} graph. Parameters are SameDiff variables named exactly by their
- * official state-dict keys ({@code conv1.weight}, {@code bn1.running_var}, ...), shared by every path that uses
+ * Realises the network in a {@link SameDiff} graph. Parameters are SameDiff variables named by their official
+ * state-dict keys ({@code bn1.weight}, {@code bn1.running_var}, ...; conv weights {@code conv1.weight/yxio}, below),
+ * shared by every path that uses
  * them; BN running statistics are constants (not trained, updated by {@link BatchNormStatistics}).
  *
  * <p>One emitter instance realises one path, prefixing the names of its activations with {@code prefix}:
  * <ul>
- *   <li>{@link Mode#INFERENCE}: BN with the running statistics (the fused {@code batchnorm} op);</li>
- *   <li>{@link Mode#TRAINING}: BN with batch statistics, composed from elementwise ops so that autodiff is exact;
- *       the batch mean {@code [1, C, 1, 1]}, the biased variance and the centred input {@code [N, C, H, W]} are
- *       named {@code prefix + key + "/batch_mean"}, {@code "/batch_var"}, {@code "/centred"}.</li>
+ *   <li>{@link Mode#INFERENCE}: BN with the running statistics;</li>
+ *   <li>{@link Mode#TRAINING}: BN with batch statistics: {@code moments} over {@code (N, H, W)} gives the batch mean
+ *       and biased variance {@code [C]}, named {@code prefix + key + "/batch_mean"} and {@code "/batch_var"}.</li>
  * </ul>
- * Convolutions use {@code conv2d} with NCHW data; weight variables keep PyTorch's {@code [out, in, kH, kW]} and are
- * permuted in-graph to the op's YXIO layout (M2.1's {@code conv2d_bp} ignores the OIYX format); explicit padding
+ * Both use the fused {@code batchnorm} op ({@link FusedBatchNorm}: one native op forward, one backward).
+ * Convolutions use {@code conv2d} with NCHW data and weights in the op's fast YXIO layout {@code [kH, kW, in, out]}:
+ * the weight variable of conv module {@code key} is {@link #convWeightName(String) key + ".weight/yxio"} (M2.1's
+ * {@code conv2d_bp} ignores the OIYX format, and a per-call permute of PyTorch's {@code [out, in, kH, kW]} cost a
+ * copy of every weight and its gradient per step); {@link SameDiffHRNet} converts at import / export. Explicit padding
  * {@code (k-1)/2}.
  */
 public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
@@ -45,6 +49,8 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
 
     /** BN epsilon of the official model (PyTorch default). */
     public static final double BN_EPS = 1e-5;
+    /** Suffix of a conv weight variable in YXIO layout, after the official key {@code key + ".weight"}. */
+    public static final String YXIO_SUFFIX = "/yxio";
 
     private final SameDiff sd;
     private final Mode mode;
@@ -76,6 +82,30 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
         return Collections.unmodifiableList(bnKeys);
     }
 
+    /**
+     * @param convKey a conv module key, e.g. {@code stage2.0.branches.0.0.conv1}
+     * @return the name of its weight variable, {@code [kH, kW, in, out]} (YXIO)
+     */
+    public static String convWeightName(String convKey) {
+        return convKey + ".weight" + YXIO_SUFFIX;
+    }
+
+    /**
+     * @param oiyx a conv weight in PyTorch's layout {@code [out, in, kH, kW]}
+     * @return a C-ordered copy in YXIO layout {@code [kH, kW, in, out]}
+     */
+    public static INDArray toYxio(INDArray oiyx) {
+        return oiyx.permute(2, 3, 1, 0).dup('c');
+    }
+
+    /**
+     * @param yxio a conv weight in YXIO layout {@code [kH, kW, in, out]}
+     * @return a C-ordered copy in PyTorch's layout {@code [out, in, kH, kW]}
+     */
+    public static INDArray toOiyx(INDArray yxio) {
+        return yxio.permute(3, 2, 0, 1).dup('c');
+    }
+
     private SDVariable param(String name, long... shape) {
         if (sd.hasVariable(name)) {
             return sd.getVariable(name);
@@ -101,9 +131,7 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     @Override
     public SDVariable conv(String key, SDVariable x, int in, int out, int kernel, int stride, boolean bias) {
         int pad = (kernel - 1) / 2;
-        // Variables keep PyTorch's [out, in, kH, kW]; conv2d_bp of M2.1 ignores weightsFormat, so the graph feeds
-        // the op the default YXIO layout [kH, kW, in, out] through a permute (exact, differentiable).
-        SDVariable w = param(key + ".weight", out, in, kernel, kernel).permute(2, 3, 1, 0);
+        SDVariable w = param(convWeightName(key), kernel, kernel, in, out);
         Conv2DConfig c = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(pad).pW(pad)
                 .dH(1).dW(1).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
         if (bias) {
@@ -121,16 +149,12 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
         SDVariable mean = constant(key + ".running_mean", 0f, channels);
         SDVariable var = constant(key + ".running_var", 1f, channels);
         if (mode == Mode.INFERENCE) {
-            return sd.nn().batchNorm(prefix + key, x, mean, var, gamma, beta, BN_EPS, 1);
+            return FusedBatchNorm.apply(sd, prefix + key, x, mean, var, gamma, beta, BN_EPS);
         }
         String p = prefix + key;
-        SDVariable bm = x.mean(p + "/batch_mean", true, 0, 2, 3);
-        SDVariable centred = x.sub(p + "/centred", bm);
-        SDVariable bv = centred.mul(centred).mean(p + "/batch_var", true, 0, 2, 3);
-        SDVariable inv = sd.math().rsqrt(bv.add(BN_EPS));
-        SDVariable g = gamma.reshape(1, channels, 1, 1);
-        SDVariable b = beta.reshape(1, channels, 1, 1);
-        return centred.mul(inv).mul(g).add(p, b);
+        SDVariable[] stats = sd.math().moments(new String[] {p + "/batch_mean", p + "/batch_var"}, x,
+                new int[] {0, 2, 3}, false);
+        return FusedBatchNorm.apply(sd, p, x, stats[0], stats[1], gamma, beta, BN_EPS);
     }
 
     @Override

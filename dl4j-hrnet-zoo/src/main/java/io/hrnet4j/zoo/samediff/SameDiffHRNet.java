@@ -24,7 +24,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * The pure SameDiff realisation of HRNet: one {@link SameDiff} graph holding the parameters (named by their
- * official state-dict keys) and two paths over them, both generated from {@link HRNetTopology}:
+ * official state-dict keys; conv weights in the conv op's YXIO layout {@code [kH, kW, in, out]} under
+ * {@code key + "/yxio"}, see {@link #variableOf}; {@link #stateDict()} and {@link #loadStateDict} convert from and to
+ * PyTorch's layout exactly) and two paths over them, both generated from {@link HRNetTopology}:
  * <ul>
  *   <li>{@value #OUTPUT}: inference, BN with running statistics, heatmaps {@code [N, K, H/4, W/4]};</li>
  *   <li>{@value #OUTPUT_TRAIN} and the loss {@value #LOSS}: training, BN with batch statistics; the loss is the
@@ -103,11 +105,13 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
             if (r.kind() == Complexity.Kind.BUFFER || r.kind() == Complexity.Kind.COUNTER) {
                 continue;
             }
-            INDArray arr = sd.getArrForVarName(e.getKey());
+            INDArray arr = sd.getArrForVarName(variableOf(e.getKey()));
             switch (r.kind()) {
                 case CONV -> {
                     if ("weight".equals(r.local())) {
-                        arr.assign(Nd4j.randn(0.0, 0.001, arr.ulike(), rng));
+                        // drawn in PyTorch's layout (the same values as the graph realisation for one seed)
+                        INDArray w = Nd4j.randn(0.0, 0.001, Nd4j.create(DataType.FLOAT, shapes.get(e.getKey())), rng);
+                        arr.assign(isYxio(e.getKey()) ? SameDiffEmitter.toYxio(w) : w);
                     } else {
                         arr.assign(0);
                     }
@@ -254,7 +258,8 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             Complexity.Kind kind = cx.owners().get(e.getKey()).kind();
             if (kind != Complexity.Kind.COUNTER && kind != Complexity.Kind.BUFFER) {
-                sd.getArrForVarName(e.getKey()).assign(stateDict.get(e.getKey()).castTo(DataType.FLOAT));
+                INDArray v = stateDict.get(e.getKey()).castTo(DataType.FLOAT);
+                sd.getArrForVarName(variableOf(e.getKey())).assign(isYxio(e.getKey()) ? SameDiffEmitter.toYxio(v) : v);
             }
         }
     }
@@ -268,10 +273,24 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
             out.put(k, switch (cx.owners().get(k).kind()) {
                 case COUNTER -> Nd4j.scalar(DataType.LONG, 0L);
                 case BUFFER -> io.hrnet4j.zoo.graph.GraphWeights.initPos(config, e.getValue());
-                default -> sd.getArrForVarName(k).dup();
+                default -> isYxio(k) ? SameDiffEmitter.toOiyx(sd.getArrForVarName(variableOf(k)))
+                        : sd.getArrForVarName(k).dup();
             });
         }
         return out;
+    }
+
+    /**
+     * @param stateKey an official state-dict key
+     * @return the graph variable holding it: {@code stateKey + "/yxio"} for the conv weights emitted by
+     *     {@link SameDiffEmitter#conv} (YXIO layout {@code [kH, kW, in, out]}), else {@code stateKey} itself
+     */
+    public String variableOf(String stateKey) {
+        return isYxio(stateKey) ? stateKey + SameDiffEmitter.YXIO_SUFFIX : stateKey;
+    }
+
+    private boolean isYxio(String stateKey) {
+        return stateKey.endsWith(".weight") && sd.hasVariable(stateKey + SameDiffEmitter.YXIO_SUFFIX);
     }
 
     /**
