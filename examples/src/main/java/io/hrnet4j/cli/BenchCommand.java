@@ -64,7 +64,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark inference and training speed and memory of the realisations (graph, samediff, "
                 + "samediff_folded).",
-                "Default: ratios to this machine's raw conv2d throughput, with peak RSS and ND4J / JavaCPP off-heap bytes.",
+                "Default: ratios to this machine's raw conv2d throughput, with peak RSS and ND4J / JavaCPP off-heap "
+                        + "bytes.",
                 "--vs-pytorch: against bench/pytorch_hrnet.py (verified on the tiny oracle first, PyTorch installed "
                         + "with apt-get when missing) at each --threads count, sides alternated round by round, "
                         + "medians; ratio = our throughput / PyTorch's (> 1: faster). JSON: "

@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * freed; {@link Pointer#physicalBytes()}: the physical memory JavaCPP sees in use by the whole process, which is what
  * its {@code org.bytedeco.javacpp.maxphysicalbytes} limit is checked against), and ND4J's own count of its native
  * buffers ({@code Nd4j.getMemoryManager().allocatedMemory(0)}: JavaCPP's total plus the buffers and workspaces ND4J
- * allocates in libnd4j and tracks with {@code AllocationsTracker}). The JVM heap is part of the resident set. Used by {@code hrnet bench} and available to the trainer for its summary.
+ * allocates in libnd4j and tracks with {@code AllocationsTracker}). The JVM heap is part of the resident set.
+ * Used by {@code hrnet bench} and available to the trainer for its summary.
  *
  * <p>All figures are bytes; {@code -1} where unknown (not Linux, or the field is absent).
  *

@@ -275,7 +275,8 @@ public final class ModelBenchmark {
         public double train(Backend r, int batch) {
             DataSet ds = trainSets.get(batch);
             if (ds == null || !nets.containsKey(r) || r == Backend.SAMEDIFF_FOLDED) {
-                throw new IllegalArgumentException("no " + r + " training step at batch " + batch + " in this workload");
+                throw new IllegalArgumentException("no " + r + " training step at batch " + batch
+                        + " in this workload");
             }
             return seconds(r == Backend.GRAPH ? () -> graphs.get(r).fit(ds)
                     : () -> samediffs.get(r).fit(new SingletonDataSetIterator(ds), 1));
@@ -338,7 +339,13 @@ public final class ModelBenchmark {
         return 2 * macs / s / 1e9;
     }
 
-    private static double[] time(Runnable r, int warmup, int iterations) {
+    /**
+     * @param r the work
+     * @param warmup untimed runs
+     * @param iterations timed runs
+     * @return wall-clock seconds of each timed run
+     */
+    static double[] time(Runnable r, int warmup, int iterations) {
         for (int i = 0; i < warmup; i++) {
             r.run();
         }

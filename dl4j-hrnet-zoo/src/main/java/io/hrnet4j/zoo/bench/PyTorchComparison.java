@@ -94,7 +94,7 @@ public final class PyTorchComparison {
          *              "threads": {"2": {"seconds": {"infer_b1": s, "infer_b8": s, "train_b8": s},
          *                                "peak_rss_bytes": b}}},
          *  "realisations": {"graph": {"threads": {"2": {"seconds": {...}, "memory": {rss_bytes, peak_rss_bytes,
-         *                                               offheap_total_bytes, offheap_physical_bytes, nd4j_bytes}}}}, ...},
+         *                       offheap_total_bytes, offheap_physical_bytes, nd4j_bytes}}}}, ...},
          *  "ratios": {"graph": {"infer_b1": r, "infer_b8": r, "train_b8": r,
          *                       "threads": {"1": {"infer_b1": r, ...}, "2": {...}}}, ...}}
          * </pre>

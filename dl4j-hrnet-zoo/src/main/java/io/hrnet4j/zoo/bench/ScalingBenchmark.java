@@ -62,8 +62,8 @@ public final class ScalingBenchmark {
 
         /**
          * @return a Markdown table (network, input, batch, inference s and img/s, training-step s, peak RSS,
-         *     ND4J's native bytes after the point), then, where both were measured, a table of DE-HRNet / HRNet time ratios at the same
-         *     width, input and batch
+         *     ND4J's native bytes after the point), then, where both were measured, a table of DE-HRNet / HRNet
+         *     time ratios at the same width, input and batch
          */
         public String markdown() {
             StringBuilder sb = new StringBuilder();
@@ -153,8 +153,10 @@ public final class ScalingBenchmark {
             for (int b : batches) {
                 System.gc();
                 boolean reset = MemoryUsage.resetPeak();
-                double infer = medianOf(() -> w.infer(realisation, b), warmup, iterations);
-                double trainS = trains ? medianOf(() -> w.train(realisation, b), warmup, iterations) : Double.NaN;
+                double infer = ModelBenchmark.median(ModelBenchmark.time(() -> w.infer(realisation, b), warmup,
+                        iterations));
+                double trainS = trains ? ModelBenchmark.median(ModelBenchmark.time(() -> w.train(realisation, b),
+                        warmup, iterations)) : Double.NaN;
                 Point p = new Point(cfg, b, infer, trainS, MemoryUsage.current(), reset);
                 points.add(p);
                 if (progress != null) {
@@ -166,16 +168,5 @@ public final class ScalingBenchmark {
             }
         }
         return new Result(realisation, warmup, iterations, points);
-    }
-
-    private static double medianOf(java.util.function.DoubleSupplier timed, int warmup, int iterations) {
-        for (int i = 0; i < warmup; i++) {
-            timed.getAsDouble();
-        }
-        double[] t = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-            t[i] = timed.getAsDouble();
-        }
-        return ModelBenchmark.median(t);
     }
 }

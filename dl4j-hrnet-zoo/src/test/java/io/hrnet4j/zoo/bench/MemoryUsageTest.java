@@ -14,7 +14,8 @@ class MemoryUsageTest {
     @Test
     void parsesVmRssAndVmHwmInKilobytes(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("status");
-        Files.writeString(f, "Name:\tjava\nVmPeak:\t 9999 kB\nVmHWM:\t  204800 kB\nVmRSS:\t   102400 kB\nThreads:\t3\n");
+        Files.writeString(f, "Name:\tjava\nVmPeak:\t 9999 kB\nVmHWM:\t  204800 kB\nVmRSS:\t   102400 kB\n"
+                + "Threads:\t3\n");
         assertThat(MemoryUsage.readStatus(f)).containsExactly(100L << 20, 200L << 20);
         Files.writeString(f, "Name:\tjava\nVmRSS:\t12 MB\n");
         assertThat(MemoryUsage.readStatus(f)).containsExactly(-1L, -1L);
