@@ -320,4 +320,60 @@ public final class ExperimentConfig {
         }
         return out;
     }
+
+    /**
+     * The inverse of {@link #parse}: the architecture as an experiment document, e.g. for a process in another
+     * language that builds the same network (the PyTorch peer of {@code hrnet bench --vs-pytorch}).
+     * {@code parse(toTree(cfg))} equals {@code cfg}.
+     *
+     * @param cfg the architecture
+     * @return {@code {"MODEL": {"NAME": "pose_hrnet", "NUM_JOINTS", "IMAGE_SIZE": [width, height], "EXTRA": {...}}}}
+     *     with {@code STEM_CHANNELS}, {@code LAYER1_BLOCKS}, {@code LAYER1_PLANES} always and {@code DEHRNET} for a
+     *     DE-HRNet
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode toTree(HRNetConfig cfg) {
+        ObjectMapper om = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = om.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode model = root.putObject("MODEL");
+        model.put("NAME", "pose_hrnet");
+        model.put("NUM_JOINTS", cfg.numJoints());
+        model.putArray("IMAGE_SIZE").add(cfg.inputWidth()).add(cfg.inputHeight());
+        com.fasterxml.jackson.databind.node.ObjectNode extra = model.putObject("EXTRA");
+        extra.put("FINAL_CONV_KERNEL", cfg.finalConvKernel());
+        extra.put("STEM_CHANNELS", cfg.stemChannels());
+        extra.put("LAYER1_BLOCKS", cfg.layer1Blocks());
+        extra.put("LAYER1_PLANES", cfg.layer1Planes());
+        for (int s = 0; s < cfg.stages().size(); s++) {
+            StageConfig st = cfg.stages().get(s);
+            com.fasterxml.jackson.databind.node.ObjectNode n = extra.putObject("STAGE" + (s + 2));
+            n.put("NUM_MODULES", st.numModules());
+            n.put("NUM_BRANCHES", st.numBranches());
+            n.put("BLOCK", st.block().name());
+            var blocks = n.putArray("NUM_BLOCKS");
+            for (int v : st.numBlocks()) {
+                blocks.add(v);
+            }
+            var channels = n.putArray("NUM_CHANNELS");
+            for (int v : st.numChannels()) {
+                channels.add(v);
+            }
+            n.put("FUSE_METHOD", "SUM");
+        }
+        DeHrnetOptions d = cfg.deHrnet();
+        if (d != null) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = extra.putObject("DEHRNET");
+            n.put("DEM", d.dem());
+            n.put("PLACEMENT", d.placement().name());
+            n.put("ATTENTION", d.attention().name());
+            n.put("SE_REDUCTION", d.seReduction());
+            n.put("SE_MIN_HIDDEN", d.seMinHidden());
+            n.put("ECA_KERNEL", d.ecaKernel());
+            n.put("DROPOUT", d.dropout());
+            n.put("DYSAMPLE", d.dysample());
+            n.put("STYLE", d.style().name());
+            n.put("GROUPS", d.groups());
+            n.put("DYNAMIC_SCOPE", d.dynamicScope());
+        }
+        return root;
+    }
 }

@@ -2,12 +2,14 @@ package io.hrnet4j.zoo.bench;
 
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.PoseNetwork;
+import io.hrnet4j.zoo.PoseNetworks;
+import io.hrnet4j.zoo.PoseNetworks.Backend;
 import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
-import io.hrnet4j.zoo.samediff.FoldedInference;
 import io.hrnet4j.zoo.samediff.SameDiffHRNet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,16 +40,6 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class ModelBenchmark {
 
-    /** A realisation to measure. */
-    public enum Realisation {
-        /** DL4J ComputationGraph. */
-        GRAPH,
-        /** SameDiff (inference path with the fused batchnorm op; training path with batch statistics). */
-        SAMEDIFF,
-        /** SameDiff inference with BN folded into the convs (inference only). */
-        SAMEDIFF_FOLDED
-    }
-
     /**
      * One measurement.
      *
@@ -59,7 +51,7 @@ public final class ModelBenchmark {
      * @param gflops network conv GFLOP/s reached (forward FLOPs; x3 for a training step)
      * @param ratioToBaseline gflops / baseline conv2d GFLOP/s
      */
-    public record Measurement(Realisation realisation, String kind, int batch, double seconds, double imagesPerSecond,
+    public record Measurement(Backend realisation, String kind, int batch, double seconds, double imagesPerSecond,
                               double gflops, double ratioToBaseline) {
     }
 
@@ -116,66 +108,185 @@ public final class ModelBenchmark {
     }
 
     /**
-     * Runs the benchmark.
+     * Runs the benchmark: builds the networks ({@link Workload}), runs {@code warmup} untimed rounds, then
+     * {@code iterations} timed rounds (each round times every measurement once, so load drift spreads over all of
+     * them), and reports the median of each.
      *
      * @param cfg the architecture (e.g. {@code HRNetConfig.standard(32, 17, 256, 192)})
      * @param realisations what to measure
-     * @param batches batch sizes
-     * @param train whether to time training steps too (GRAPH and SAMEDIFF)
-     * @param warmup untimed repetitions per measurement
-     * @param iterations timed repetitions per measurement (median reported)
+     * @param batches batch sizes (inference, and training when {@code train})
+     * @param train whether to time training steps too (GRAPH and SAMEDIFF; SAMEDIFF_FOLDED is inference only)
+     * @param warmup untimed rounds
+     * @param iterations timed rounds (median reported)
      * @param progress receives one line per finished measurement (may be null)
      * @return the results
      */
-    public static Result run(HRNetConfig cfg, List<Realisation> realisations, int[] batches, boolean train,
+    public static Result run(HRNetConfig cfg, List<Backend> realisations, int[] batches, boolean train,
                              int warmup, int iterations, Consumer<String> progress) {
         double baseline = baselineConvGflops(warmup, Math.max(3, iterations));
         double fwdGflop = 2.0 * Complexity.of(cfg).macs() / 1e9;
+        Workload w = new Workload(cfg, realisations, batches, train ? batches : new int[0], 0);
+        for (int i = 0; i < warmup; i++) {
+            w.round();
+        }
+        List<Map<Backend, Map<String, Double>>> rounds = new ArrayList<>();
+        for (int i = 0; i < iterations; i++) {
+            rounds.add(w.round());
+        }
         List<Measurement> out = new ArrayList<>();
-        ComputationGraph graph = null;
-        SameDiffHRNet sd = null;
-        for (Realisation r : realisations) {
-            PoseNetwork net;
-            switch (r) {
-                case GRAPH -> {
-                    graph = new HRNet.Builder().config(cfg).build().init();
-                    net = PoseNetwork.of(graph, cfg);
-                }
-                case SAMEDIFF -> {
-                    sd = SameDiffHRNet.create(cfg, 1, new Adam(1e-3));
-                    net = sd;
-                }
-                default -> net = FoldedInference.of(cfg, (sd != null ? sd : SameDiffHRNet.create(cfg, 1,
-                        new Adam(1e-3))).stateDict());
-            }
+        for (Backend r : realisations) {
             for (int b : batches) {
-                INDArray x = Nd4j.rand(DataType.FLOAT, b, 3, cfg.inputHeight(), cfg.inputWidth());
-                double s = median(time(() -> net.output(x), warmup, iterations));
-                Measurement m = new Measurement(r, "inference", b, s, b / s, fwdGflop * b / s, fwdGflop * b / s / baseline);
-                out.add(m);
-                report(progress, m);
-                if (train && r != Realisation.SAMEDIFF_FOLDED) {
-                    DataSet ds = new DataSet(x, Nd4j.rand(DataType.FLOAT, b, cfg.numJoints(), cfg.heatmapHeight(),
-                            cfg.heatmapWidth()), null, Nd4j.ones(DataType.FLOAT, b, cfg.numJoints(),
-                            cfg.heatmapHeight(), cfg.heatmapWidth()));
-                    Runnable step;
-                    if (r == Realisation.GRAPH) {
-                        ComputationGraph g = graph;
-                        step = () -> g.fit(ds);
-                    } else {
-                        SameDiffHRNet m2 = sd;
-                        step = () -> m2.fit(new SingletonDataSetIterator(ds), 1);
+                for (String kind : List.of("inference", "train-step")) {
+                    String key = kind.equals("inference") ? inferKey(b) : trainKey(b);
+                    if (!rounds.get(0).get(r).containsKey(key)) {
+                        continue;
                     }
-                    double ts = median(time(step, warmup, iterations));
-                    Measurement t = new Measurement(r, "train-step", b, ts, b / ts, 3 * fwdGflop * b / ts,
-                            3 * fwdGflop * b / ts / baseline);
-                    out.add(t);
-                    report(progress, t);
+                    double s = median(rounds.stream().mapToDouble(x -> x.get(r).get(key)).toArray());
+                    double flop = (kind.equals("inference") ? 1 : 3) * fwdGflop * b;
+                    Measurement m = new Measurement(r, kind, b, s, b / s, flop / s, flop / s / baseline);
+                    out.add(m);
+                    report(progress, m);
                 }
             }
         }
         String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
         return new Result(cfg, ext, baseline, out);
+    }
+
+    /** @param batch a batch size @return the measurement key of inference at that batch, {@code infer_b<batch>} */
+    public static String inferKey(int batch) {
+        return "infer_b" + batch;
+    }
+
+    /** @param batch a batch size @return the measurement key of a training step, {@code train_b<batch>} */
+    public static String trainKey(int batch) {
+        return "train_b" + batch;
+    }
+
+    /**
+     * The networks and inputs of one benchmark, built once; {@link #round()} times every measurement once.
+     * Networks are built only through the public API: {@code new HRNet.Builder().config(cfg).build().init()}
+     * (GRAPH), {@link HRNet#initSameDiff()} (SAMEDIFF) and {@link PoseNetworks#random} (SAMEDIFF_FOLDED), all with
+     * the official random initialisation and Adam(1e-3).
+     *
+     * <p>Inference: {@code PoseNetwork.output} of a {@code [N, 3, H, W]} uniform-random float32 batch. Training
+     * step: one {@code fit} of one batch with labels {@code [N, K, H/4, W/4]} (uniform random) and target weights 1
+     * (labels mask of the labels' shape): forward with batch statistics, JointsMSELoss, backward, Adam update.
+     */
+    public static final class Workload {
+        private final List<Backend> realisations;
+        private final Map<Backend, PoseNetwork> nets = new EnumMap<>(Backend.class);
+        private final Map<Backend, ComputationGraph> graphs = new EnumMap<>(Backend.class);
+        private final Map<Backend, SameDiffHRNet> samediffs = new EnumMap<>(Backend.class);
+        private final Map<Integer, INDArray> inputs = new LinkedHashMap<>();
+        private final Map<Integer, DataSet> trainSets = new LinkedHashMap<>();
+
+        /**
+         * @param cfg the architecture
+         * @param realisations the realisations, each built once
+         * @param inferBatches batch sizes of the inference measurements (may be empty)
+         * @param trainBatches batch sizes of the training-step measurements (may be empty; skipped for
+         *     SAMEDIFF_FOLDED)
+         * @param seed initialisation seed of the networks and of the random inputs
+         */
+        public Workload(HRNetConfig cfg, List<Backend> realisations, int[] inferBatches, int[] trainBatches,
+                        long seed) {
+            this.realisations = List.copyOf(realisations);
+            Nd4j.getRandom().setSeed(seed);
+            for (int b : inferBatches) {
+                inputs.put(b, Nd4j.rand(DataType.FLOAT, b, 3, cfg.inputHeight(), cfg.inputWidth()));
+            }
+            for (int b : trainBatches) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, b, 3, cfg.inputHeight(), cfg.inputWidth());
+                INDArray y = Nd4j.rand(DataType.FLOAT, b, cfg.numJoints(), cfg.heatmapHeight(), cfg.heatmapWidth());
+                trainSets.put(b, new DataSet(x, y, null, Nd4j.onesLike(y)));
+            }
+            for (Backend r : this.realisations) {
+                switch (r) {
+                    case GRAPH -> {
+                        ComputationGraph g = new HRNet.Builder().config(cfg).seed(seed).updater(new Adam(1e-3)).build()
+                                .init();
+                        nets.put(r, PoseNetwork.of(g, cfg));
+                        graphs.put(r, g);
+                    }
+                    case SAMEDIFF -> {
+                        SameDiffHRNet sd = new HRNet.Builder().config(cfg).seed(seed).updater(new Adam(1e-3)).build()
+                                .initSameDiff();
+                        if (!trainSets.isEmpty()) {
+                            sd.prepareTraining();
+                        }
+                        nets.put(r, sd);
+                        samediffs.put(r, sd);
+                    }
+                    default -> nets.put(r, PoseNetworks.random(cfg, r, seed));
+                }
+            }
+        }
+
+        /**
+         * Times every measurement once: for each realisation, inference at each batch, then a training step at
+         * each training batch.
+         *
+         * @return realisation to measurement key ({@link #inferKey}, {@link #trainKey}) to wall-clock seconds
+         */
+        public Map<Backend, Map<String, Double>> round() {
+            Map<Backend, Map<String, Double>> out = new EnumMap<>(Backend.class);
+            for (Backend r : realisations) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                for (int b : inputs.keySet()) {
+                    m.put(inferKey(b), infer(r, b));
+                }
+                if (r != Backend.SAMEDIFF_FOLDED) {
+                    for (int b : trainSets.keySet()) {
+                        m.put(trainKey(b), train(r, b));
+                    }
+                }
+                out.put(r, m);
+            }
+            return out;
+        }
+
+        /**
+         * Times one inference call.
+         *
+         * @param r a realisation of this workload
+         * @param batch one of the inference batch sizes
+         * @return wall-clock seconds
+         * @throws IllegalArgumentException if the realisation or batch is not part of this workload
+         */
+        public double infer(Backend r, int batch) {
+            PoseNetwork net = nets.get(r);
+            INDArray x = inputs.get(batch);
+            if (net == null || x == null) {
+                throw new IllegalArgumentException("no " + r + " inference at batch " + batch + " in this workload");
+            }
+            return seconds(() -> net.output(x));
+        }
+
+        /**
+         * Times one training step.
+         *
+         * @param r GRAPH or SAMEDIFF, part of this workload
+         * @param batch one of the training batch sizes
+         * @return wall-clock seconds
+         * @throws IllegalArgumentException if the realisation cannot train or is not part of this workload, or the
+         *     batch is not
+         */
+        public double train(Backend r, int batch) {
+            DataSet ds = trainSets.get(batch);
+            if (ds == null || !nets.containsKey(r) || r == Backend.SAMEDIFF_FOLDED) {
+                throw new IllegalArgumentException("no " + r + " training step at batch " + batch
+                        + " in this workload");
+            }
+            return seconds(r == Backend.GRAPH ? () -> graphs.get(r).fit(ds)
+                    : () -> samediffs.get(r).fit(new SingletonDataSetIterator(ds), 1));
+        }
+
+        private static double seconds(Runnable r) {
+            long t0 = System.nanoTime();
+            r.run();
+            return (System.nanoTime() - t0) / 1e9;
+        }
     }
 
     /**
@@ -228,7 +339,13 @@ public final class ModelBenchmark {
         return 2 * macs / s / 1e9;
     }
 
-    private static double[] time(Runnable r, int warmup, int iterations) {
+    /**
+     * @param r the work
+     * @param warmup untimed runs
+     * @param iterations timed runs
+     * @return wall-clock seconds of each timed run
+     */
+    static double[] time(Runnable r, int warmup, int iterations) {
         for (int i = 0; i < warmup; i++) {
             r.run();
         }
@@ -241,7 +358,8 @@ public final class ModelBenchmark {
         return t;
     }
 
-    private static double median(double[] v) {
+    /** @param v values (not empty) @return their median (mean of the two middle values for an even count) */
+    static double median(double[] v) {
         double[] c = v.clone();
         Arrays.sort(c);
         int n = c.length;

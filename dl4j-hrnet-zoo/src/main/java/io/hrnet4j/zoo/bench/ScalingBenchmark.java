@@ -1,0 +1,172 @@
+package io.hrnet4j.zoo.bench;
+
+import io.hrnet4j.zoo.PoseNetworks;
+import io.hrnet4j.zoo.PoseNetworks.Backend;
+import io.hrnet4j.zoo.arch.HRNetConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Time and peak memory against batch size and input size for one realisation, over several architectures (e.g.
+ * HRNet-W32 and W48, each with its DE-HRNet of the same width): the scaling table of {@code hrnet bench --scaling}.
+ *
+ * <p>Each configuration's network is built once ({@link ModelBenchmark.Workload}); then, per batch size, the
+ * process's peak RSS is reset ({@link MemoryUsage#resetPeak()}, after a GC), {@code warmup} untimed and
+ * {@code iterations} timed inference calls (and training steps, when asked and the realisation trains) run, and the
+ * median times and the peak RSS of that point are recorded. A point's peak RSS therefore includes the network, its
+ * updater state and whatever ND4J keeps cached from earlier points of the same configuration; where the kernel
+ * does not allow the reset it is the process's lifetime peak (reported as such).
+ */
+public final class ScalingBenchmark {
+
+    private ScalingBenchmark() {
+    }
+
+    /**
+     * One measured point.
+     *
+     * @param config the architecture (input size included)
+     * @param batch batch size
+     * @param inferSeconds median seconds of one inference call
+     * @param trainSeconds median seconds of one training step, NaN when not measured
+     * @param memory the process's memory after the point; {@code peakRssBytes} is the point's peak when
+     *     {@code peakIsPerPoint}
+     * @param peakIsPerPoint whether the peak RSS was reset before the point
+     */
+    public record Point(HRNetConfig config, int batch, double inferSeconds, double trainSeconds, MemoryUsage memory,
+                        boolean peakIsPerPoint) {
+        /** @return {@code HRNet-W32} or {@code DE-HRNet-W32} */
+        public String network() {
+            return (config.isDeHrnet() ? "DE-HRNet-W" : "HRNet-W") + config.width();
+        }
+
+        /** @return {@code 256x192} (height x width) */
+        public String input() {
+            return config.inputHeight() + "x" + config.inputWidth();
+        }
+    }
+
+    /**
+     * A scaling run.
+     *
+     * @param realisation the realisation measured
+     * @param warmup untimed calls per point
+     * @param iterations timed calls per point (median)
+     * @param points the points, in the order measured
+     */
+    public record Result(Backend realisation, int warmup, int iterations, List<Point> points) {
+
+        /**
+         * @return a Markdown table (network, input, batch, inference s and img/s, training-step s, peak RSS,
+         *     ND4J's native bytes after the point), then, where both were measured, a table of DE-HRNet / HRNet
+         *     time ratios at the same width, input and batch
+         */
+        public String markdown() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "Realisation %s, median of %d after %d warm-up; peak RSS %s.%n%n",
+                    realisation.name().toLowerCase(Locale.ROOT), iterations, warmup,
+                    points.stream().allMatch(Point::peakIsPerPoint) ? "per point (VmHWM reset before each)"
+                            : "of the whole process (the kernel refused the per-point reset)"));
+            sb.append("| network | input | batch | inference s | img/s | training step s | peak RSS GiB "
+                    + "| ND4J native GiB |\n|---|---|---|---|---|---|---|---|\n");
+            for (Point p : points) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.2f | %s | %.2f | %.2f |%n",
+                        p.network(), p.input(), p.batch(), p.inferSeconds(), p.batch() / p.inferSeconds(),
+                        Double.isNaN(p.trainSeconds()) ? "-" : String.format(Locale.ROOT, "%.3f", p.trainSeconds()),
+                        p.memory().peakRssBytes() / (double) (1L << 30),
+                        p.memory().nd4jBytes() / (double) (1L << 30)));
+            }
+            StringBuilder ratios = new StringBuilder();
+            for (Point de : points) {
+                if (!de.config().isDeHrnet()) {
+                    continue;
+                }
+                for (Point hr : points) {
+                    if (!hr.config().isDeHrnet() && hr.config().width() == de.config().width()
+                            && hr.input().equals(de.input()) && hr.batch() == de.batch()) {
+                        ratios.append(String.format(Locale.ROOT, "| W%d | %s | %d | %.2f | %s | %.2f |%n",
+                                de.config().width(), de.input(), de.batch(), de.inferSeconds() / hr.inferSeconds(),
+                                Double.isNaN(de.trainSeconds()) || Double.isNaN(hr.trainSeconds()) ? "-"
+                                        : String.format(Locale.ROOT, "%.2f", de.trainSeconds() / hr.trainSeconds()),
+                                de.memory().peakRssBytes() / (double) hr.memory().peakRssBytes()));
+                    }
+                }
+            }
+            if (ratios.length() > 0) {
+                sb.append("\nDE-HRNet / HRNet at the same width, input and batch (time and peak RSS ratios):\n\n")
+                        .append("| width | input | batch | inference | training step | peak RSS |\n")
+                        .append("|---|---|---|---|---|---|\n").append(ratios);
+            }
+            return sb.toString();
+        }
+
+        /** @return {@code {"realisation", "warmup", "iterations", "points": [{network, input, batch, ...}]}} */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("realisation", realisation.name().toLowerCase(Locale.ROOT));
+            m.put("warmup", warmup);
+            m.put("iterations", iterations);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Point p : points) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("network", p.network());
+                r.put("dehrnet", p.config().isDeHrnet());
+                r.put("width", p.config().width());
+                r.put("input", p.input());
+                r.put("batch", p.batch());
+                r.put("infer_seconds", p.inferSeconds());
+                r.put("images_per_second", p.batch() / p.inferSeconds());
+                r.put("train_seconds", Double.isNaN(p.trainSeconds()) ? null : p.trainSeconds());
+                r.put("memory", p.memory().toMap());
+                r.put("peak_is_per_point", p.peakIsPerPoint());
+                rows.add(r);
+            }
+            m.put("points", rows);
+            return m;
+        }
+    }
+
+    /**
+     * Runs the scaling measurement.
+     *
+     * @param configs the architectures, input sizes included (e.g. W32 and W48 at 256x192 and 384x288, HRNet and
+     *     DE-HRNet)
+     * @param realisation the realisation
+     * @param batches batch sizes, e.g. {@code 1, 2, 4, 8, 16}
+     * @param train whether to time a training step too (ignored for SAMEDIFF_FOLDED, which cannot train)
+     * @param warmup untimed calls per point (>= 0)
+     * @param iterations timed calls per point (>= 1)
+     * @param progress receives one line per point (may be null)
+     * @return the points
+     */
+    public static Result run(List<HRNetConfig> configs, Backend realisation, int[] batches, boolean train, int warmup,
+                             int iterations, Consumer<String> progress) {
+        boolean trains = train && realisation != Backend.SAMEDIFF_FOLDED;
+        List<Point> points = new ArrayList<>();
+        for (HRNetConfig cfg : configs) {
+            ModelBenchmark.Workload w = new ModelBenchmark.Workload(cfg, List.of(realisation), batches,
+                    trains ? batches : new int[0], 0);
+            for (int b : batches) {
+                System.gc();
+                boolean reset = MemoryUsage.resetPeak();
+                double infer = ModelBenchmark.median(ModelBenchmark.time(() -> w.infer(realisation, b), warmup,
+                        iterations));
+                double trainS = trains ? ModelBenchmark.median(ModelBenchmark.time(() -> w.train(realisation, b),
+                        warmup, iterations)) : Double.NaN;
+                Point p = new Point(cfg, b, infer, trainS, MemoryUsage.current(), reset);
+                points.add(p);
+                if (progress != null) {
+                    progress.accept(String.format(Locale.ROOT, "%s %s batch %d: inference %.3f s%s, %s",
+                            PoseNetworks.describe(cfg), realisation.name().toLowerCase(Locale.ROOT), b, infer,
+                            trains ? String.format(Locale.ROOT, ", training step %.3f s", trainS) : "",
+                            p.memory().describe()));
+                }
+            }
+        }
+        return new Result(realisation, warmup, iterations, points);
+    }
+}
