@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -178,7 +179,13 @@ public final class PredictCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(out);
         } else if (input.images != null) {
             images = listImages(input.images);
+            Map<String, Path> stems = new HashMap<>();
             for (Path p : images) {
+                Path other = stems.putIfAbsent(stem(p), p);
+                if (other != null) {
+                    throw new DataFormatException(p, "-", "--images", "its overlay " + stem(p) + ".png would "
+                            + "overwrite that of " + other.getFileName());
+                }
                 checkImage(p);
             }
             AtomicFiles.checkWritableFolder(out);

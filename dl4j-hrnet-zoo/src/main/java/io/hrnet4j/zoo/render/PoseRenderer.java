@@ -183,7 +183,8 @@ public final class PoseRenderer {
     }
 
     /**
-     * Draws a person box (thin white rectangle) with an optional label above its top-left corner, in place.
+     * Draws a person box (1-pixel white rectangle between the rounded corners, not anti-aliased: axis-aligned) with an
+     * optional label above its top-left corner, in place.
      *
      * @param image 8-bit BGR image
      * @param x left, pixels
@@ -198,7 +199,7 @@ public final class PoseRenderer {
             Scalar white = new Scalar(255, 255, 255, 0);
             opencv_imgproc.rectangle(image, new Point((int) Math.round(x), (int) Math.round(y)),
                     new Point((int) Math.round(x + w), (int) Math.round(y + h)), white, 1,
-                    opencv_imgproc.LINE_AA, 0);
+                    opencv_imgproc.LINE_8, 0);
             if (label != null) {
                 opencv_imgproc.putText(image, label, new Point((int) Math.round(x) + 2,
                         Math.max(10, (int) Math.round(y) - 3)), opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.4, white, 1,
