@@ -196,6 +196,30 @@ class YoloPersonDetectorTest {
                 .endsWith("yolo2/yolo2_dl4j_inference.v3.zip");
     }
 
+    /** Not cached and the server unreachable: one line naming the URL and the cache file, in seconds. */
+    @Test
+    void pretrainedWithoutCacheOrServerFailsNamingTheUrlAndTheCache(@TempDir Path tmp) {
+        String oldUrl = org.deeplearning4j.common.resources.DL4JResources.getBaseDownloadURL();
+        java.io.File oldDir = org.deeplearning4j.common.resources.DL4JResources.getBaseDirectory();
+        try {
+            org.deeplearning4j.common.resources.DL4JResources.setBaseDownloadURL("http://127.0.0.1:9/");
+            org.deeplearning4j.common.resources.DL4JResources.setBaseDirectory(tmp.toFile());
+            Path cache = YoloPersonDetector.Variant.YOLO2_COCO.cacheFile();
+            assertThat(cache).startsWith(tmp);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> YoloPersonDetector.pretrained(YoloPersonDetector.Variant.YOLO2_COCO,
+                    YoloPersonDetector.Options.defaults())).isInstanceOf(java.io.IOException.class)
+                    .hasMessageStartingWith("YOLO2 pretrained weights are not in the DL4J cache (" + cache + ") and "
+                            + "http://127.0.0.1:9/models/yolo2_dl4j_inference.v3.zip cannot be reached")
+                    .hasMessageEndingWith("put the file there or pass the detector weights file");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(20);
+            assertThat(cache).doesNotExist();
+        } finally {
+            org.deeplearning4j.common.resources.DL4JResources.setBaseDownloadURL(oldUrl);
+            org.deeplearning4j.common.resources.DL4JResources.setBaseDirectory(oldDir);
+        }
+    }
+
     /** The real COCO weights, when {@code initPretrained} has cached them: the people of 196141 are found. */
     @Test
     void pretrainedYolo2FindsThePeopleOfTheCocoSample() throws Exception {
