@@ -100,7 +100,7 @@ class PredictCommandTest {
                 found |= Arrays.equals(bb, b.xywh()) && p.get("box_score").asDouble() == b.score();
             }
             assertThat(found).as("box " + b).isTrue();
-            // every box is drawn: its corners inside the image are white (joints hidden: the tiny model's heatmap maxima are far below 1e9)
+            // every box is drawn: its corners inside the image are white (joints hidden: scores are far below 1e9)
             long x1 = Math.round(b.x());
             long y1 = Math.round(b.y());
             long x2 = Math.round(b.x() + b.w());

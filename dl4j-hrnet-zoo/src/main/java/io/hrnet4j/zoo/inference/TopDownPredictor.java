@@ -1,8 +1,10 @@
 package io.hrnet4j.zoo.inference;
 
 import io.hrnet4j.data.geometry.CenterScale;
+import io.hrnet4j.data.iterator.ProcessedSample;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
+import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.data.transform.CropState;
 import io.hrnet4j.data.transform.ImageDecoder;
 import io.hrnet4j.data.transform.TopDownRecipe;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -140,6 +143,54 @@ public final class TopDownPredictor {
     }
 
     /**
+     * The network input of person boxes of one decoded image: each box's center/scale crop, affine-warped to the
+     * input size without rotation or flip ({@link TopDownWarp}, the official {@code get_affine_transform} +
+     * {@code cv2.warpAffine}, bilinear, 0 border) and normalised ({@link TopDownWarp#normalize}, RGB, ImageNet
+     * mean/std), exactly as {@link TopDownSampleProcessor} does in evaluation mode.
+     *
+     * @param bgr the image, 8-bit BGR ({@code CV_8UC3}, OpenCV's order), not modified
+     * @param boxes crop centers/scales in image pixels
+     * @return {@code [N, 3, H, W]} float32 NCHW, N = number of boxes
+     * @throws IllegalArgumentException if the image is not 8-bit 3-channel or there is no box
+     */
+    public INDArray crops(Mat bgr, List<CenterScale> boxes) {
+        if (boxes.isEmpty()) {
+            throw new IllegalArgumentException("no person box to crop");
+        }
+        TopDownRecipe recipe = recipe();
+        int w = recipe.inputWidth();
+        int h = recipe.inputHeight();
+        int inLen = 3 * h * w;
+        float[] feat = new float[boxes.size() * inLen];
+        float[] one = new float[inLen];
+        double[][] noJoints = new double[schema.numJoints()][3];
+        for (int i = 0; i < boxes.size(); i++) {
+            CropState state = new CropState(noJoints, boxes.get(i), 0, false, bgr.cols(), bgr.rows());
+            try (Mat crop = TopDownWarp.warp(bgr, state, w, h)) {
+                TopDownWarp.normalize(crop, true, one);
+            }
+            System.arraycopy(one, 0, feat, i * inLen, inLen);
+        }
+        return Nd4j.create(feat, new long[] {boxes.size(), 3, h, w}, 'c');
+    }
+
+    /**
+     * @param boxes crop boxes
+     * @return {@code [N][2]} centers (image pixels), as {@link #predict} takes them
+     */
+    public static double[][] centers(List<CenterScale> boxes) {
+        return boxes.stream().map(b -> new double[] {b.cx(), b.cy()}).toArray(double[][]::new);
+    }
+
+    /**
+     * @param boxes crop boxes
+     * @return {@code [N][2]} scales (box size / 200), as {@link #predict} takes them
+     */
+    public static double[][] scales(List<CenterScale> boxes) {
+        return boxes.stream().map(b -> new double[] {b.sw(), b.sh()}).toArray(double[][]::new);
+    }
+
+    /**
      * Mirrors a batch along its width (the reference's {@code np.flip(input, 3)}).
      *
      * @param input {@code [N, C, H, W]}
@@ -207,54 +258,6 @@ public final class TopDownPredictor {
             }
         }
         return out;
-    }
-
-    /**
-     * The network input of person boxes of one decoded image: each box's center/scale crop, affine-warped to the
-     * input size without rotation or flip ({@link TopDownWarp}, the official {@code get_affine_transform} +
-     * {@code cv2.warpAffine}, bilinear, 0 border) and normalised ({@link TopDownWarp#normalize}, RGB, ImageNet
-     * mean/std), exactly as {@link TopDownSampleProcessor} does in evaluation mode.
-     *
-     * @param bgr the image, 8-bit BGR ({@code CV_8UC3}, OpenCV's order), not modified
-     * @param boxes crop centers/scales in image pixels
-     * @return {@code [N, 3, H, W]} float32 NCHW, N = number of boxes
-     * @throws IllegalArgumentException if the image is not 8-bit 3-channel or there is no box
-     */
-    public INDArray crops(Mat bgr, List<CenterScale> boxes) {
-        if (boxes.isEmpty()) {
-            throw new IllegalArgumentException("no person box to crop");
-        }
-        TopDownRecipe recipe = recipe();
-        int w = recipe.inputWidth();
-        int h = recipe.inputHeight();
-        int inLen = 3 * h * w;
-        float[] feat = new float[boxes.size() * inLen];
-        float[] one = new float[inLen];
-        double[][] noJoints = new double[schema.numJoints()][3];
-        for (int i = 0; i < boxes.size(); i++) {
-            CropState state = new CropState(noJoints, boxes.get(i), 0, false, bgr.cols(), bgr.rows());
-            try (Mat crop = TopDownWarp.warp(bgr, state, w, h)) {
-                TopDownWarp.normalize(crop, true, one);
-            }
-            System.arraycopy(one, 0, feat, i * inLen, inLen);
-        }
-        return Nd4j.create(feat, new long[] {boxes.size(), 3, h, w}, 'c');
-    }
-
-    /**
-     * @param boxes crop boxes
-     * @return {@code [N][2]} centers (image pixels), as {@link #predict} takes them
-     */
-    public static double[][] centers(List<CenterScale> boxes) {
-        return boxes.stream().map(b -> new double[] {b.cx(), b.cy()}).toArray(double[][]::new);
-    }
-
-    /**
-     * @param boxes crop boxes
-     * @return {@code [N][2]} scales (box size / 200), as {@link #predict} takes them
-     */
-    public static double[][] scales(List<CenterScale> boxes) {
-        return boxes.stream().map(b -> new double[] {b.sw(), b.sh()}).toArray(double[][]::new);
     }
 
     /**
