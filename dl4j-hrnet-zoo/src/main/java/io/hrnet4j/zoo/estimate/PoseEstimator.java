@@ -72,12 +72,18 @@ public final class PoseEstimator {
                     false);
         }
 
-        /** @param on flip test @return a copy */
+        /**
+         * @param on flip test
+         * @return a copy
+         */
         public Options withFlipTest(boolean on) {
             return new Options(on, dark, oksNms, oksThreshold, keypointThreshold, batchSize, keepHeatmaps);
         }
 
-        /** @param on DARK decoding @return a copy */
+        /**
+         * @param on DARK decoding
+         * @return a copy
+         */
         public Options withDark(boolean on) {
             return new Options(flipTest, on, oksNms, oksThreshold, keypointThreshold, batchSize, keepHeatmaps);
         }
@@ -91,17 +97,26 @@ public final class PoseEstimator {
             return new Options(flipTest, dark, on, threshold, keypointThreshold, batchSize, keepHeatmaps);
         }
 
-        /** @param t keypoint score threshold of the rescoring @return a copy */
+        /**
+         * @param t keypoint score threshold of the rescoring
+         * @return a copy
+         */
         public Options withKeypointThreshold(double t) {
             return new Options(flipTest, dark, oksNms, oksThreshold, t, batchSize, keepHeatmaps);
         }
 
-        /** @param n crops per forward pass @return a copy */
+        /**
+         * @param n crops per forward pass
+         * @return a copy
+         */
         public Options withBatchSize(int n) {
             return new Options(flipTest, dark, oksNms, oksThreshold, keypointThreshold, n, keepHeatmaps);
         }
 
-        /** @param on keep heatmaps @return a copy */
+        /**
+         * @param on keep heatmaps
+         * @return a copy
+         */
         public Options withHeatmaps(boolean on) {
             return new Options(flipTest, dark, oksNms, oksThreshold, keypointThreshold, batchSize, on);
         }
