@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * "left" colour on the limbs now labelled right) and would also defeat the flip test.
  *
  * <p>Figure model and drawing: package-private {@code SceneRenderer}; the default figure height is 0.5-0.95 of
- * the image height, whole-figure lean up to 30 degrees, 1-3 figures whose joint boxes overlap by IoU <= 0.3.
+ * the image height, whole-figure lean up to 30 degrees, 1-3 figures whose joint boxes overlap by IoU {@literal <=} 0.3.
  */
 public final class SyntheticPoseDataset {
     /** Version of the generator; part of the cache key, so that a changed renderer never reuses old files. */
