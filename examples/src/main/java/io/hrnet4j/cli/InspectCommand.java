@@ -1,9 +1,9 @@
 package io.hrnet4j.cli;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.hrnet4j.data.coco.CocoKeypoints;
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.iterator.ProcessedSample;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
@@ -11,32 +11,32 @@ import io.hrnet4j.data.keypoints.LoadedSamples;
 import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.data.transform.TopDownWarp;
+import io.hrnet4j.zoo.render.PoseRenderer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.Point;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code hrnet inspect}: writes what the network is fed. For each sample, one PNG with two panels of the input size
  * (e.g. 192x256): left, the augmented crop (de-normalised) with the visible keypoints and the skeleton; right, the
- * crop under a JET colour overlay of the target heatmaps (maximum over joints, upsampled to the crop).
+ * crop under a JET colour overlay of the target heatmaps (maximum over joints, upsampled to the crop). Both panels are
+ * drawn by {@link PoseRenderer}, the renderer of {@code hrnet predict}.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Write augmented training crops with keypoints, skeleton and target heatmaps as PNG.")
 public final class InspectCommand implements Callable<Integer> {
+    /** Opacity of the target-heatmap overlay at heatmap value 1. */
+    static final double HEATMAP_ALPHA = 0.7;
 
     @Option(names = "--dataset", required = true, description = "coco or mpii")
     String dataset;
@@ -82,7 +82,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (loaded.size() == 0) {
             throw new IllegalArgumentException("no samples in " + annotations + ": " + loaded.summary());
         }
-        Files.createDirectories(out);
+        AtomicFiles.checkWritableFolder(out);
         TopDownSampleProcessor proc = new TopDownSampleProcessor(recipe, !noAugment);
         System.out.println(loaded.summary());
         for (int i = 0; i < samples; i++) {
@@ -108,7 +108,9 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * Renders one processed sample.
+     * Renders one processed sample through {@link PoseRenderer}: left panel the de-normalised crop with the visible
+     * joints and the skeleton, right panel the crop under the target heatmaps (maximum over joints, JET, opacity
+     * {@value #HEATMAP_ALPHA} x value).
      *
      * @param p the sample
      * @param recipe its recipe (sizes, skeleton)
@@ -118,9 +120,8 @@ public final class InspectCommand implements Callable<Integer> {
     static void write(ProcessedSample p, TopDownRecipe recipe, Path file) throws IOException {
         int w = recipe.inputWidth();
         int h = recipe.inputHeight();
-        int hw = recipe.heatmapWidth();
-        int hh = recipe.heatmapHeight();
         int k = p.weights().length;
+        PoseRenderer renderer = new PoseRenderer(recipe.schema(), new PoseRenderer.Style(0.5, 2, 3, HEATMAP_ALPHA));
         try (PointerScope scope = new PointerScope()) {
             Mat crop = new Mat(h, w, CV_8UC3);
             ByteBuffer cb = crop.createBuffer();
@@ -132,47 +133,23 @@ public final class InspectCommand implements Callable<Integer> {
                     cb.put(3 * i + c, (byte) Math.max(0, Math.min(255, Math.round(v))));
                 }
             }
-            Mat heat = new Mat(hh, hw, CV_8UC1);
-            ByteBuffer hb = heat.createBuffer();
-            float[] hm = p.heatmaps();
-            for (int i = 0; i < hh * hw; i++) {
-                float m = 0;
-                for (int j = 0; j < k; j++) {
-                    m = Math.max(m, hm[j * hh * hw + i]);
-                }
-                hb.put(i, (byte) Math.round(m * 255));
-            }
-            Mat heatUp = new Mat();
-            opencv_imgproc.resize(heat, heatUp, new Size(w, h), 0, 0, opencv_imgproc.INTER_LINEAR);
-            Mat colour = new Mat();
-            opencv_imgproc.applyColorMap(heatUp, colour, opencv_imgproc.COLORMAP_JET);
-            Mat overlay = new Mat();
-            opencv_core.addWeighted(crop, 0.5, colour, 0.5, 0, overlay);
+            Mat overlay = crop.clone();
+            INDArray heat = Nd4j.create(p.heatmaps(), new long[] {k, recipe.heatmapHeight(), recipe.heatmapWidth()},
+                    'c');
+            renderer.drawHeatmaps(overlay, heat, new double[][] {
+                    {(double) recipe.heatmapWidth() / w, 0, 0}, {0, (double) recipe.heatmapHeight() / h, 0}});
             Mat left = crop.clone();
             double[][] j = p.jointsInCrop();
-            for (int[] limb : recipe.schema().skeleton()) {
-                double[] a = j[limb[0]];
-                double[] b = j[limb[1]];
-                if (a[2] > 0 && b[2] > 0) {
-                    opencv_imgproc.line(left, pt(a), pt(b), new Scalar(255, 200, 0, 0), 2, opencv_imgproc.LINE_AA, 0);
-                }
-            }
+            double[] flat = new double[3 * j.length];
             for (int i = 0; i < j.length; i++) {
-                if (j[i][2] > 0) {
-                    boolean upper = recipe.schema().isUpperBody(i);
-                    Scalar col = upper ? new Scalar(0, 255, 0, 0) : new Scalar(0, 0, 255, 0);
-                    opencv_imgproc.circle(left, pt(j[i]), 3, col, -1, opencv_imgproc.LINE_AA, 0);
-                }
+                flat[3 * i] = j[i][0];
+                flat[3 * i + 1] = j[i][1];
+                flat[3 * i + 2] = j[i][2] > 0 ? 1 : 0;
             }
+            renderer.draw(left, flat);
             Mat both = new Mat();
             opencv_core.hconcat(new MatVector(left, overlay), both);
-            if (!opencv_imgcodecs.imwrite(file.toString(), both)) {
-                throw new IOException("could not write " + file);
-            }
+            PoseRenderer.write(both, file);
         }
-    }
-
-    private static Point pt(double[] xy) {
-        return new Point((int) Math.round(xy[0]), (int) Math.round(xy[1]));
     }
 }

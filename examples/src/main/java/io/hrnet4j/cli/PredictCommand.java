@@ -1,54 +1,67 @@
 package io.hrnet4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.hrnet4j.data.geometry.CenterScale;
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.io.DataFormatException;
-import io.hrnet4j.data.io.JsonFields;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.transform.ImageDecoder;
-import io.hrnet4j.eval.OksNms;
 import io.hrnet4j.zoo.PoseNetwork;
-import io.hrnet4j.zoo.inference.TopDownPredictor;
+import io.hrnet4j.zoo.estimate.CocoDetectionsFile;
+import io.hrnet4j.zoo.estimate.PersonDetector;
+import io.hrnet4j.zoo.estimate.PoseEstimator;
+import io.hrnet4j.zoo.estimate.WholeImageDetector;
+import io.hrnet4j.zoo.estimate.YoloPersonDetector;
 import io.hrnet4j.zoo.render.PoseRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hrnet predict --weights FILE (--arch ... | --config FILE) --image IMG [--boxes FILE] [--flip-test] --out
- * OUT.png [--json OUT.json]}: poses of the persons in one image, drawn with {@link PoseRenderer} (skeleton in a
- * colour per limb, joints below {@code --threshold} hidden, boxes in white).
+ * {@code hrnet predict}: the poses of every person in an image, a folder of images or a video, drawn with
+ * {@link PoseRenderer} and optionally written as JSON, through {@link PoseEstimator} (top-down: person boxes, crops,
+ * network, optional flip test and DARK, rescoring and OKS-NMS).
  *
- * <p>Person boxes: the detections of this image in a COCO detection-results file ({@code --boxes}; category 1,
- * score {@code >= --image-threshold}; the image id is {@code --image-id} or the number in the file name, as COCO's
- * {@code 000000000785.jpg}), or the whole image as one person box. Each box becomes a crop through the official
- * center/scale ({@link CenterScale#fromBox}: aspect fix, x1.25). {@code --json} writes {@code {"image", "image_id",
- * "persons": [{"bbox" (or null), "box_score", "score" (box score x mean keypoint score above 0.2, as the reference
- * rescoring), "keypoints" [x, y, score] * K}]}} in image pixels.
+ * <p>Person boxes ({@code --detector}): {@code whole} (the whole image is one person), {@code file} (a COCO
+ * detection-results file, {@code --detections}; an image's id is {@code --image-id} or the number in its file name,
+ * a video frame's id is its 0-based frame number), {@code yolo2} / {@code tinyyolo} (the DL4J zoo detectors,
+ * {@link YoloPersonDetector}; weights from {@code --detector-weights FILE}, else the zoo's own cached pretrained
+ * file). Without {@code --detector}: {@code file} when {@code --detections} is given, else {@code whole}.
+ *
+ * <p>Outputs: for {@code --image}, {@code --out} is the drawn image ({@code .png}, {@code .jpg}); for
+ * {@code --images}, a folder receiving {@code <name>.png} per image; for {@code --video}, a video ({@code .mp4},
+ * {@code .avi}) or, for any other name, a folder of {@code frame_000000.png} files. {@code --json} writes
+ * {@code {"image", "image_id", "width", "height", "detector", "detections", "persons": [{"bbox" [x, y, w, h],
+ * "box_score", "score" (box score x mean keypoint score above the keypoint threshold), "keypoints" [x, y, score] *
+ * K}]}} for one image, {@code {"detector", "images": [...]}} for a folder and {@code {"video", "fps", "detector",
+ * "frames": [{"frame", ...}]}} for a video, all in image pixels. Every file is written atomically; all inputs are
+ * checked (decoded, opened) and every output location probed before the network runs, so bad input ends with one
+ * line on stderr, exit code 1 and no output file touched.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Draw the predicted poses of one image (whole image or detector boxes) into a PNG.")
+        description = "Draw the poses of every person in an image, a folder of images or a video.")
 public final class PredictCommand implements Callable<Integer> {
-    private static final Pattern DIGITS = Pattern.compile("(\\d+)");
+    /** Image extensions read from a folder. */
+    static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp");
 
     @Spec
     private CommandSpec spec;
@@ -60,24 +73,75 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Joint set and skeleton of the network (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--image", required = true, paramLabel = "IMG", description = "The image (JPEG, PNG, ...).")
-    Path image;
+    /** Exactly one input. */
+    static final class Input {
+        @Option(names = "--image", required = true, paramLabel = "IMG", description = "One image (JPEG, PNG, ...).")
+        Path image;
 
-    @Option(names = "--boxes", paramLabel = "FILE",
-            description = "COCO person detection results; the boxes of this image are used.")
-    Path boxes;
+        @Option(names = "--images", required = true, paramLabel = "DIR",
+                description = "A folder of images (.jpg .jpeg .png .bmp .tif .tiff .webp); --out is a folder.")
+        Path images;
+
+        @Option(names = "--video", required = true, paramLabel = "FILE",
+                description = "A video file (any format FFmpeg reads); --out is .mp4/.avi or a frame folder.")
+        Path video;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Option(names = "--detector", paramLabel = "whole|file|yolo2|tinyyolo",
+            description = "Person boxes: the whole image, a detections file, or a DL4J zoo YOLO detector "
+                    + "(default: file with --detections, else whole).")
+    String detector;
+
+    @Option(names = {"--detections", "--boxes"}, paramLabel = "FILE",
+            description = "COCO person detection results (for --detector file).")
+    Path detections;
 
     @Option(names = "--image-id", paramLabel = "ID",
-            description = "The image's id in --boxes (default: the number in the file name).")
+            description = "The image's id in --detections (default: the number in the file name).")
     Long imageId;
 
     @Option(names = "--image-threshold", defaultValue = EvalOptions.IMAGE_THRESHOLD_DEFAULT, paramLabel = "T",
-            description = "Use detections with score >= T (TEST.IMAGE_THRE, default ${DEFAULT-VALUE}).")
+            description = "Use the boxes of a detections file with score >= T (TEST.IMAGE_THRE, as eval; default "
+                    + "${DEFAULT-VALUE}).")
     double imageThreshold;
+    @Option(names = "--detector-threshold", defaultValue = "0.5", paramLabel = "T",
+            description = "Keep the YOLO detector's person boxes with confidence >= T (default ${DEFAULT-VALUE}).")
+    double detectorThreshold;
 
-    @Option(names = "--threshold", defaultValue = "0.3", paramLabel = "S",
+    @Option(names = "--detector-weights", paramLabel = "FILE",
+            description = "YOLO model zip saved by DL4J (default: the zoo's pretrained file, DL4J cache).")
+    Path detectorWeights;
+
+    @Option(names = "--detector-nms", defaultValue = "0.45", paramLabel = "IOU",
+            description = "YOLO non-maximum suppression IoU threshold (default ${DEFAULT-VALUE}).")
+    double detectorNms;
+
+    @Option(names = "--detector-size", paramLabel = "N",
+            description = "YOLO input side, a multiple of 32 (default: the model's, 608 for yolo2, 416 for tinyyolo).")
+    Integer detectorSize;
+
+    @Option(names = "--letterbox", description = "Fit the image into the YOLO input keeping its aspect (Darknet).")
+    boolean letterbox;
+
+    @Option(names = {"--threshold", "--keypoint-threshold"}, defaultValue = "0.3", paramLabel = "S",
             description = "Hide joints whose score (heatmap maximum) is below S (default ${DEFAULT-VALUE}).")
     double threshold;
+
+    @Option(names = "--radius", defaultValue = "3", paramLabel = "PX", description = "Joint dot radius (default ${DEFAULT-VALUE}).")
+    int radius;
+
+    @Option(names = "--thickness", defaultValue = "2", paramLabel = "PX", description = "Limb line thickness (default ${DEFAULT-VALUE}).")
+    int thickness;
+
+    @Option(names = "--heatmaps", defaultValue = "0", paramLabel = "ALPHA",
+            description = "Overlay the heatmaps with this opacity in [0, 1] (default ${DEFAULT-VALUE}: off).")
+    double heatmapAlpha;
+
+    @Option(names = "--no-boxes", description = "Do not draw the person boxes.")
+    boolean noBoxes;
 
     @Option(names = "--flip-test", description = "Flip test with heatmap shift.")
     boolean flipTest;
@@ -85,148 +149,241 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--dark", description = "DARK sub-pixel refinement.")
     boolean dark;
 
+    @Option(names = "--oks-nms", defaultValue = "0.9", paramLabel = "T",
+            description = "OKS-NMS threshold, COCO only (default ${DEFAULT-VALUE}; 1 or more: off).")
+    double oksThreshold;
+
+    @Option(names = "--max-frames", defaultValue = "0", paramLabel = "N",
+            description = "Video: stop after N frames (default: all).")
+    int maxFrames;
+
     @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.png", description = "The image with the poses drawn.")
+    @Option(names = "--out", required = true, paramLabel = "OUT",
+            description = "Drawn image (--image), folder (--images), or video/frame folder (--video).")
     Path out;
 
-    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the keypoints as JSON.")
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the people as JSON.")
     Path json;
-
-    /** A person box from the detections file: {@code [x, y, w, h]} and score. */
-    record Box(double[] xywh, double score) {
-    }
 
     @Override
     public Integer call() throws Exception {
         KeypointSchema schema = KeypointSchema.byName(dataset);
-        int width;
-        int height;
-        try (PointerScope scope = new PointerScope()) {
-            Mat m = ImageDecoder.decodeBgr(image, "--image");
-            width = m.cols();
-            height = m.rows();
+        PoseRenderer renderer = new PoseRenderer(schema, new PoseRenderer.Style(threshold, thickness, radius,
+                heatmapAlpha));
+        if (batch < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
         }
-        List<Box> personBoxes;
-        long id = -1;
-        if (boxes != null) {
-            id = imageId != null ? imageId : idFromName(image);
-            personBoxes = readBoxes(boxes, id, imageThreshold);
-        } else {
-            personBoxes = List.of(new Box(null, 1.0));
-        }
-        PoseNetwork net = network.load(schema);
-        TopDownPredictor predictor = new TopDownPredictor(net, schema, TopDownPredictor.Options.of(flipTest, dark));
-        double aspect = predictor.recipe().aspectRatio();
-        List<CenterScale> cs = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        for (Box b : personBoxes) {
-            double[] r = b.xywh() != null ? b.xywh() : new double[] {0, 0, width, height};
-            cs.add(CenterScale.fromBox(r[0], r[1], r[2], r[3], aspect));
-            scores.add(b.score());
-        }
-        List<TopDownPredictor.Person> persons = cs.isEmpty() ? List.of()
-                : predictor.predictBoxes(image, cs, scores, batch);
-        PoseRenderer renderer = new PoseRenderer(schema, threshold, 2, 3);
-        try (PointerScope scope = new PointerScope()) {
-            Mat m = ImageDecoder.decodeBgr(image, "--image");
-            for (int i = 0; i < persons.size(); i++) {
-                double[] r = personBoxes.get(i).xywh();
-                if (r != null) {
-                    renderer.drawBox(m, r[0], r[1], r[2], r[3]);
+        // inputs and outputs first: nothing runs (or is written) when one of them is bad
+        List<Path> images = List.of();
+        VideoFrames.Info video = null;
+        if (input.image != null) {
+            checkImage(input.image);
+            AtomicFiles.checkWritable(out);
+        } else if (input.images != null) {
+            images = listImages(input.images);
+            Map<String, Path> stems = new HashMap<>();
+            for (Path p : images) {
+                Path other = stems.putIfAbsent(stem(p), p);
+                if (other != null) {
+                    throw new DataFormatException(p, "-", "--images", "its overlay " + stem(p) + ".png would "
+                            + "overwrite that of " + other.getFileName());
                 }
-                renderer.draw(m, persons.get(i).keypoints());
+                checkImage(p);
             }
-            PoseRenderer.write(m, out);
+            AtomicFiles.checkWritableFolder(out);
+        } else {
+            video = VideoFrames.probe(input.video);
+            if (VideoFrames.isWritableVideo(out)) {
+                AtomicFiles.checkWritable(out);
+            } else {
+                AtomicFiles.checkWritableFolder(out);
+            }
         }
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "%d person%s (%s) drawn on %s%n", persons.size(), persons.size() == 1 ? "" : "s",
-                boxes != null ? "detector boxes of image " + id : "whole image", out);
         if (json != null) {
-            writeJson(persons, personBoxes, id);
-            o.println("keypoints written to " + json);
+            AtomicFiles.checkWritable(json);
+        }
+        PersonDetector det = detector();
+        PoseNetwork net = network.load(schema);
+        boolean oks = schema == KeypointSchema.COCO && oksThreshold < 1;
+        PoseEstimator estimator = new PoseEstimator(net, schema, det, PoseEstimator.Options.defaults()
+                .withFlipTest(flipTest).withDark(dark).withOksNms(oks, oksThreshold).withBatchSize(batch)
+                .withHeatmaps(heatmapAlpha > 0));
+        PrintWriter o = spec.commandLine().getOut();
+        Map<String, Object> root = new LinkedHashMap<>();
+        if (input.image != null) {
+            OptionalLong id = imageId != null ? OptionalLong.of(imageId)
+                    : CocoDetectionsFile.imageIdFromName(input.image.getFileName().toString());
+            Map<String, Object> entry = predictImage(estimator, renderer, input.image, id, out);
+            root.put("image", input.image.toString());
+            root.put("image_id", id.isPresent() ? id.getAsLong() : null);
+            root.putAll(entry);
+            root.put("detector", det.describe());
+            int n = ((List<?>) entry.get("persons")).size();
+            o.printf(Locale.ROOT, "%d person%s (%s) drawn on %s%n", n, n == 1 ? "" : "s", det.describe(), out);
+        } else if (input.images != null) {
+            root.put("detector", det.describe());
+            List<Map<String, Object>> all = new ArrayList<>();
+            int people = 0;
+            for (Path p : images) {
+                OptionalLong id = CocoDetectionsFile.imageIdFromName(p.getFileName().toString());
+                Path target = out.resolve(stem(p) + ".png");
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("image", p.toString());
+                e.put("image_id", id.isPresent() ? id.getAsLong() : null);
+                e.putAll(predictImage(estimator, renderer, p, id, target));
+                people += ((List<?>) e.get("persons")).size();
+                all.add(e);
+            }
+            root.put("images", all);
+            o.printf(Locale.ROOT, "%d images, %d persons (%s) drawn into %s%n", images.size(), people,
+                    det.describe(), out);
+        } else {
+            root.put("video", input.video.toString());
+            root.put("fps", video.fps());
+            root.put("detector", det.describe());
+            List<Map<String, Object>> frames = new ArrayList<>();
+            int n = predictVideo(estimator, renderer, video, frames);
+            root.put("frames", frames);
+            o.printf(Locale.ROOT, "%d frames (%s) drawn into %s%n", n, det.describe(), out);
+        }
+        if (json != null) {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            AtomicFiles.write(json, s -> m.writeValue(s, root));
+            o.println("people written to " + json);
         }
         o.flush();
         return 0;
     }
 
-    private void writeJson(List<TopDownPredictor.Person> persons, List<Box> personBoxes, long id) throws IOException {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("image", image.toString());
-        root.put("image_id", boxes != null ? id : null);
+    /** Estimates, draws and writes one image; returns its JSON fields (size, detections, persons). */
+    private Map<String, Object> predictImage(PoseEstimator estimator, PoseRenderer renderer, Path image,
+                                             OptionalLong id, Path target) throws IOException {
+        try (PointerScope scope = new PointerScope()) {
+            Mat bgr = ImageDecoder.decodeBgr(image, "--image");
+            Map<String, Object> e = predictMat(estimator, renderer, bgr, id);
+            PoseRenderer.write(bgr, target);
+            return e;
+        }
+    }
+
+    /** Estimates and draws in place; returns the JSON fields of the image. */
+    private Map<String, Object> predictMat(PoseEstimator estimator, PoseRenderer renderer, Mat bgr, OptionalLong id)
+            throws IOException {
+        PoseEstimator.Result r = estimator.estimate(bgr, id);
+        for (PoseEstimator.Person p : r.people()) {
+            if (p.heatmaps() != null) {
+                renderer.drawHeatmaps(bgr, p.heatmaps(), p.crop());
+            }
+        }
         List<Map<String, Object>> ps = new ArrayList<>();
-        for (int i = 0; i < persons.size(); i++) {
-            TopDownPredictor.Person p = persons.get(i);
+        for (PoseEstimator.Person p : r.people()) {
+            if (!noBoxes) {
+                renderer.drawBox(bgr, p.box().x(), p.box().y(), p.box().w(), p.box().h(),
+                        String.format(Locale.ROOT, "%.2f", p.box().score()));
+            }
+            renderer.draw(bgr, p.keypoints());
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("bbox", personBoxes.get(i).xywh());
-            e.put("box_score", p.boxScore());
-            e.put("score", OksNms.rescore(p.boxScore(), p.keypoints(), OksNms.DEFAULT_IN_VIS_THRESHOLD));
+            e.put("bbox", p.box().xywh());
+            e.put("box_score", p.box().score());
+            e.put("score", p.score());
             e.put("keypoints", p.keypoints());
             ps.add(e);
         }
-        root.put("persons", ps);
-        Path parent = json.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), root);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("width", r.imageWidth());
+        m.put("height", r.imageHeight());
+        m.put("detections", r.detections());
+        m.put("persons", ps);
+        return m;
     }
 
-    private static long idFromName(Path image) {
-        String name = image.getFileName().toString();
-        Matcher m = DIGITS.matcher(name);
-        if (!m.find()) {
-            throw new IllegalArgumentException("cannot derive an image id from the file name '" + name
-                    + "': pass --image-id");
+    private int predictVideo(PoseEstimator estimator, PoseRenderer renderer, VideoFrames.Info info,
+                             List<Map<String, Object>> frames) throws IOException {
+        VideoFrames.FrameSink perFrame = (i, bgr) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("frame", i);
+            e.putAll(predictMat(estimator, renderer, bgr, OptionalLong.of(i)));
+            frames.add(e);
+        };
+        if (VideoFrames.isWritableVideo(out)) {
+            VideoFrames.Writer w = new VideoFrames.Writer(out, info.width(), info.height(), info.fps());
+            return w.writeAll(writer -> VideoFrames.read(input.video, maxFrames, (i, bgr) -> {
+                perFrame.accept(i, bgr);
+                writer.write(bgr);
+            }));
         }
-        return Long.parseLong(m.group(1));
+        return VideoFrames.read(input.video, maxFrames, (i, bgr) -> {
+            perFrame.accept(i, bgr);
+            PoseRenderer.write(bgr, out.resolve(String.format(Locale.ROOT, "frame_%06d.png", i)));
+        });
+    }
+
+    private PersonDetector detector() throws IOException {
+        String kind = detector != null ? detector.toLowerCase(Locale.ROOT) : detections != null ? "file" : "whole";
+        switch (kind) {
+            case "whole":
+                return new WholeImageDetector();
+            case "file":
+                if (detections == null) {
+                    throw new ParameterException(spec.commandLine(), "--detector file needs --detections FILE");
+                }
+                return CocoDetectionsFile.read(detections, imageThreshold);
+            case "yolo2":
+            case "tinyyolo":
+                YoloPersonDetector.Variant v = YoloPersonDetector.Variant.byName(kind);
+                YoloPersonDetector.Options opts = new YoloPersonDetector.Options(detectorThreshold, detectorNms,
+                        letterbox ? YoloPersonDetector.Resize.LETTERBOX : YoloPersonDetector.Resize.STRETCH);
+                int size = detectorSize != null ? detectorSize : v.defaultInput();
+                if (detectorWeights != null) {
+                    return YoloPersonDetector.load(v, detectorWeights, size, size, opts);
+                }
+                if (detectorSize != null && detectorSize != v.defaultInput()) {
+                    throw new ParameterException(spec.commandLine(), "--detector-size needs --detector-weights: "
+                            + "the zoo's pretrained " + v.label() + " is built for " + v.defaultInput());
+                }
+                return YoloPersonDetector.pretrained(v, opts);
+            default:
+                throw new ParameterException(spec.commandLine(), "--detector must be whole, file, yolo2 or tinyyolo, "
+                        + "got '" + detector + "'");
+        }
+    }
+
+    /** Decodes an image once to check it (missing, truncated, unreadable: one line naming the file). */
+    private static void checkImage(Path image) throws IOException {
+        try (PointerScope scope = new PointerScope()) {
+            ImageDecoder.decodeBgr(image, "--image");
+        }
     }
 
     /**
-     * The boxes of one image in a COCO detection-results file.
-     *
-     * @param file the detections
-     * @param id the image id
-     * @param threshold minimum score
-     * @return the person boxes of that image with score &gt;= threshold, in file order
-     * @throws DataFormatException on a malformed record, or when no detection names the image id at all
-     * @throws IOException if the file cannot be read
+     * @param dir a folder
+     * @return its image files ({@link #IMAGE_EXTENSIONS}, case-insensitive), sorted by name
+     * @throws DataFormatException if it is not a folder or holds no image
+     * @throws IOException if it cannot be listed
      */
-    static List<Box> readBoxes(Path file, long id, double threshold) throws IOException {
-        JsonNode root = JsonFields.readTree(file);
-        if (!root.isArray()) {
-            throw new DataFormatException(file, "-", "-", "expected a JSON list of detections");
+    static List<Path> listImages(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new DataFormatException(dir, "-", "--images", "not a folder");
         }
-        List<Box> out = new ArrayList<>();
-        TreeSet<Long> ids = new TreeSet<>();
-        boolean seen = false;
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode d = root.get(i);
-            String rec = "detection #" + i;
-            long img = JsonFields.requiredLong(file, rec, d, "image_id");
-            ids.add(img);
-            if (img != id) {
-                continue;
-            }
-            seen = true;
-            long cat = JsonFields.requiredLong(file, rec, d, "category_id");
-            double[] b = JsonFields.requiredNumbers(file, rec, d, "bbox", 4);
-            double score = JsonFields.requiredFinite(file, rec, d, "score");
-            if (!(b[2] > 0 && b[3] > 0)) {
-                throw new DataFormatException(file, rec, "bbox", "box size must be positive, got w=" + b[2] + " h="
-                        + b[3]);
-            }
-            if (cat == 1 && score >= threshold) {
-                out.add(new Box(b, score));
-            }
+        List<Path> out;
+        try (Stream<Path> s = Files.list(dir)) {
+            out = s.filter(Files::isRegularFile).filter(p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return IMAGE_EXTENSIONS.stream().anyMatch(n::endsWith);
+            }).sorted().toList();
         }
-        if (!seen) {
-            String some = ids.size() <= 10 ? ids.toString()
-                    : ids.stream().limit(10).toList() + " and " + (ids.size() - 10) + " more";
-            throw new DataFormatException(file, "-", "image_id", "no detection for image id " + id
-                    + " (ids in the file: " + some + ")");
+        if (out.isEmpty()) {
+            throw new DataFormatException(dir, "-", "--images", "no images (" + String.join(" ", IMAGE_EXTENSIONS)
+                    + ") in the folder");
         }
         return out;
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
     }
 }

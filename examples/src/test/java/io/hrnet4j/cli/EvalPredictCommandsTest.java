@@ -28,7 +28,7 @@ import picocli.CommandLine;
 /** {@code hrnet eval} and {@code hrnet predict} with the tiny oracle model on the real samples of shared/data. */
 class EvalPredictCommandsTest {
     /** The architecture of shared/oracle/tiny_hrnet.npz as an official experiment file. */
-    private static final String TINY_YAML = """
+    static final String TINY_YAML = """
             MODEL:
               NAME: pose_hrnet
               NUM_JOINTS: 17

@@ -7,7 +7,10 @@ import io.hrnet4j.data.iterator.ProcessedSample;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.PoseSample;
+import io.hrnet4j.data.transform.CropState;
+import io.hrnet4j.data.transform.ImageDecoder;
 import io.hrnet4j.data.transform.TopDownRecipe;
+import io.hrnet4j.data.transform.TopDownWarp;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import java.io.IOException;
@@ -16,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -145,6 +150,54 @@ public final class TopDownPredictor {
     }
 
     /**
+     * The network input of person boxes of one decoded image: each box's center/scale crop, affine-warped to the
+     * input size without rotation or flip ({@link TopDownWarp}, the official {@code get_affine_transform} +
+     * {@code cv2.warpAffine}, bilinear, 0 border) and normalised ({@link TopDownWarp#normalize}, RGB, ImageNet
+     * mean/std), exactly as {@link TopDownSampleProcessor} does in evaluation mode.
+     *
+     * @param bgr the image, 8-bit BGR ({@code CV_8UC3}, OpenCV's order), not modified
+     * @param boxes crop centers/scales in image pixels
+     * @return {@code [N, 3, H, W]} float32 NCHW, N = number of boxes
+     * @throws IllegalArgumentException if the image is not 8-bit 3-channel or there is no box
+     */
+    public INDArray crops(Mat bgr, List<CenterScale> boxes) {
+        if (boxes.isEmpty()) {
+            throw new IllegalArgumentException("no person box to crop");
+        }
+        TopDownRecipe recipe = recipe();
+        int w = recipe.inputWidth();
+        int h = recipe.inputHeight();
+        int inLen = 3 * h * w;
+        float[] feat = new float[boxes.size() * inLen];
+        float[] one = new float[inLen];
+        double[][] noJoints = new double[schema.numJoints()][3];
+        for (int i = 0; i < boxes.size(); i++) {
+            CropState state = new CropState(noJoints, boxes.get(i), 0, false, bgr.cols(), bgr.rows());
+            try (Mat crop = TopDownWarp.warp(bgr, state, w, h)) {
+                TopDownWarp.normalize(crop, true, one);
+            }
+            System.arraycopy(one, 0, feat, i * inLen, inLen);
+        }
+        return Nd4j.create(feat, new long[] {boxes.size(), 3, h, w}, 'c');
+    }
+
+    /**
+     * @param boxes crop boxes
+     * @return {@code [N][2]} centers (image pixels), as {@link #predict} takes them
+     */
+    public static double[][] centers(List<CenterScale> boxes) {
+        return boxes.stream().map(b -> new double[] {b.cx(), b.cy()}).toArray(double[][]::new);
+    }
+
+    /**
+     * @param boxes crop boxes
+     * @return {@code [N][2]} scales (box size / 200), as {@link #predict} takes them
+     */
+    public static double[][] scales(List<CenterScale> boxes) {
+        return boxes.stream().map(b -> new double[] {b.sw(), b.sh()}).toArray(double[][]::new);
+    }
+
+    /**
      * Mirrors a batch along its width (the reference's {@code np.flip(input, 3)}).
      *
      * @param input {@code [N, C, H, W]}
@@ -197,31 +250,18 @@ public final class TopDownPredictor {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
-        TopDownRecipe recipe = recipe();
-        TopDownSampleProcessor proc = new TopDownSampleProcessor(recipe, false);
         int k = schema.numJoints();
-        int inLen = 3 * recipe.inputHeight() * recipe.inputWidth();
         List<Person> out = new ArrayList<>(boxes.size());
-        for (int start = 0; start < boxes.size(); start += batchSize) {
-            int n = Math.min(batchSize, boxes.size() - start);
-            float[] feat = new float[n * inLen];
-            double[][] centers = new double[n][];
-            double[][] scales = new double[n][];
-            for (int i = 0; i < n; i++) {
-                CenterScale cs = boxes.get(start + i);
-                PoseSample s = new PoseSample(image, 0, start + i, new double[k][3], cs, boxScores.get(start + i),
-                        cs.sw() * cs.sh() * 200 * 200);
-                ProcessedSample p = proc.process(s, start + i, new Random(0));
-                System.arraycopy(p.input(), 0, feat, i * inLen, inLen);
-                centers[i] = new double[] {p.meta().centerX(), p.meta().centerY()};
-                scales[i] = new double[] {p.meta().scaleW(), p.meta().scaleH()};
-            }
-            INDArray x = Nd4j.create(feat, new long[] {n, 3, recipe.inputHeight(), recipe.inputWidth()}, 'c');
-            HeatmapDecoder.Predictions pr = predict(x, centers, scales);
-            float[] xy = pr.coords().dup('c').data().asFloat();
-            float[] mv = pr.maxvals().dup('c').data().asFloat();
-            for (int i = 0; i < n; i++) {
-                out.add(new Person(boxes.get(start + i), boxScores.get(start + i), flat(xy, mv, i, k)));
+        try (PointerScope scope = new PointerScope()) {
+            Mat bgr = ImageDecoder.decodeBgr(image, "predict");
+            for (int start = 0; start < boxes.size(); start += batchSize) {
+                List<CenterScale> part = boxes.subList(start, Math.min(boxes.size(), start + batchSize));
+                HeatmapDecoder.Predictions pr = predict(crops(bgr, part), centers(part), scales(part));
+                float[] xy = pr.coords().dup('c').data().asFloat();
+                float[] mv = pr.maxvals().dup('c').data().asFloat();
+                for (int i = 0; i < part.size(); i++) {
+                    out.add(new Person(part.get(i), boxScores.get(start + i), flat(xy, mv, i, k)));
+                }
             }
         }
         return out;
