@@ -24,6 +24,7 @@ import io.hrnet4j.zoo.inference.HeatmapDecoder;
 import io.hrnet4j.zoo.train.TrainingRecipe;
 import io.hrnet4j.zoo.train.TrainingReport;
 import io.hrnet4j.zoo.train.TrainingResult;
+import io.hrnet4j.zoo.weights.BackboneInit;
 import io.hrnet4j.zoo.weights.StateDict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -101,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-annotations", paramLabel = "FILE", description = "validation annotations (default: --annotations)")
     Path valAnnotations;
 
-    @Option(names = "--val-gt", paramLabel = "FILE",
+    @Option(names = {"--mpii-gt", "--val-gt"}, paramLabel = "FILE",
             description = "MPII: PCKh ground truth with head boxes (gt_valid.mat or its JSON layout); without it MPII runs are not validated")
     Path valGt;
 
@@ -162,6 +163,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--weights", paramLabel = "FILE", description = "initial weights: official .pth or .npz state dict")
     Path weights;
+
+    @Option(names = "--pretrained-backbone", paramLabel = "FILE", description = "initialise the backbone from a"
+            + " checkpoint such as hrnet_w32-36af842e.pth (ImageNet): the keys of MODEL.EXTRA.PRETRAINED_LAYERS"
+            + " (all without --config) whose shapes match; overrides MODEL.PRETRAINED")
+    Path pretrainedBackbone;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default ./hrnet-output/<timestamp>)")
     Path out;
@@ -267,7 +273,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (schema == KeypointSchema.MPII && d.valGt() == null) {
             validator = null;
             progress.println("no validation: MPII PCKh needs head boxes, which the annotation JSON lacks; pass "
-                    + "--val-gt gt_valid.mat (or its JSON layout) to validate");
+                    + "--mpii-gt gt_valid.mat (or its JSON layout) to validate");
         } else if (schema == KeypointSchema.MPII) {
             validator = TopDownValidator.mpii(valSamples, dataRecipe, MpiiGroundTruth.read(d.valGt()),
                     recipe.batchSize(), recipe.workers(), recipe.flipTest()).refinement(refinement);
@@ -294,6 +300,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (weights != null) {
             b.initialWeights(StateDict.load(weights).withoutBatchCounters().asMap());
+        }
+        if (pretrainedBackbone != null && (weights != null || resume != null)) {
+            throw new IllegalArgumentException("--pretrained-backbone starts a new run: it excludes --weights and --resume");
+        }
+        if (weights == null && resume == null) {
+            BackboneInit.forTraining(cfg, pretrainedBackbone, archOptions.config, recipe.seed(), progress)
+                    .ifPresent(b::initialWeights);
         }
         if (kind == TrainingBackend.Kind.GRAPH) {
             List<TrainingListener> ls = new ArrayList<>();
@@ -379,7 +392,7 @@ public final class TrainCommand implements Callable<Integer> {
         differs(bad, "--annotations", annotations, d.trainAnnotations());
         differs(bad, "--val-images", valImages, d.valImages());
         differs(bad, "--val-annotations", valAnnotations, d.valAnnotations());
-        differs(bad, "--val-gt", valGt, d.valGt());
+        differs(bad, "--mpii-gt", valGt, d.valGt());
         differs(bad, "--max-samples", maxSamples, d.maxSamples());
         differs(bad, "--max-val-samples", maxValSamples, d.maxValSamples());
         if (archOptions.describesArchitecture() || archOptions.inputSize() != null) {
