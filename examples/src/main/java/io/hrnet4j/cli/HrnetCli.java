@@ -117,7 +117,7 @@ public final class HrnetCli implements Callable<Integer> {
             return "stack overflow (an input nested too deeply?)";
         }
         if (ex instanceof NoSuchFileException e) {
-            return e.getFile() + ": no such file" + (e.getReason() != null ? " (" + e.getReason() + ")" : "");
+            return e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "no such file");
         }
         if (ex instanceof AccessDeniedException e) {
             return e.getFile() + ": permission denied";
@@ -131,16 +131,10 @@ public final class HrnetCli implements Callable<Integer> {
         }
         if (ex instanceof NullPointerException || ex instanceof ClassCastException
                 || ex instanceof ArrayIndexOutOfBoundsException || ex instanceof ArithmeticException) {
-            return "internal error: " + ex.getClass().getSimpleName() + ": " + firstLine(msg)
+            return "internal error: " + ex.getClass().getSimpleName() + ": " + msg.strip()
                     + " (run with --verbose for the stack trace)";
         }
-        return firstLine(msg);
-    }
-
-    /** Keeps the report to one or two lines: ND4J and JavaCPP messages can span many. */
-    private static String firstLine(String msg) {
-        String[] lines = msg.strip().split("\\R", 3);
-        return lines.length == 1 ? lines[0] : lines[0] + System.lineSeparator() + "  " + lines[1].strip();
+        return msg.strip();
     }
 
     @Override

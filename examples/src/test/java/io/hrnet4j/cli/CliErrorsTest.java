@@ -124,6 +124,8 @@ class CliErrorsTest {
                 .contains("raise HRNET_MEMORY").doesNotContain("\n");
         assertThat(HrnetCli.describe(new java.nio.file.NoSuchFileException("/x/y.json")))
                 .isEqualTo("/x/y.json: no such file");
+        assertThat(HrnetCli.describe(new java.nio.file.NoSuchFileException("/x/w.pth", null, "weights file not found")))
+                .isEqualTo("/x/w.pth: weights file not found");
         assertThat(HrnetCli.describe(new java.nio.file.FileSystemException("/proc/x", null, "Permission denied")))
                 .isEqualTo("/proc/x: Permission denied");
         assertThat(HrnetCli.describe(new NullPointerException()))

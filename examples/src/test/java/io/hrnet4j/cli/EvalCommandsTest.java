@@ -57,8 +57,8 @@ class EvalCommandsTest {
                 "[{\"image_id\": 5, \"category_id\": 1, \"score\": 0.5, \"keypoints\": [" + "1,".repeat(50) + "1]}]");
         int rc = run("eval-coco", "--gt", SharedData.oracle("coco_gt.json").toString(), "--results", bad.toString());
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet eval-coco: error: " + bad + ": results[0].image_id: image 5 is not"
-                + " in the ground truth");
+        assertThat(err.toString()).startsWith("hrnet eval-coco: error: " + bad + ": record results[0], field "
+                + "'image_id': image 5 is not in the ground truth");
     }
 
     @Test

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.data.io.JsonFields;
@@ -15,13 +12,11 @@ import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.eval.CocoGroundTruth;
 import io.hrnet4j.eval.CocoResults;
 import io.hrnet4j.eval.MpiiGroundTruth;
+import io.hrnet4j.testing.JsonMutations;
 import io.hrnet4j.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -37,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReaderFuzzTest {
     private static final int VARIANTS = 60;
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** A reader under test: reads {@code file}, any result is fine, exceptions are judged. */
     @FunctionalInterface
@@ -102,7 +96,7 @@ class ReaderFuzzTest {
         Random rnd = new Random(seed * 7919);
         for (int v = 0; v < VARIANTS * 2; v++) {
             JsonNode copy = root.deepCopy();
-            mutate(copy, rnd);
+            JsonMutations.mutate(copy, rnd);
             Path f = tmp.resolve("mut" + v + ".json");
             Files.writeString(f, copy.toString());
             judge(name, "field mutation", f, reader);
@@ -147,47 +141,6 @@ class ReaderFuzzTest {
             }
         }, () -> name + ": " + kind + " of " + f.getFileName() + " did not finish in 30 s");
     }
-
-    /** Replaces, removes or re-types one random node of the tree. */
-    private static void mutate(JsonNode root, Random rnd) {
-        List<JsonNode> containers = new ArrayList<>();
-        collect(root, containers, 0);
-        JsonNode parent = containers.get(rnd.nextInt(containers.size()));
-        JsonNode value = VALUES[rnd.nextInt(VALUES.length)].deepCopy();
-        if (parent instanceof ObjectNode o && o.size() > 0) {
-            List<String> keys = new ArrayList<>();
-            Iterator<String> it = o.fieldNames();
-            it.forEachRemaining(keys::add);
-            String key = keys.get(rnd.nextInt(keys.size()));
-            if (rnd.nextInt(5) == 0) {
-                o.remove(key);
-            } else {
-                o.set(key, value);
-            }
-        } else if (parent instanceof ArrayNode a && a.size() > 0) {
-            int i = rnd.nextInt(a.size());
-            switch (rnd.nextInt(4)) {
-                case 0 -> a.remove(i);
-                case 1 -> a.add(a.get(i).deepCopy());
-                default -> a.set(i, value);
-            }
-        }
-    }
-
-    private static void collect(JsonNode n, List<JsonNode> out, int depth) {
-        if (n.isContainerNode() && depth < 6) {
-            out.add(n);
-            n.forEach(c -> collect(c, out, depth + 1));
-        }
-    }
-
-    private static final JsonNode[] VALUES = {
-        F.nullNode(), F.textNode(""), F.textNode("x"), F.numberNode(-1), F.numberNode(0), F.numberNode(1e308),
-        F.numberNode(-1e308), F.numberNode(Double.NaN), F.numberNode(Double.POSITIVE_INFINITY),
-        F.numberNode(new java.math.BigInteger("99999999999999999999999")), F.numberNode(2.5), F.objectNode(),
-        F.arrayNode(), F.arrayNode().add(1).add(2), F.booleanNode(true), F.numberNode(Integer.MAX_VALUE),
-        F.arrayNode().add(F.arrayNode().add(F.arrayNode().add(F.objectNode()))),
-    };
 
     private void report() {
         outcomes.forEach((k, c) -> System.out.printf("fuzz %-60s read %3d, refused (typed, file named) %3d%n", k,

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hrnet4j.testing.JsonMutations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExperimentConfigFuzzTest {
     private static final int VARIANTS = 60;
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final JsonNode[] VALUES = {
-        F.nullNode(), F.textNode(""), F.textNode("x"), F.textNode("BOTTLENECK"), F.textNode("-4"), F.numberNode(-1),
-        F.numberNode(0), F.numberNode(1), F.numberNode(1_000_000), F.numberNode(Integer.MAX_VALUE),
-        F.numberNode(1e308), F.numberNode(2.5), F.numberNode(new java.math.BigInteger("99999999999999999999")),
-        F.objectNode(), F.arrayNode(), F.arrayNode().add(100000).add(100000), F.booleanNode(true),
-    };
-
     @Test
     void mutatedExperimentFilesAreReadOrRefusedWithTheFileNamed(@TempDir Path tmp) throws Exception {
         Path src = Path.of("src/test/resources/configs/w32_256x192_adam_lr1e-3.yaml");
@@ -53,22 +41,7 @@ class ExperimentConfigFuzzTest {
         JsonNode root = yaml.readTree(good);
         for (int v = 0; v < 2 * VARIANTS; v++) {
             JsonNode copy = root.deepCopy();
-            List<JsonNode> containers = new ArrayList<>();
-            collect(copy.get("MODEL"), containers);
-            JsonNode parent = containers.get(rnd.nextInt(containers.size()));
-            JsonNode value = VALUES[rnd.nextInt(VALUES.length)].deepCopy();
-            if (parent instanceof ObjectNode o) {
-                List<String> keys = new ArrayList<>();
-                o.fieldNames().forEachRemaining(keys::add);
-                String key = keys.get(rnd.nextInt(keys.size()));
-                if (rnd.nextInt(5) == 0) {
-                    o.remove(key);
-                } else {
-                    o.set(key, value);
-                }
-            } else if (parent instanceof ArrayNode a && a.size() > 0) {
-                a.set(rnd.nextInt(a.size()), value);
-            }
+            JsonMutations.mutate(copy.get("MODEL"), rnd);
             judge(Files.write(tmp.resolve("mut" + v + ".yaml"), yaml.writeValueAsBytes(copy)), counts);
         }
         System.out.printf("fuzz %-60s read %3d, refused (typed, file named) %3d%n",
@@ -81,13 +54,6 @@ class ExperimentConfigFuzzTest {
             return Files.readString(f);
         } catch (java.io.IOException e) {
             return e.toString();
-        }
-    }
-
-    private static void collect(JsonNode n, List<JsonNode> out) {
-        if (n != null && n.isContainerNode() && n.size() > 0) {
-            out.add(n);
-            n.forEach(c -> collect(c, out));
         }
     }
 
