@@ -233,7 +233,8 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
      * @return the configuration (not initialised)
      */
     public ComputationGraphConfiguration configuration(HRNetConfig cfg, PoseCandidate c) {
-        ComputationGraphConfiguration conf = new HRNet.Builder().config(cfg).seed(seed).updater(c.updater()).build()
+        ComputationGraphConfiguration conf = new HRNet.Builder().config(cfg).seed(TrainingRecipe.nd4jSeed(seed))
+                .updater(c.updater()).build()
                 .conf();
         List<Regularization> reg = c.regularization();
         if (!reg.isEmpty()) {

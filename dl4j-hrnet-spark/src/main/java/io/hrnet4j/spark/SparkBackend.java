@@ -105,7 +105,7 @@ public final class SparkBackend implements TrainingBackend {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.schedule = recipe.learningRateSchedule();
         this.net = new SparkComputationGraph(sc, graph.graph(), trainingMaster(settings, recipe.batchSize(),
-                recipe.seed()));
+                TrainingRecipe.nd4jSeed(recipe.seed())));
     }
 
     /**

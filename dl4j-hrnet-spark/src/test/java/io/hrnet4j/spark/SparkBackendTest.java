@@ -86,6 +86,15 @@ class SparkBackendTest {
         return new SparkBackend.Settings(SparkBackend.Master.PARAMETER_AVERAGING, 1, 0, 2, null);
     }
 
+    /** {@code hrnet train --spark MASTER} finds this module's backend through the class path. */
+    @Test
+    void theModuleRegistersTheSparkBackendForTheCommandLine() {
+        assertThat(io.hrnet4j.zoo.train.ClusterBackends.factory("spark", "local[1]")).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hrnet4j.zoo.train.ClusterBackends.factory("ray",
+                "x")).hasMessage("no ray execution backend on the class path (found: spark); the Spark backend is "
+                + "the dl4j-hrnet-spark module, built with the Maven profile -P spark");
+    }
+
     @Test
     void executorsProduceExactlyTheSamplesOfLocalProcessing() throws Exception {
         List<DataSet> remote = PoseSampleRdd.epoch(sc, samples, RECIPE, true, 77, 3, 2).collect();

@@ -41,7 +41,7 @@ public final class ClusterBackends {
             known.add(p.name());
         }
         throw new TrainingException("no " + name + " execution backend on the class path (found: "
-                + (known.isEmpty() ? "none" : String.join(", ", known)) + "); it is in the dl4j-hrnet-" + name
-                + " module, built with the Maven profile -P " + name);
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + "); the Spark backend is the "
+                + "dl4j-hrnet-spark module, built with the Maven profile -P spark");
     }
 }

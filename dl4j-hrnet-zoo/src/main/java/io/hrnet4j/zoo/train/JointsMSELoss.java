@@ -9,7 +9,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * The official HRNet loss ({@code lib/core/loss.py JointsMSELoss} with {@code USE_TARGET_WEIGHT}) as a DL4J loss
  * for a {@code CnnLossLayer}: {@code L = sum_j 0.5 * MSE(pred_j * w_j, gt_j * w_j) / K}, i.e.
- * {@code 0.5 * mean over N, K, H, W of (w * (pred - gt))^2} (DESIGN.md section 3).
+ * {@code 0.5 * mean over N, K, H, W of (w * (pred - gt))^2}.
  *
  * <p>DL4J hands a {@code CnnLossLayer}'s loss the heatmaps reshaped to 2-D {@code [N*H*W, K]} and divides the
  * summed score and the gradient by N; this loss therefore scales each element by {@code 1 / (K * H * W)}, which

@@ -259,7 +259,7 @@ public final class PoseTrainer {
 
         @Override
         public void beforeStep() {
-            Nd4j.getRandom().setSeed(recipe.seed() * 1_000_003L + losses.size());
+            Nd4j.getRandom().setSeed(TrainingRecipe.nd4jSeed(recipe.seed() * 1_000_003L + losses.size()));
         }
 
         @Override

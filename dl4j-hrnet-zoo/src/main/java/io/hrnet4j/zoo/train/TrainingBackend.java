@@ -182,7 +182,8 @@ public interface TrainingBackend extends AutoCloseable {
      * @return a freshly initialised ComputationGraph backend
      */
     static GraphBackend graph(HRNetConfig cfg, TrainingRecipe recipe, TrainingListener... listeners) {
-        ComputationGraph g = new HRNet.Builder().config(cfg).seed(recipe.seed()).updater(recipe.updater()).build()
+        ComputationGraph g = new HRNet.Builder().config(cfg).seed(TrainingRecipe.nd4jSeed(recipe.seed()))
+                .updater(recipe.updater()).build()
                 .init();
         g.setListeners(listeners);
         return new GraphBackend(cfg, g);
@@ -195,7 +196,8 @@ public interface TrainingBackend extends AutoCloseable {
      * @return a freshly initialised SameDiff backend
      */
     static TrainingBackend sameDiff(HRNetConfig cfg, TrainingRecipe recipe, Listener... listeners) {
-        return new SameDiffBackend(SameDiffHRNet.create(cfg, recipe.seed(), recipe.updater()), listeners);
+        return new SameDiffBackend(SameDiffHRNet.create(cfg, TrainingRecipe.nd4jSeed(recipe.seed()),
+                recipe.updater()), listeners);
     }
 
     /**

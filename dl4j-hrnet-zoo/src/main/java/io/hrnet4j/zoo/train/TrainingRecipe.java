@@ -11,7 +11,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * The training recipe: optimiser, learning-rate schedule, epochs, batch, data workers, seed and the trainer's
- * bookkeeping intervals. {@link #published()} is the official HRNet recipe (DESIGN.md section 3;
+ * bookkeeping intervals. {@link #published()} is the official HRNet recipe (Sun et al., CVPR 2019, section 4.1;
  * {@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}: {@code TRAIN.OPTIMIZER adam}, {@code LR 0.001},
  * {@code WD 0.0}, {@code LR_STEP [170, 200]}, {@code LR_FACTOR 0.1}, {@code END_EPOCH 210},
  * {@code BATCH_SIZE_PER_GPU 32}); the loss is {@link JointsMSELoss} (target weights on) in both realisations.
@@ -88,6 +88,24 @@ public record TrainingRecipe(int epochs, int[] milestones, double factor, double
         return builder().epochs(epochs).milestones(Math.max(1, (int) Math.round(epochs * 0.8)))
                 .learningRate(5e-3).batchSize(32).workers(2).seed(0).checkpointEveryIterations(100)
                 .keepCheckpoints(3).validateEveryEpochs(2).logEveryIterations(10).flipTest(true).build();
+    }
+
+    /**
+     * The seed handed to ND4J's random generators for a run seed. ND4J 1.0.0-M2.1's native generator started from
+     * seed 0 ({@code Nd4j.getRandomFactory().getNewRandomInstance(0)}) yields a different stream in every process
+     * (measured: {@code nextLong()} of two JVMs differ; any other seed repeats), which made two runs with the default
+     * {@code --seed 0} start from different weights. The run seed is therefore mixed by SplitMix64 (Steele et al.,
+     * OOPSLA 2014, {@code mix64} of {@code seed + 0x9E3779B97F4A7C15}), a bijection, and a zero result replaced by 1.
+     *
+     * @param seed a run seed (any value, 0 included)
+     * @return a non-zero seed for ND4J, the same for the same run seed in every process
+     */
+    public static long nd4jSeed(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return z == 0 ? 1 : z;
     }
 
     /** @return a copy of the milestones */
