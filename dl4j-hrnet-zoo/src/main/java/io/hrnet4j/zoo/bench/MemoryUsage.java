@@ -17,6 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * its {@code org.bytedeco.javacpp.maxphysicalbytes} limit is checked against), and ND4J's own count of its native
  * buffers ({@code Nd4j.getMemoryManager().allocatedMemory(0)}: JavaCPP's total plus the buffers and workspaces ND4J
  * allocates in libnd4j and tracks with {@code AllocationsTracker}). The JVM heap is part of the resident set.
+ * Measured with ND4J 1.0.0-M2.1 on CPU, {@code totalBytes()} and ND4J's count stay 0 while HRNet-W32 runs (libnd4j
+ * allocates the CPU buffers outside both accountings): the resident set is the figure to trust there.
  * Used by {@code hrnet bench} and available to the trainer for its summary.
  *
  * <p>All figures are bytes; {@code -1} where unknown (not Linux, or the field is absent).
