@@ -21,8 +21,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -134,9 +132,7 @@ public final class InspectCommand implements Callable<Integer> {
                 }
             }
             Mat overlay = crop.clone();
-            INDArray heat = Nd4j.create(p.heatmaps(), new long[] {k, recipe.heatmapHeight(), recipe.heatmapWidth()},
-                    'c');
-            renderer.drawHeatmaps(overlay, heat, new double[][] {
+            renderer.drawHeatmaps(overlay, p.heatmaps(), k, recipe.heatmapHeight(), recipe.heatmapWidth(), new double[][] {
                     {(double) recipe.heatmapWidth() / w, 0, 0}, {0, (double) recipe.heatmapHeight() / h, 0}});
             Mat left = crop.clone();
             double[][] j = p.jointsInCrop();

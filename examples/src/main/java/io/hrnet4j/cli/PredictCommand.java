@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -260,8 +259,8 @@ public final class PredictCommand implements Callable<Integer> {
     /** Estimates, draws and writes one image; returns its JSON fields (size, detections, persons). */
     private Map<String, Object> predictImage(PoseEstimator estimator, PoseRenderer renderer, Path image,
                                              OptionalLong id, Path target) throws IOException {
-        try (PointerScope scope = new PointerScope()) {
-            Mat bgr = ImageDecoder.decodeBgr(image, "--image");
+        // the Mat is closed explicitly: a PointerScope would also free the ND4J buffers made inside it
+        try (Mat bgr = ImageDecoder.decodeBgr(image, "--image")) {
             Map<String, Object> e = predictMat(estimator, renderer, bgr, id);
             PoseRenderer.write(bgr, target);
             return e;
@@ -352,8 +351,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** Decodes an image once to check it (missing, truncated, unreadable: one line naming the file). */
     private static void checkImage(Path image) throws IOException {
-        try (PointerScope scope = new PointerScope()) {
-            ImageDecoder.decodeBgr(image, "--image");
+        try (Mat bgr = ImageDecoder.decodeBgr(image, "--image")) {
+            PersonDetector.checkImage(bgr);
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -187,8 +186,8 @@ public final class PoseEstimator {
      *                     naming it), or the detector fails
      */
     public Result estimate(Path image) throws IOException {
-        try (PointerScope scope = new PointerScope()) {
-            Mat bgr = ImageDecoder.decodeBgr(image, "estimate");
+        // the Mat is closed explicitly: a PointerScope would also free the ND4J buffers made inside it
+        try (Mat bgr = ImageDecoder.decodeBgr(image, "estimate")) {
             return estimate(bgr, CocoDetectionsFile.imageIdFromName(image.getFileName().toString()));
         }
     }
@@ -199,8 +198,8 @@ public final class PoseEstimator {
      * @throws IOException if the detector fails
      */
     public Result estimate(BufferedImage image) throws IOException {
-        try (PointerScope scope = new PointerScope()) {
-            return estimate(toBgr(image), OptionalLong.empty());
+        try (Mat bgr = toBgr(image)) {
+            return estimate(bgr, OptionalLong.empty());
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -252,8 +251,8 @@ public final class TopDownPredictor {
         }
         int k = schema.numJoints();
         List<Person> out = new ArrayList<>(boxes.size());
-        try (PointerScope scope = new PointerScope()) {
-            Mat bgr = ImageDecoder.decodeBgr(image, "predict");
+        // no PointerScope here: ND4J buffers made inside one would be freed with it, cached ones included
+        try (Mat bgr = ImageDecoder.decodeBgr(image, "predict")) {
             for (int start = 0; start < boxes.size(); start += batchSize) {
                 List<CenterScale> part = boxes.subList(start, Math.min(boxes.size(), start + batchSize));
                 HeatmapDecoder.Predictions pr = predict(crops(bgr, part), centers(part), scales(part));

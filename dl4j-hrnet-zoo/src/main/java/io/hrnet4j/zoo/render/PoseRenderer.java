@@ -232,9 +232,40 @@ public final class PoseRenderer {
         if (style.heatmapAlpha() == 0) {
             return;
         }
-        int hh = (int) hm.size(1);
-        int hw = (int) hm.size(2);
-        float[] max = hm.max(0).castTo(DataType.FLOAT).dup('c').data().asFloat();
+        drawHeatmaps(image, hm.castTo(DataType.FLOAT).dup('c').data().asFloat(), (int) hm.size(0), (int) hm.size(1),
+                (int) hm.size(2), imageToHeatmap);
+    }
+
+    /**
+     * As {@link #drawHeatmaps(Mat, INDArray, double[][])} for heatmaps held in a Java array (no ND4J call: safe inside
+     * a JavaCPP {@code PointerScope}, which would free ND4J's cached buffers made within it).
+     *
+     * @param image 8-bit BGR image
+     * @param heatmaps {@code [K, h, w]} C-order values
+     * @param k joints K
+     * @param hh heatmap height h
+     * @param hw heatmap width w
+     * @param imageToHeatmap the 2x3 matrix taking image pixels to heatmap cells
+     * @throws IllegalArgumentException if the array length is not {@code K h w} or the matrix is not 2x3
+     */
+    public void drawHeatmaps(Mat image, float[] heatmaps, int k, int hh, int hw, double[][] imageToHeatmap) {
+        checkImage(image);
+        if (heatmaps.length != k * hh * hw || k < 1) {
+            throw new IllegalArgumentException("expected " + k + "x" + hh + "x" + hw + " heatmap values, got "
+                    + heatmaps.length);
+        }
+        if (imageToHeatmap.length != 2 || imageToHeatmap[0].length != 3 || imageToHeatmap[1].length != 3) {
+            throw new IllegalArgumentException("expected a 2x3 affine matrix");
+        }
+        if (style.heatmapAlpha() == 0) {
+            return;
+        }
+        float[] max = new float[hh * hw];
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < max.length; i++) {
+                max[i] = j == 0 ? heatmaps[i] : Math.max(max[i], heatmaps[j * max.length + i]);
+            }
+        }
         int w = image.cols();
         int h = image.rows();
         try (PointerScope scope = new PointerScope()) {
