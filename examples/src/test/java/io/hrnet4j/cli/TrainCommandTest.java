@@ -135,7 +135,7 @@ class TrainCommandTest {
         assertThat(err.toString()).contains("--ui needs the DL4J training UI (org.deeplearning4j:deeplearning4j-ui) on "
                 + "the classpath, which the default build leaves out (~60 MB): rebuild with 'mvn -Pui -DskipTests package'");
         assertThat(run("train", "--input", "256by192")).isEqualTo(1);
-        assertThat(err.toString()).contains("--input must be HxW (e.g. 256x192), got '256by192'");
+        assertThat(err.toString()).contains("--input must be HxW (height x width), e.g. 256x192, got '256by192'");
     }
 
     @Test
