@@ -73,12 +73,7 @@ public final class AtomicFiles {
         }
         Path dir = abs.getParent();
         createFolder(dir);
-        Path tmp;
-        try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new IOException(dir + ": cannot write here (" + reason(e) + ")", e);
-        }
+        Path tmp = createTemp(dir, abs.getFileName().toString(), ".tmp");
         try {
             writer.write(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -154,12 +149,7 @@ public final class AtomicFiles {
         }
         Path dir = abs.getParent();
         createFolder(dir);
-        try {
-            Path probe = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".probe");
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new IOException(dir + ": cannot write here (" + reason(e) + ")", e);
-        }
+        Files.delete(createTemp(dir, abs.getFileName().toString(), ".probe"));
     }
 
     /**
@@ -171,13 +161,30 @@ public final class AtomicFiles {
     public static void checkWritableFolder(Path folder) throws IOException {
         Path abs = folder.toAbsolutePath().normalize();
         createFolder(abs);
-        try {
-            Path probe = Files.createTempFile(abs, ".hrnet4j-", ".probe");
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new IOException(abs + ": cannot write here (" + reason(e) + ")", e);
+        Files.delete(createTemp(abs, "hrnet4j", ".probe"));
+    }
+
+    /**
+     * Creates an empty hidden file {@code .NAME.<random>SUFFIX} in {@code dir} with the default permissions of a new
+     * file (as {@code Files.createFile}: {@code 0666} less the umask), not the owner-only mode of
+     * {@code Files.createTempFile}, so the renamed output has the permissions any other written file would have.
+     */
+    private static Path createTemp(Path dir, String name, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix);
+            try {
+                return Files.createFile(tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new IOException(dir + ": cannot write here (" + reason(e) + ")", e);
+            }
         }
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static void createFolder(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {

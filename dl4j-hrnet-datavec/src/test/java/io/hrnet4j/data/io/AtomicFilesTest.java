@@ -27,6 +27,14 @@ class AtomicFilesTest {
     }
 
     @Test
+    void writtenFilesHaveTheDefaultPermissionsOfANewFile() throws IOException {
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        Path atomic = dir.resolve("atomic.txt");
+        AtomicFiles.writeString(atomic, "x");
+        assertThat(Files.getPosixFilePermissions(atomic)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
     void failedValidationKeepsTheGoodFile() throws IOException {
         Path f = dir.resolve("results.json");
         Files.writeString(f, "good");

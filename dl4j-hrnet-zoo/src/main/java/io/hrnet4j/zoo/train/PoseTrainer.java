@@ -236,7 +236,7 @@ public final class PoseTrainer {
         }
 
         TrainingState state() {
-            peakRss = Math.max(peakRss, PeakMemory.peakRssBytes());
+            peakRss = Math.max(peakRss, io.hrnet4j.zoo.bench.MemoryUsage.current().peakRssBytes());
             return new TrainingState(TrainingState.FORMAT_VERSION, backend.id(), backend.arrayLayout(),
                     experiment.toTree(), epoch, batchInEpoch, iteration, backend.updates(), lr, bestMetric, bestEpoch,
                     peakRss, losses, epochs);
@@ -318,7 +318,7 @@ public final class PoseTrainer {
                 }
                 endEpoch(epochStart);
             }
-            peakRss = Math.max(peakRss, PeakMemory.peakRssBytes());
+            peakRss = Math.max(peakRss, io.hrnet4j.zoo.bench.MemoryUsage.current().peakRssBytes());
             TrainingResult result = new TrainingResult(outputDir, List.copyOf(losses), List.copyOf(epochs),
                     bestMetric, bestEpoch, lastValidation, lastCheckpoint, peakRss);
             try {

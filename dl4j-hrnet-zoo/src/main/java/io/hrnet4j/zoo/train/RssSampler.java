@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Samples the resident set size ({@link PeakMemory#rssBytes()}) every {@code every} training steps, for the memory
+ * Samples the resident set size ({@link io.hrnet4j.zoo.bench.MemoryUsage#rssBytes()}) every {@code every} training steps, for the memory
  * soak ({@code hrnet train --max-iterations 1000 --rss-every 10}): after a warm-up the RSS of a healthy run is flat, a
  * leak shows as a positive slope. The slope is the least-squares fit of RSS against the step over the samples after
  * the warm-up (the first {@link #WARMUP_FRACTION} of the sampled steps: workspaces, caches and the first validation
@@ -34,7 +34,7 @@ public final class RssSampler {
     /** @param step steps done; sampled when a multiple of the interval */
     void stepDone(int step) {
         if (step % every == 0) {
-            samples.add(new long[] {step, PeakMemory.rssBytes()});
+            samples.add(new long[] {step, io.hrnet4j.zoo.bench.MemoryUsage.current().rssBytes()});
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param lastValidation the last validation (null when never validated)
  * @param lastCheckpoint the last checkpoint written or resumed from (null if none)
  * @param peakRssBytes the highest resident set size of the training process(es) of the run, bytes
- *     ({@link PeakMemory}; across resumes the maximum of the processes), 0 when unknown
+ *     ({@link io.hrnet4j.zoo.bench.MemoryUsage}; across resumes the maximum of the processes), 0 when unknown
  */
 public record TrainingResult(Path outputDir, List<Double> losses, List<TrainingState.EpochRecord> epochs,
                              double bestMetric, int bestEpoch, ValidationResult lastValidation, Path lastCheckpoint,
