@@ -127,7 +127,7 @@ class PredictCommandTest {
         Path png = tmp.resolve("dets.png");
         Path json = tmp.resolve("dets.json");
         int rc = run(tmp, "--image", IMAGE.toString(), "--detector", "file", "--detections", DETS.toString(),
-                "--detector-threshold", "0.3", "--oks-nms", "1", "--heatmaps", "0.6", "--radius", "4",
+                "--image-threshold", "0.3", "--oks-nms", "1", "--heatmaps", "0.6", "--radius", "4",
                 "--thickness", "3", "--flip-test", "--out", png.toString(), "--json", json.toString());
         assertThat(rc).as(err.toString()).isEqualTo(0);
         JsonNode j = new ObjectMapper().readTree(json.toFile());
@@ -138,7 +138,7 @@ class PredictCommandTest {
         assertThat(out.toString()).contains("13 persons (detections of " + DETS + " (score >= 0.3)) drawn on " + png);
         // with OKS-NMS (0.9, the default) no person is added, and the JSON says how many boxes there were
         Path json2 = tmp.resolve("nms.json");
-        assertThat(run(tmp, "--image", IMAGE.toString(), "--detections", DETS.toString(), "--detector-threshold",
+        assertThat(run(tmp, "--image", IMAGE.toString(), "--detections", DETS.toString(), "--image-threshold",
                 "0.3", "--out", tmp.resolve("nms.png").toString(), "--json", json2.toString())).isEqualTo(0);
         JsonNode k = new ObjectMapper().readTree(json2.toFile());
         assertThat(k.get("detections").asInt()).isEqualTo(expected);
