@@ -82,6 +82,19 @@ public class FusedBatchNorm extends DynamicCustomOp {
         return name == null ? y : y.rename(name);
     }
 
+    /**
+     * Ignores the named properties of ND4J's {@code BatchNorm} ({@code applyOffset}, {@code applyScale},
+     * {@code dimensions}, ...) that SameDiff's gradient-graph clone hands over: this op keeps its whole configuration
+     * in the op arguments, which the clone carries, and has no such fields (ND4J would log one warning per property
+     * and op, hundreds per network).
+     *
+     * @param properties the clone's named properties (unused)
+     */
+    @Override
+    public void setPropertiesForFunction(Map<String, Object> properties) {
+        // configuration is in iArgs / tArgs
+    }
+
     @Override
     public String opName() {
         return OP;
@@ -158,6 +171,12 @@ public class FusedBatchNorm extends DynamicCustomOp {
             super(null, sd, inputs, false);
             iArguments.addAll(iArgs);
             tArguments.addAll(tArgs);
+        }
+
+        /** @param properties the clone's named properties (unused: the configuration is in the op arguments) */
+        @Override
+        public void setPropertiesForFunction(Map<String, Object> properties) {
+            // configuration is in iArgs / tArgs
         }
 
         @Override
