@@ -162,7 +162,8 @@ public final class TrainingReport {
 
     /**
      * Draws the loss per iteration (grey), its per-epoch mean (blue, left axis, log scale) and the validation metric
-     * (orange, right axis) as a 900x500 PNG.
+     * (orange, right axis: AP in OKS units, or PCKh in %) against the iteration, with axis titles, ticks and a
+     * legend (XChart, {@link io.hrnet4j.zoo.render.Charts}), as a 900x500 PNG written atomically.
      *
      * @param file target PNG
      * @param losses per-iteration losses
@@ -171,102 +172,66 @@ public final class TrainingReport {
      */
     public static void writePlot(Path file, List<Double> losses, List<TrainingState.EpochRecord> epochs)
             throws IOException {
-        int w = 900;
-        int h = 500;
-        int l = 80;
-        int r = 80;
-        int t = 40;
-        int b = 60;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.drawRect(l, t, w - l - r, h - t - b);
-        g.drawString("training loss (log scale, left) and validation metric (right) vs iteration", l, t - 15);
-        int n = losses.size();
+        org.knowm.xchart.XYChart c = io.hrnet4j.zoo.render.Charts.xy(900, 500, "Training loss and validation metric",
+                "iteration", "joints MSE loss (log scale)");
+        c.getStyler().setYAxisLogarithmic(true);
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        for (double v : losses) {
-            if (v > 0) {
+        for (int i = 0; i < losses.size(); i++) {
+            double v = losses.get(i);
+            if (v > 0 && Double.isFinite(v)) {
+                xs.add(i + 1.0);
+                ys.add(v);
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
         }
-        if (n > 0 && lo < hi) {
-            double llo = Math.log10(lo);
-            double lhi = Math.log10(hi);
-            g.setColor(new Color(180, 180, 180));
-            int px = -1;
-            int py = -1;
-            for (int i = 0; i < n; i++) {
-                double v = losses.get(i);
-                if (!(v > 0)) {
-                    continue;
-                }
-                int x = l + (int) Math.round((w - l - r) * (n == 1 ? 0 : i / (double) (n - 1)));
-                int y = t + (int) Math.round((h - t - b) * (lhi - Math.log10(v)) / (lhi - llo));
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                px = x;
-                py = y;
-            }
-            g.setColor(new Color(30, 90, 200));
-            g.setStroke(new BasicStroke(2f));
-            px = -1;
-            for (TrainingState.EpochRecord e : epochs) {
-                if (!(e.meanLoss() > 0)) {
-                    continue;
-                }
-                int x = l + (int) Math.round((w - l - r) * (n == 1 ? 0 : (e.iteration() - 1) / (double) (n - 1)));
-                int y = t + (int) Math.round((h - t - b)
-                        * (lhi - Math.log10(Math.min(hi, Math.max(lo, e.meanLoss())))) / (lhi - llo));
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                g.fillOval(x - 3, y - 3, 6, 6);
-                px = x;
-                py = y;
-            }
-            g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%.2e", hi), 5, t + 5);
-            g.drawString(String.format(Locale.ROOT, "%.2e", lo), 5, h - b);
-            g.drawString("iteration " + n, w - r - 90, h - b + 20);
-            g.drawString("1", l, h - b + 20);
+        if (!xs.isEmpty()) {
+            var s = c.addSeries("loss per iteration", xs, ys);
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            s.setLineColor(new Color(170, 170, 170));
+            s.setLineWidth(1f);
         }
-        List<double[]> metric = new ArrayList<>();
+        List<Double> ex = new ArrayList<>();
+        List<Double> ey = new ArrayList<>();
+        List<Double> mx = new ArrayList<>();
+        List<Double> my = new ArrayList<>();
         String name = null;
         for (TrainingState.EpochRecord e : epochs) {
+            if (e.meanLoss() > 0 && Double.isFinite(e.meanLoss())) {
+                ex.add((double) e.iteration());
+                ey.add(e.meanLoss());
+            }
             if (e.metricName() != null && Double.isFinite(e.metric())) {
-                metric.add(new double[] {e.iteration(), e.metric()});
+                mx.add((double) e.iteration());
+                my.add(e.metric());
                 name = e.metricName();
             }
         }
-        if (!metric.isEmpty() && n > 0) {
-            double mhi = name.equals("PCKh") ? 100 : 1;
-            g.setColor(new Color(230, 120, 20));
-            g.setStroke(new BasicStroke(2f));
-            int px = -1;
-            int py = -1;
-            for (double[] m : metric) {
-                int x = l + (int) Math.round((w - l - r) * (n == 1 ? 0 : (m[0] - 1) / (n - 1)));
-                int y = t + (int) Math.round((h - t - b) * (1 - m[1] / mhi));
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                g.fillRect(x - 3, y - 3, 6, 6);
-                px = x;
-                py = y;
-            }
-            g.drawString(name + " " + (int) mhi, w - r + 5, t + 5);
-            g.drawString(name + " 0", w - r + 5, h - b);
-            double[] lastM = metric.get(metric.size() - 1);
-            g.drawString(String.format(Locale.ROOT, "last %s %.3f", name, lastM[1]), w - r - 150, t + 20);
+        if (!ex.isEmpty()) {
+            var s = c.addSeries("epoch mean loss", ex, ey);
+            s.setLineColor(io.hrnet4j.zoo.render.Charts.COLORS[0]);
+            s.setMarkerColor(io.hrnet4j.zoo.render.Charts.COLORS[0]);
         }
-        g.dispose();
-        writePng(file, img);
+        if (xs.isEmpty() && ex.isEmpty()) {
+            // nothing positive to draw on a log axis: an empty, labelled chart rather than an XChart error
+            c.getStyler().setYAxisLogarithmic(false);
+            var s = c.addSeries("no finite loss yet", new double[] {0}, new double[] {0});
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        } else if (lo == hi) {
+            io.hrnet4j.zoo.render.Charts.padFlatYAxis(c, lo, hi);
+        }
+        if (!mx.isEmpty()) {
+            var s = c.addSeries("validation " + name + " (right axis)", mx, my);
+            s.setYAxisGroup(1);
+            s.setLineColor(io.hrnet4j.zoo.render.Charts.COLORS[1]);
+            s.setMarkerColor(io.hrnet4j.zoo.render.Charts.COLORS[1]);
+            c.setYAxisGroupTitle(1, name.equals("PCKh") ? "PCKh@0.5 (%)" : name + " (OKS)");
+            c.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+        }
+        io.hrnet4j.zoo.render.Charts.writePng(c, file);
     }
 
     /**
