@@ -12,8 +12,7 @@ import java.util.Map;
 
 /**
  * COCO keypoint evaluation (OKS AP/AR), a line-by-line port of pycocotools {@code COCOeval} with
- * {@code iouType='keypoints'} ({@code PythonAPI/pycocotools/cocoeval.py}, cocoapi commit 8c9bcc3; DESIGN.md
- * section 4). The 10 statistics equal pycocotools' to within 1e-9 (in practice to the last bit, since NumPy's
+ * {@code iouType='keypoints'} ({@code PythonAPI/pycocotools/cocoeval.py}, cocoapi commit 8c9bcc3). The 10 statistics equal pycocotools' to within 1e-9 (in practice to the last bit, since NumPy's
  * pairwise summation is reproduced).
  *
  * <p>Reproduced rules and quirks:

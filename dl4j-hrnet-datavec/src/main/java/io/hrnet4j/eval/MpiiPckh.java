@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * MPII PCKh, exactly as the official {@code MPIIDataset.evaluate()} ({@code lib/dataset/mpii.py} of
- * deep-high-resolution-net.pytorch; DESIGN.md section 4).
+ * deep-high-resolution-net.pytorch).
  *
  * <p>Definition: predictions are 0-based and get +1 to compare with the 1-based ground truth; head size =
  * 0.6 ({@code SC_BIAS}) x the diagonal of the head box; a joint is correct when it is annotated and

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The reference top-down post-processing: keypoint rescoring and OKS non-maximum suppression, ported from the
  * official HRNet code ({@code lib/nms/nms.py}: {@code oks_iou}, {@code oks_nms}; {@code lib/dataset/coco.py}:
- * {@code COCODataset.evaluate}). DESIGN.md section 3: "Rescore: box score x mean of keypoint scores above 0.2;
+ * {@code COCODataset.evaluate}): "Rescore: box score x mean of keypoint scores above 0.2;
  * OKS-NMS at 0.9".
  *
  * <p>Keypoints are flat {@code [x1, y1, s1, ..., xK, yK, sK]} in image pixels with per-joint scores (the heatmap

@@ -9,7 +9,7 @@ import io.hrnet4j.zoo.layers.DySample;
  * DE-HRNet (Liu et al., "DE-HRNet: Detail enhanced high-resolution network for human pose estimation", PLoS ONE
  * 20(9) e0325540, 2025) as a DL4J zoo model: HRNet with Detail Enhancement Modules after fusion and DySample in
  * place of the nearest upsampling of the fuse layers. No official code exists; this project's choices are the
- * defaults of {@link DeHrnetOptions#defaults()} (DESIGN.md section 5) and every one is a builder switch, so the
+ * defaults of {@link DeHrnetOptions#defaults()} (this project's choices where the DE-HRNet paper is silent: docs/architecture.md, "DE-HRNet choices") and every one is a builder switch, so the
  * paper's ablations run with the same code:
  * <pre>
  * ComputationGraph g = new DEHRNet.Builder().width(32).inputShape(3, 384, 288)
@@ -27,7 +27,7 @@ public class DEHRNet extends HRNet {
         super(builder);
     }
 
-    /** Builder of {@link DEHRNet}: the HRNet options plus the DE-HRNet switches (defaults of DESIGN.md section 5). */
+    /** Builder of {@link DEHRNet}: the HRNet options plus the DE-HRNet switches (defaults: docs/architecture.md, "DE-HRNet choices"). */
     public static class Builder extends HRNet.AbstractBuilder<Builder> {
         private DeHrnetOptions options = DeHrnetOptions.defaults();
 

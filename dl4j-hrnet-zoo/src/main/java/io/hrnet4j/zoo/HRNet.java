@@ -28,7 +28,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * HRNet (Sun et al., "Deep High-Resolution Representation Learning for Human Pose Estimation", CVPR 2019) as a
  * DL4J zoo model. {@code new HRNet.Builder().width(32).numJoints(17).inputShape(3, 256, 192).build().init()} gives
  * a {@link ComputationGraph} with input {@code [N, 3, 256, 192]} (NCHW, RGB normalised with ImageNet mean/std) and
- * output heatmaps {@code [N, 17, 64, 48]}; vertex names are the official state-dict keys (DESIGN.md section 2).
+ * output heatmaps {@code [N, 17, 64, 48]}; vertex names are the official state-dict keys (official {@code lib/models/pose_hrnet.py}, {@code PoseHighResolutionNet}).
  *
  * <p>Defaults follow the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}): W32,
  * 17 joints, 256x192, Adam 1e-3. {@link #setInputShape(int[][])} takes {@code {{channels, height, width}}}.

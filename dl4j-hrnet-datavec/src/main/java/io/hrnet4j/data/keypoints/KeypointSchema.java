@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The joints of a pose dataset: names, flip pairs, upper/lower body split (half-body augmentation) and the skeleton
- * used for drawing. Indices are 0-based. Values from DESIGN.md section 3 and the official
+ * used for drawing. Indices are 0-based. Values from the official
  * {@code lib/dataset/coco.py} / {@code lib/dataset/mpii.py}; the COCO skeleton is the {@code person} category's
  * {@code skeleton} of {@code person_keypoints_val2017.json} converted to 0-based.
  */

@@ -2,7 +2,7 @@ package io.hrnet4j.data.target;
 
 /**
  * Gaussian heatmap targets and target weights, exactly as the official {@code JointsDataset.generate_target}
- * ({@code TARGET_TYPE: gaussian}; DESIGN.md section 3; shared/oracle README section 6):
+ * ({@code TARGET_TYPE: gaussian}; official {@code lib/dataset/JointsDataset.py} {@code generate_target}):
  * <ul>
  *   <li>stride = input size / heatmap size per axis; centre {@code mu = int(joint / stride + 0.5)} with Python's
  *       {@code int()} (truncation towards zero, so -0.25 gives 0);</li>

@@ -19,7 +19,7 @@ public final class KeypointTransforms {
     }
 
     /**
-     * Applies the whole recipe: half-body, scale, rotation, flip (DESIGN.md section 3, "Augmentation order").
+     * Applies the whole recipe: half-body, scale, rotation, flip (official {@code lib/dataset/JointsDataset.py} {@code __getitem__}, in that order).
      *
      * @param state the unaugmented state
      * @param recipe probabilities and factors

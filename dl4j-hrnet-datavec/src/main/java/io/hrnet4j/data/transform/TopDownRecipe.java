@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Top-down input geometry and augmentation settings: input size, heatmap size, Gaussian sigma and the probability and
- * factor of each random transform. Defaults are the official recipe (DESIGN.md section 3;
+ * factor of each random transform. Defaults are the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml};
  * {@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}, {@code experiments/mpii/hrnet/w32_256x256_adam_lr1e-3.yaml},
  * {@code lib/dataset/JointsDataset.py}). Immutable; change settings with the {@code with...} methods.
  *

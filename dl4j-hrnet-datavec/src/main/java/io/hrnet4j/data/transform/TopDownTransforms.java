@@ -10,7 +10,7 @@ import org.datavec.image.transform.ImageTransform;
 
 /**
  * Builds the DataVec transform chain of the official training recipe: half-body, random scale, random rotation,
- * flip, then the affine crop (DESIGN.md section 3). Feed it a {@link PoseImageWritable}; the result is a
+ * flip, then the affine crop (official {@code lib/dataset/JointsDataset.py} {@code __getitem__}). Feed it a {@link PoseImageWritable}; the result is a
  * {@link PoseImageWritable} holding the {@code W x H} crop and the joints in crop pixels.
  */
 public final class TopDownTransforms {

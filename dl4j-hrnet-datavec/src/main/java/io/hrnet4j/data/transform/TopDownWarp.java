@@ -23,9 +23,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * small crop to RGB equals the reference's convert-then-warp.
  */
 public final class TopDownWarp {
-    /** ImageNet mean of the RGB channels, DESIGN.md section 2. */
+    /** ImageNet mean of the RGB channels (official {@code tools/train.py} {@code transforms.Normalize}). */
     public static final float[] MEAN_RGB = {0.485f, 0.456f, 0.406f};
-    /** ImageNet standard deviation of the RGB channels, DESIGN.md section 2. */
+    /** ImageNet standard deviation of the RGB channels (official {@code tools/train.py} {@code transforms.Normalize}). */
     public static final float[] STD_RGB = {0.229f, 0.224f, 0.225f};
 
     private TopDownWarp() {

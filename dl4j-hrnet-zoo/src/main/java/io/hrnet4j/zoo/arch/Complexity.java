@@ -14,7 +14,7 @@ import io.hrnet4j.zoo.layers.LayerParams;
  * statistics and {@code num_batches_tracked}).
  *
  * <p>Counts: trainable parameters (conv weights and biases, BN weight and bias; BN running statistics are not
- * counted, as in DESIGN.md section 2); multiply-adds of convolutions at batch 1 ({@code k*k*Cin*Cout*Hout*Wout}),
+ * counted, as PyTorch's {@code parameters()} of official {@code pose_hrnet.py}); multiply-adds of convolutions at batch 1 ({@code k*k*Cin*Cout*Hout*Wout}),
  * which is what the HRNet paper reports as "GFLOPs" (divided by 2^30). Groups: {@code stem}, {@code layer1},
  * {@code transition1..3}, {@code stage2..4}, {@code final_layer}.
  */

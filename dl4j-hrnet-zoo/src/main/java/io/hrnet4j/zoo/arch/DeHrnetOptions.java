@@ -5,17 +5,17 @@ import io.hrnet4j.zoo.layers.DySample;
 
 /**
  * The DE-HRNet additions to HRNet and this project's choices where the paper (Liu et al., PLoS ONE 20(9)
- * e0325540, 2025) is silent; DESIGN.md section 5. Every field is an ablation switch; {@link #defaults()} gives the
+ * e0325540, 2025) is silent; listed in docs/architecture.md, "DE-HRNet choices". Every field is an ablation switch; {@link #defaults()} gives the
  * project defaults.
  *
- * @param dem whether Detail Enhancement Modules are inserted (DESIGN 5.1)
+ * @param dem whether Detail Enhancement Modules are inserted (DE-HRNet choice 1)
  * @param placement where DEMs go: after fusion at every stage output (default) or after every module
  * @param attention channel attention inside the DEM: SE (default) or ECA
  * @param seReduction SE reduction ratio (default 16; hidden width clamped to {@code >= seMinHidden})
  * @param seMinHidden minimum SE hidden width (default 8)
- * @param ecaKernel ECA kernel size, or 0 for the adaptive size of ECA-Net (DESIGN 5.5)
+ * @param ecaKernel ECA kernel size, or 0 for the adaptive size of ECA-Net (DE-HRNet choice 5)
  * @param dropout dropout probability on the dual-input DEM output, training only (default 0.1)
- * @param dysample whether DySample replaces the nearest upsampling in fuse paths j > i (DESIGN 5.4)
+ * @param dysample whether DySample replaces the nearest upsampling in fuse paths j > i (DE-HRNet choice 4)
  * @param style DySample style: {@code LP} (default) or {@code PL}
  * @param groups DySample groups (default 4)
  * @param dynamicScope DySample dynamic scope (DySample+), default false (static)

@@ -10,7 +10,7 @@ import java.util.List;
  * every realisation is driven by it, so their structure and parameter names cannot drift apart. With
  * {@link HRNetConfig#deHrnet()} set it emits DE-HRNet: DySample in place of the nearest upsampling of fuse paths
  * j &gt; i (after the 1x1 conv + BN, scale 2^(j-i) in one step) and Detail Enhancement Modules after fusion
- * (DESIGN.md section 5).
+ * (docs/architecture.md, "DE-HRNet choices").
  */
 public final class HRNetTopology {
     private HRNetTopology() {
@@ -114,7 +114,7 @@ public final class HRNetTopology {
     }
 
     /**
-     * DE-HRNet Detail Enhancement Modules on a list of fused branch outputs (DESIGN.md section 5, choice 1):
+     * DE-HRNet Detail Enhancement Modules on a list of fused branch outputs (DE-HRNet choice 1, docs/architecture.md):
      * branch 0 gets the single-input DEM {@code (A(F_0) + 1) * F_0} ({@code key.0.attention}); branch i > 0 the
      * dual-input DEM {@code Dropout((A(a) + 1) * a)}, {@code a = F_i + BN(conv3x3_s2(F_{i-1}))}
      * ({@code key.i.down.{0,1}}, {@code key.i.attention}), where F_{i-1} is the fused output of branch i-1 (before

@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Decodes keypoint heatmaps into image coordinates, as the official {@code lib/core/inference.py}
  * ({@code get_max_preds}, {@code get_final_preds} with {@code TEST.POST_PROCESS}) of deep-high-resolution-net.pytorch,
  * with DARK (Zhang et al., "Distribution-Aware Coordinate Representation for Human Pose Estimation", CVPR 2020) as
- * an option (DESIGN.md section 3).
+ * an option (Zhang et al., "Distribution-Aware Coordinate Representation for Human Pose Estimation", CVPR 2020).
  *
  * <p>Tensors: heatmaps {@code [N, K, H, W]} NCHW (any floating type, decoded in float32 as the reference);
  * coordinates {@code [N, K, 2]} float32 (x, y); maxima {@code [N, K, 1]} float32. Heatmap coordinates are in heatmap

@@ -19,12 +19,12 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DE-HRNet's Detail Enhancement Module (Liu et al., PLoS ONE 20(9): e0325540, 2025; DESIGN section 5): channel
+ * DE-HRNet's Detail Enhancement Module (Liu et al., PLoS ONE 20(9): e0325540, 2025; choices where the paper is silent: docs/architecture.md): channel
  * attention {@code A(x)} applied as {@code F_out = (A(F_in) + 1) ⊙ F_in}. Input and output {@code [N, C, H, W]}
  * (NCHW, any H and W).
  * <ul>
  * <li>{@link Attention#SE} (default), the paper's SEA: {@code sigmoid(FC2(ReLU(FC1(GAP(x)))))}, hidden width
- * {@code max(minHidden, C / reduction)} (defaults 8 and 16, DESIGN 5.2). Parameters (PyTorch {@code nn.Linear}
+ * {@code max(minHidden, C / reduction)} (defaults 8 and 16, DE-HRNet choice 2). Parameters (PyTorch {@code nn.Linear}
  * naming and layout): {@code fc1.weight [hidden, C]}, {@code fc1.bias [hidden]}, {@code fc2.weight [C, hidden]},
  * {@code fc2.bias [C]}; PyTorch's default Linear initialisation (uniform ±1/sqrt(fan_in)).</li>
  * <li>{@link Attention#ECA}: the {@link ECA} gate, parameter {@code conv.weight [1, 1, k]}.</li>
@@ -48,7 +48,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
     public static final String FC2_BIAS = "fc2.bias";
     /** ECA conv weight key. */
     public static final String ECA_WEIGHT = ECA.WEIGHT;
-    /** Default dropout of the dual-input form (DESIGN 5.3). */
+    /** Default dropout of the dual-input form (DE-HRNet choice 3). */
     public static final double DEFAULT_DROPOUT = 0.1;
 
     /** Channel attention of the module. */
@@ -87,7 +87,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
     }
 
     /**
-     * SE hidden width {@code max(minHidden, C / reduction)} (integer division; DESIGN 5.2).
+     * SE hidden width {@code max(minHidden, C / reduction)} (integer division; DE-HRNet choice 2).
      *
      * @param channels  C
      * @param reduction reduction ratio (16)
@@ -252,7 +252,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
      * @param own            name of the vertex giving F_i
      * @param higherChannels C_{i-1}
      * @param dem            the single-input module (its channels must be C_i or unset)
-     * @param dropout        drop probability in [0, 1) (DESIGN: 0.1)
+     * @param dropout        drop probability in [0, 1) (DE-HRNet choice 3: 0.1)
      * @return the name of the output vertex
      * @throws IllegalArgumentException for a dropout outside [0, 1)
      */

@@ -145,7 +145,7 @@ public class DySample extends SameDiffLayer {
     }
 
     /**
-     * Trainable parameters of one DySample module (DESIGN 5.4): lp static {@code 2·G·s²·C + 2·G·s²}; pl static
+     * Trainable parameters of one DySample module (DE-HRNet choice 4): lp static {@code 2·G·s²·C + 2·G·s²}; pl static
      * {@code 2·G·C/s² + 2·G}; dynamic scope adds the scope conv's weights ({@code 2·G·s²·C} for lp, {@code 2·G·C/s²}
      * for pl). {@code init_pos} is a buffer and not counted.
      *
