@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Input and output {@code [N, C, H, W]} (NCHW, any H and W). One parameter, {@code conv.weight} of PyTorch shape
  * {@code [1, 1, k]} (the state_dict key of an {@code nn.Conv1d(1, 1, k, bias=False)} named {@code conv}); its
  * default initialisation is PyTorch's Conv1d default, uniform in {@code ±1/sqrt(k)}.
- * {@code k} is adaptive by default (ECA-Net section 3.3, with γ = 2, b = 1): see {@link #adaptiveKernelSize(long)}.
+ * {@code k} is adaptive by default (ECA-Net eq. 12 with γ = 2, b = 1): see {@link #adaptiveKernelSize(long)}.
  * <p>
  * The 1D convolution is computed as a product of {@code k} shifted copies of the pooled vector with the kernel
  * (exact, differentiable with stock ops). Checked against shared/oracle {@code eca_*} (README section 5).
@@ -46,7 +46,7 @@ public class ECA extends SameDiffLayer {
 
     /**
      * Adaptive ECA kernel size {@code t = int(|(log2(C) + 1) / 2|)}, {@code k = t} if odd else {@code t + 1}
-     * (ECA-Net section 3.3, γ = 2, b = 1: C 32..96 → 3, 128..384 → 5).
+     * (ECA-Net eq. 12, γ = 2, b = 1: C 32..96 → 3, 128..384 → 5).
      *
      * @param channels number of channels C, at least 1
      * @return the odd kernel size
