@@ -112,19 +112,20 @@ public final class CandidateStore {
             res.put("failure", r.result().failure());
         }
         var h = JSON.createArrayNode();
-        StringBuilder csv = new StringBuilder("epoch,iterations,train_loss,learning_rate,validation_score,seconds\n");
+        List<List<Object>> csv = new ArrayList<>();
         for (EpochRecord e : r.result().history()) {
             h.add(toJson(e));
-            csv.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%.3f%n", e.epoch(), e.iterations(),
-                    csvNum(e.trainLoss()), csvNum(e.learningRate()), csvNum(e.validationScore()), e.seconds()));
+            csv.add(List.of(e.epoch(), e.iterations(), csvNum(e.trainLoss()), csvNum(e.learningRate()),
+                    csvNum(e.validationScore()), String.format(Locale.ROOT, "%.3f", e.seconds())));
         }
         write(dir.resolve("history.json"), h);
-        AtomicFiles.writeString(dir.resolve("history.csv"), csv.toString());
+        io.hrnet4j.data.io.CsvFiles.write(dir.resolve("history.csv"), List.of("epoch", "iterations", "train_loss",
+                "learning_rate", "validation_score", "seconds"), csv);
         write(dir.resolve("result-" + r.budget() + ".json"), res);
     }
 
     /**
-     * Writes the ranking table as CSV ({@code OUT/ranking.csv}, RFC 4180: text fields quoted, inner quotes doubled,
+     * Writes the ranking table as CSV ({@code OUT/ranking.csv}, by {@link io.hrnet4j.data.io.CsvFiles}: RFC 4180,
      * so the schedule column holds the JSON of the schedule's values unchanged).
      *
      * @param ranked records, best first
@@ -132,26 +133,18 @@ public final class CandidateStore {
      * @throws IOException on a write error
      */
     public void writeRanking(List<CandidateRecord> ranked, PoseScore score) throws IOException {
-        StringBuilder w = new StringBuilder();
-        {
-            w.append("rank,id,status," + score.kind().id() + ",budget,optimizer,learning_rate,schedule,warmup,"
-                    + "batch_size,width,failure\n");
-            int rank = 1;
-            for (CandidateRecord r : ranked) {
-                PoseCandidate c = r.candidate();
-                w.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s%n", rank++, r.id(),
-                        r.result().status(), csvNum(r.result().score()), r.budget(), c.optimizer().id(),
-                        csvNum(c.baseLearningRate()), csvText(c.toJson().get("schedule").get("values").toString()),
-                        c.warmupIterations(), c.batchSize(), c.width(),
-                        csvText(r.result().failure() == null ? "" : r.result().failure())));
-            }
+        List<List<Object>> rows = new ArrayList<>(ranked.size());
+        int rank = 1;
+        for (CandidateRecord r : ranked) {
+            PoseCandidate c = r.candidate();
+            rows.add(List.of(rank++, r.id(), r.result().status(), csvNum(r.result().score()), r.budget(),
+                    c.optimizer().id(), csvNum(c.baseLearningRate()), c.toJson().get("schedule").get("values")
+                            .toString(), c.warmupIterations(), c.batchSize(), c.width(),
+                    r.result().failure() == null ? "" : r.result().failure()));
         }
-        AtomicFiles.writeString(root.resolve("ranking.csv"), w.toString());
-    }
-
-    /** @return the text as one quoted CSV field (RFC 4180: inner quotes doubled) */
-    private static String csvText(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
+        io.hrnet4j.data.io.CsvFiles.write(root.resolve("ranking.csv"), List.of("rank", "id", "status",
+                score.kind().id(), "budget", "optimizer", "learning_rate", "schedule", "warmup", "batch_size", "width",
+                "failure"), rows);
     }
 
     /**

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * validation every N epochs, best model, progress, NaN handling, checkpoints) applied the same way whatever executes
  * the steps ({@link TrainingBackend}): one device with the ComputationGraph ({@link TrainingBackend.Kind#GRAPH}) or
  * SameDiff ({@link TrainingBackend.Kind#SAMEDIFF}), several devices with {@code ParallelWrapper}
- * ({@link #devices(int)}), or a Spark cluster (the {@code dl4j-hrnet-spark} module's backend, through
+ * ({@link Builder#devices(int)}), or a Spark cluster (the {@code dl4j-hrnet-spark} module's backend, through
  * {@link Builder#execution}).
  *
  * <p>Output folder layout:

@@ -80,11 +80,11 @@ public final class RssSampler {
      * @throws IOException if it cannot be written
      */
     public void writeCsv(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("step,rss_bytes\n");
+        List<List<Long>> rows = new ArrayList<>(samples.size());
         for (long[] s : samples) {
-            sb.append(s[0]).append(',').append(s[1]).append('\n');
+            rows.add(List.of(s[0], s[1]));
         }
-        AtomicFiles.writeString(file, sb.toString());
+        io.hrnet4j.data.io.CsvFiles.write(file, List.of("step", "rss_bytes"), rows);
     }
 
     /** @return one line: samples, RSS range and the slope after the warm-up in KiB per 1,000 steps */

@@ -108,13 +108,12 @@ public final class TrainingReport {
         root.put("steps", losses.size());
         root.put("peakRssBytes", peakRssBytes);
         ArrayNode ep = root.putArray("epochs");
-        StringBuilder csv = new StringBuilder("epoch,iteration,steps,mean_loss,lr,seconds,metric_name,metric,"
-                + "peak_rss_bytes\n");
+        List<List<Object>> csv = new ArrayList<>();
         for (TrainingState.EpochRecord e : epochs) {
             ep.add(e.toJson());
-            csv.append(String.format(Locale.ROOT, "%d,%d,%d,%.8g,%.6g,%.3f,%s,%s,%d%n", e.epoch(), e.iteration(),
-                    e.steps(), e.meanLoss(), e.learningRate(), e.seconds(),
-                    e.metricName() == null ? "" : e.metricName(),
+            csv.add(List.of(e.epoch(), e.iteration(), e.steps(), String.format(Locale.ROOT, "%.8g", e.meanLoss()),
+                    String.format(Locale.ROOT, "%.6g", e.learningRate()), String.format(Locale.ROOT, "%.3f",
+                            e.seconds()), e.metricName() == null ? "" : e.metricName(),
                     e.metricName() == null ? "" : String.format(Locale.ROOT, "%.6f", e.metric()), peakRssBytes));
         }
         if (!Double.isNaN(bestMetric)) {
@@ -128,14 +127,15 @@ public final class TrainingReport {
                 TrainingState.putNumber(st, e.getKey(), e.getValue());
             }
         }
-        StringBuilder loss = new StringBuilder("step,loss\n");
+        List<List<Object>> loss = new ArrayList<>(losses.size());
         for (int i = 0; i < losses.size(); i++) {
-            loss.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.8g", losses.get(i))).append('\n');
+            loss.add(List.of(i + 1, String.format(Locale.ROOT, "%.8g", losses.get(i))));
         }
         AtomicFiles.writeBytes(dir.resolve("metrics.json"), JSON.writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(root));
-        AtomicFiles.writeString(dir.resolve("metrics.csv"), csv.toString());
-        AtomicFiles.writeString(dir.resolve("loss.csv"), loss.toString());
+        io.hrnet4j.data.io.CsvFiles.write(dir.resolve("metrics.csv"), List.of("epoch", "iteration", "steps",
+                "mean_loss", "lr", "seconds", "metric_name", "metric", "peak_rss_bytes"), csv);
+        io.hrnet4j.data.io.CsvFiles.write(dir.resolve("loss.csv"), List.of("step", "loss"), loss);
     }
 
     /**
