@@ -172,9 +172,12 @@ public final class TrainingReport {
      */
     public static void writePlot(Path file, List<Double> losses, List<TrainingState.EpochRecord> epochs)
             throws IOException {
+        // XChart's log scale applies to every y axis: the loss gets one only when the metric axis can have it too
+        boolean log = epochs.stream().allMatch(e -> e.metricName() == null || !Double.isFinite(e.metric())
+                || e.metric() > 0);
         org.knowm.xchart.XYChart c = io.hrnet4j.zoo.render.Charts.xy(900, 500, "Training loss and validation metric",
-                "iteration", "joints MSE loss (log scale)");
-        c.getStyler().setYAxisLogarithmic(true);
+                "iteration", log ? "joints MSE loss (log scale)" : "joints MSE loss");
+        c.getStyler().setYAxisLogarithmic(log);
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         double lo = Double.POSITIVE_INFINITY;

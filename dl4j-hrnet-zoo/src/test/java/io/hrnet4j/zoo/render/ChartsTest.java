@@ -50,6 +50,14 @@ class ChartsTest {
     }
 
     @Test
+    void aZeroMetricDrawsOnALinearAxis() throws Exception {
+        Path png = tmp.resolve("zero.png");
+        TrainingReport.writePlot(png, List.of(0.01, 0.009), List.of(
+                new TrainingState.EpochRecord(1, 2, 2, 0.0095, 1e-3, 1.0, "AP", 0.0)));
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(900);
+    }
+
+    @Test
     void aFlatSeriesGetsAPaddedAxisAndAnEmptyHistoryStillDraws() throws Exception {
         XYChart c = Charts.xy(400, 300, "flat", "x", "y");
         c.addSeries("same", new double[] {1, 2, 3}, new double[] {0.5, 0.5, 0.5});
