@@ -103,7 +103,7 @@ public final class PredictCommand implements Callable<Integer> {
     Long imageId;
 
     @Option(names = "--image-threshold", defaultValue = EvalOptions.IMAGE_THRESHOLD_DEFAULT, paramLabel = "T",
-            description = "Use the boxes of a detections file with score >= T (TEST.IMAGE_THRE, as eval; default "
+            description = "Use the boxes of a detections file with score >= T (as eval: TEST.IMAGE_THRE, default "
                     + "${DEFAULT-VALUE}).")
     double imageThreshold;
     @Option(names = "--detector-threshold", defaultValue = "0.5", paramLabel = "T",

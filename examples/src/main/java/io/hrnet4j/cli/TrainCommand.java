@@ -102,9 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-annotations", paramLabel = "FILE", description = "validation annotations (default: --annotations)")
     Path valAnnotations;
 
-    @Option(names = {"--mpii-gt", "--val-gt"}, paramLabel = "FILE",
-            description = "MPII: PCKh ground truth with head boxes (gt_valid.mat or its JSON layout); without it MPII runs are not validated")
-    Path valGt;
+    /** The evaluation options shared with eval and search: flip test, DARK, the MPII ground truth. */
+    @Mixin
+    EvalOptions evalOptions = new EvalOptions();
 
     @Option(names = "--sigma", description = "target Gaussian sigma in heatmap cells (default 2)")
     Double sigma;
@@ -145,12 +145,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N", description = "progress line every N iterations")
     Integer logEvery;
 
-    @Option(names = "--no-flip-test", description = "validate without the flip test")
-    boolean noFlipTest;
-
-    @Option(names = "--dark", negatable = true, description = "decode validation heatmaps with DARK (default: on for "
-            + "the synthetic default, off otherwise, as the official numbers)")
-    Boolean dark;
 
     @Option(names = "--max-samples", paramLabel = "N", description = "use only the first N training samples")
     Integer maxSamples;
@@ -364,8 +358,9 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dataset " + dataset + " needs --images DIR and --annotations FILE");
         }
         ExperimentFile.Dataset d = new ExperimentFile.Dataset(name, images, annotations, valImages, valAnnotations,
-                valGt, maxSamples, maxValSamples);
-        boolean darkOn = dark != null ? dark : synthetic;
+                evalOptions.mpiiGt(), maxSamples, maxValSamples);
+        // DARK by default for the synthetic default, off otherwise (as the official numbers)
+        boolean darkOn = evalOptions.dark != null ? evalOptions.dark : synthetic;
         return new ExperimentFile(cfg, s, applyRecipeOptions(base), darkOn, d);
     }
 
@@ -392,7 +387,7 @@ public final class TrainCommand implements Callable<Integer> {
         differs(bad, "--annotations", annotations, d.trainAnnotations());
         differs(bad, "--val-images", valImages, d.valImages());
         differs(bad, "--val-annotations", valAnnotations, d.valAnnotations());
-        differs(bad, "--mpii-gt", valGt, d.valGt());
+        differs(bad, "--mpii-gt", evalOptions.mpiiGt(), d.valGt());
         differs(bad, "--max-samples", maxSamples, d.maxSamples());
         differs(bad, "--max-val-samples", maxValSamples, d.maxValSamples());
         if (archOptions.describesArchitecture() || archOptions.inputSize() != null) {
@@ -402,12 +397,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         differs(bad, "--sigma", sigma, sigma == null ? null : e.sigma());
-        differs(bad, "--dark", dark, e.dark());
+        differs(bad, "--dark", evalOptions.dark, e.dark());
         TrainingRecipe asked = applyRecipeOptions(e.recipe());
         for (String c : e.recipe().contradictions(asked)) {
             bad.add(c);
         }
-        if (noFlipTest && e.recipe().flipTest()) {
+        if (!evalOptions.flipTest() && e.recipe().flipTest()) {
             bad.add("--no-flip-test (run: flip test on)");
         }
         if (!bad.isEmpty()) {
@@ -464,7 +459,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (logEvery != null) {
             r.logEveryIterations(logEvery);
         }
-        if (noFlipTest) {
+        if (!evalOptions.flipTest()) {
             r.flipTest(false);
         }
         return r.build();

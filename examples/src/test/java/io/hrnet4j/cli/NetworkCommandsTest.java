@@ -47,7 +47,7 @@ class NetworkCommandsTest {
     @Test
     void summaryErrorsGoToStderrWithNonZeroExit() {
         assertThat(run("summary", "--arch", "resnet")).isEqualTo(1);
-        assertThat(err.toString()).contains("unknown architecture 'resnet' (known: hrnet, dehrnet)");
+        assertThat(err.toString()).contains("unknown architecture 'resnet' (known: hrnet, small, dehrnet)");
         assertThat(run("summary", "--input", "256by192")).isEqualTo(1);
         assertThat(err.toString()).contains("--input must be HxW (height x width), e.g. 256x192, got '256by192'");
         assertThat(run("summary", "--width", "32", "--bogus")).isEqualTo(2);
