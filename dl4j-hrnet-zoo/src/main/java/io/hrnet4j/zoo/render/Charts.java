@@ -28,7 +28,7 @@ public final class Charts {
      * @param title the chart title
      * @param xTitle the x axis title with its unit
      * @param yTitle the (left) y axis title with its unit
-     * @return an empty XY chart in the project's style (white background, legend inside the top right corner)
+     * @return an empty XY chart in the project's style (white background, legend in one row below the plot)
      */
     public static XYChart xy(int width, int height, String title, String xTitle, String yTitle) {
         XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
@@ -37,7 +37,8 @@ public final class Charts {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(225, 225, 225));
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
         st.setLegendBorderColor(new Color(200, 200, 200));
         st.setSeriesColors(COLORS);
         st.setAntiAlias(true);

@@ -161,7 +161,8 @@ public final class TrainingReport {
     }
 
     /**
-     * Draws the loss per iteration (grey), its per-epoch mean (blue, left axis, log scale) and the validation metric
+     * Draws the loss per iteration (grey), its per-epoch mean (blue, left axis; log scale when there is no validation
+     * metric) and the validation metric
      * (orange, right axis: AP in OKS units, or PCKh in %) against the iteration, with axis titles, ticks and a
      * legend (XChart, {@link io.hrnet4j.zoo.render.Charts}), as a 900x500 PNG written atomically.
      *
@@ -172,9 +173,9 @@ public final class TrainingReport {
      */
     public static void writePlot(Path file, List<Double> losses, List<TrainingState.EpochRecord> epochs)
             throws IOException {
-        // XChart's log scale applies to every y axis: the loss gets one only when the metric axis can have it too
-        boolean log = epochs.stream().allMatch(e -> e.metricName() == null || !Double.isFinite(e.metric())
-                || e.metric() > 0);
+        // XChart's log scale applies to every y axis (a log metric axis loses its tick labels): the loss is on a log
+        // axis only when no validation metric shares the chart
+        boolean log = epochs.stream().noneMatch(e -> e.metricName() != null && Double.isFinite(e.metric()));
         org.knowm.xchart.XYChart c = io.hrnet4j.zoo.render.Charts.xy(900, 500, "Training loss and validation metric",
                 "iteration", log ? "joints MSE loss (log scale)" : "joints MSE loss");
         c.getStyler().setYAxisLogarithmic(log);
