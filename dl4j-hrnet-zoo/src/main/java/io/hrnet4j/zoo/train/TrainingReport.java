@@ -259,6 +259,7 @@ public final class TrainingReport {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
         int i = 0;
+        PoseRenderer renderer = new PoseRenderer(schema, DRAW_THRESHOLD, 2, 3);
         for (Map.Entry<String, List<ValidationResult.Prediction>> e : byImage.entrySet()) {
             List<double[]> poses = new ArrayList<>();
             for (ValidationResult.Prediction p : e.getValue()) {
@@ -272,16 +273,8 @@ public final class TrainingReport {
                 }
             }
             Path f = dir.resolve(String.format(Locale.ROOT, "pred-%02d.png", i++));
-            PoseRenderer renderer = new PoseRenderer(schema, DRAW_THRESHOLD, 2, 3);
-            AtomicFiles.write(f, tmp -> {
-                Path png = tmp.resolveSibling(tmp.getFileName() + ".png");
-                try {
-                    renderer.render(Path.of(e.getKey()), poses, png);
-                    Files.move(png, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                } finally {
-                    Files.deleteIfExists(png);
-                }
-            }, null);
+            // PoseRenderer writes atomically itself (AtomicFiles)
+            renderer.render(Path.of(e.getKey()), poses, f);
             out.add(f);
         }
         return out;
