@@ -1,10 +1,10 @@
 package io.hrnet4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.CocoKeypointEval;
-import io.hrnet4j.eval.CocoResults;
-import io.hrnet4j.eval.CocoStats;
+import io.hrnet4j.metrics.CocoGroundTruth;
+import io.hrnet4j.metrics.CocoKeypointEval;
+import io.hrnet4j.metrics.CocoResults;
+import io.hrnet4j.metrics.CocoStats;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

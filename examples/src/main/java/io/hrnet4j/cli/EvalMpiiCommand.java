@@ -1,8 +1,8 @@
 package io.hrnet4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.MpiiPckh;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.MpiiPckh;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

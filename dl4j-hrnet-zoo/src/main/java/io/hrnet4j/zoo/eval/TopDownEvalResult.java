@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.io.DataFormatException;
-import io.hrnet4j.eval.CocoResults;
-import io.hrnet4j.eval.CocoStats;
-import io.hrnet4j.eval.KeypointResult;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.MpiiPckh;
+import io.hrnet4j.metrics.CocoResults;
+import io.hrnet4j.metrics.CocoStats;
+import io.hrnet4j.metrics.KeypointResult;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.MpiiPckh;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
     /**
      * Per-joint accuracy.
      *
-     * <p>COCO: {@link io.hrnet4j.eval.CocoKeypointEval#perJointOks} (greedy matching of the non-ignored persons,
+     * <p>COCO: {@link io.hrnet4j.metrics.CocoKeypointEval#perJointOks} (greedy matching of the non-ignored persons,
      * mean OKS term of the joint over its labelled instances, and the fraction with a term {@code >= 0.5}).
      *
      * <p>MPII: {@code accuracy} = {@code meanScore} = PCKh@0.5 of the joint as a fraction (official

@@ -2,9 +2,9 @@ package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.data.transform.TopDownRecipe;
-import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.OksNms;
+import io.hrnet4j.metrics.CocoGroundTruth;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.OksNms;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.eval.CocoScorer;
 import io.hrnet4j.zoo.eval.MpiiScorer;
