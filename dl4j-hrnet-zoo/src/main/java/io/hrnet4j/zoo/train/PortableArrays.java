@@ -104,12 +104,7 @@ public final class PortableArrays {
      */
     public static void toGraph(HRNetConfig cfg, ComputationGraph graph, Map<String, INDArray> arrays, long updates) {
         List<GraphSlot> slots = graphSlots(cfg, graph);
-        List<String> problems = new ArrayList<>();
-        for (GraphSlot s : slots) {
-            check(arrays.get(updaterKey(s.key(), s.state())), updaterKey(s.key(), s.state()), s.view().length(),
-                    problems);
-        }
-        failOn(problems, "the ComputationGraph");
+        checkAll(slots, arrays, "the ComputationGraph");
         try {
             GraphWeights.load(cfg, graph, stateDict(arrays));
         } catch (IllegalArgumentException e) {
@@ -153,12 +148,7 @@ public final class PortableArrays {
     public static void toSameDiff(SameDiffHRNet model, Map<String, GradientUpdater> updaters,
                                   Map<String, INDArray> arrays) {
         List<SameDiffSlot> slots = sameDiffSlots(model, updaters);
-        List<String> problems = new ArrayList<>();
-        for (SameDiffSlot s : slots) {
-            check(arrays.get(updaterKey(s.key(), s.state())), updaterKey(s.key(), s.state()), s.array().length(),
-                    problems);
-        }
-        failOn(problems, "the SameDiff model");
+        checkAll(slots, arrays, "the SameDiff model");
         try {
             model.loadStateDict(stateDict(arrays));
         } catch (IllegalArgumentException e) {
@@ -170,15 +160,30 @@ public final class PortableArrays {
         }
     }
 
-    private static void check(INDArray src, String name, long length, List<String> problems) {
-        if (src == null) {
-            problems.add(name + ": missing");
-        } else if (src.length() != length) {
-            problems.add(name + ": " + Arrays.toString(src.shape()) + " does not hold " + length + " values");
-        }
+    /** One parameter's state array in a realisation. */
+    private interface Slot {
+        /** @return the state-dict key of the parameter */
+        String key();
+
+        /** @return the updater's name of the state array */
+        String state();
+
+        /** @return the number of values the realisation holds */
+        long length();
     }
 
-    private static void failOn(List<String> problems, String target) {
+    /** Checks that {@code arrays} holds an entry of the right size for every slot, before anything is written. */
+    private static void checkAll(List<? extends Slot> slots, Map<String, INDArray> arrays, String target) {
+        List<String> problems = new ArrayList<>();
+        for (Slot s : slots) {
+            String name = updaterKey(s.key(), s.state());
+            INDArray src = arrays.get(name);
+            if (src == null) {
+                problems.add(name + ": missing");
+            } else if (src.length() != s.length()) {
+                problems.add(name + ": " + Arrays.toString(src.shape()) + " does not hold " + s.length() + " values");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new TrainingException("the updater state does not fit " + target + ": "
                     + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
@@ -196,7 +201,12 @@ public final class PortableArrays {
      * @param paramShape shape of the parameter's view
      * @param ohwi whether the parameter is stored {@code [out, kH, kW, in]}
      */
-    private record GraphSlot(String key, String state, INDArray view, char order, long[] paramShape, boolean ohwi) {
+    private record GraphSlot(String key, String state, INDArray view, char order, long[] paramShape, boolean ohwi)
+            implements Slot {
+        @Override
+        public long length() {
+            return view.length();
+        }
     }
 
     private static List<GraphSlot> graphSlots(HRNetConfig cfg, ComputationGraph graph) {
@@ -239,7 +249,11 @@ public final class PortableArrays {
      * @param array the state array, shaped as the variable
      * @param yxio whether the variable is a conv weight in YXIO layout
      */
-    private record SameDiffSlot(String key, String state, INDArray array, boolean yxio) {
+    private record SameDiffSlot(String key, String state, INDArray array, boolean yxio) implements Slot {
+        @Override
+        public long length() {
+            return array.length();
+        }
     }
 
     private static List<SameDiffSlot> sameDiffSlots(SameDiffHRNet model, Map<String, GradientUpdater> updaters) {
