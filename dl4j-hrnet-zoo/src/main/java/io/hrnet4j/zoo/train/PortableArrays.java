@@ -32,8 +32,9 @@ import org.nd4j.linalg.learning.GradientUpdater;
  * array in both; only where it is stored differs:
  * <ul>
  *   <li>ComputationGraph: one flattened state array; each updater block (consecutive parameters with one updater
- *       configuration) holds its parameters' {@code M} then their {@code V}, each parameter at its offset in the block,
- *       in the order of the parameter's own view (a {@code NativeConvolution} weight is {@code [out, kH, kW, in]});</li>
+ *       configuration) holds its parameters' {@code M} then their {@code V}, each parameter at its offset in the
+ *       block, in the order of the parameter's own view (a {@code NativeConvolution} weight is
+ *       {@code [out, kH, kW, in]});</li>
  *   <li>SameDiff: one updater per variable, its state shaped as the variable (conv weights YXIO
  *       {@code [kH, kW, in, out]} under {@code key + "/yxio"}).</li>
  * </ul>

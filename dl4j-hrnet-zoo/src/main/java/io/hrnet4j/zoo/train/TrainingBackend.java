@@ -186,7 +186,8 @@ public interface TrainingBackend extends AutoCloseable {
         return switch (layout) {
             case GRAPH_LAYOUT -> Kind.GRAPH;
             case SAMEDIFF_LAYOUT -> Kind.SAMEDIFF;
-            default -> throw new TrainingException("unknown checkpoint array layout '" + layout + "' (graph or samediff)");
+            default -> throw new TrainingException("unknown checkpoint array layout '" + layout
+                    + "' (graph or samediff)");
         };
     }
 
