@@ -37,8 +37,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * wrapped model ({@link WorkersReady} holds the first minibatch until they are ready). With one worker the slice goes
  * to the single-device graph backend ({@code ParallelWrapper} needs 2).
  *
- * <p>SameDiff has no {@code ParallelWrapper}: multi-device runs use the graph realisation (the official state dict
- * moves weights between the two). Not thread-safe: one {@link #fit} at a time.
+ * <p>SameDiff has no {@code ParallelWrapper}: multi-device runs use the graph realisation; a SameDiff run's
+ * checkpoint continues here with its Adam moments ({@link io.hrnet4j.zoo.train.PortableArrays}). Not thread-safe:
+ * one {@link #fit} at a time.
  */
 public final class ParallelWrapperBackend extends TrainingBackend.GraphBackend {
     private final ParallelTrainingConfig config;
