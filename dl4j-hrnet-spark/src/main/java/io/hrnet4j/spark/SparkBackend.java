@@ -33,8 +33,9 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * system ({@link PoseSampleRdd}, the same per-sample seeding as local training), the step's loss is
  * {@link SparkComputationGraph#getScore()} and it consumes the epoch's minibatches ({@code ceil(samples / batch)},
  * batch = the recipe's batch per executor core). Checkpoints are in the graph array layout
- * ({@link TrainingBackend#GRAPH_LAYOUT}), so a Spark run resumes on one device, on ParallelWrapper, and the reverse
- * (at epoch boundaries: a checkpoint inside an epoch is finished on a local backend first).
+ * ({@link TrainingBackend#GRAPH_LAYOUT}), so a Spark run resumes on one device (graph, or SameDiff through
+ * {@code PortableArrays}), on ParallelWrapper, and the reverse (at epoch boundaries: a checkpoint inside an epoch is
+ * finished on a local backend first).
  *
  * <p>Java 17 needs the JVM flags of {@code dl4j-hrnet-spark/pom.xml} ({@code spark.jvm.flags}: {@code --add-opens}
  * for {@code java.base/java.nio}, {@code sun.nio.ch}, {@code java.util} and the rest of the Spark 3.3 list, and
