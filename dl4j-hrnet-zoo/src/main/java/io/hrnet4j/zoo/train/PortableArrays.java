@@ -229,7 +229,8 @@ public final class PortableArrays {
                 }
                 long from = ps.getParamOffsetStart() - b.getParamOffsetStart();
                 long to = ps.getParamOffsetEnd() - b.getParamOffsetStart();
-                INDArray pv = ps.getParamView();
+                // the block's view of the parameter is flat: its shape and element order are the parameter table's
+                INDArray pv = ps.getLayer().paramTable(false).get(ps.getParamName());
                 Layer layer = graph.getLayer(layerName);
                 boolean ohwi = layer != null && GraphWeights.isOhwi(layer, ps.getParamName());
                 for (Map.Entry<String, INDArray> s : new TreeMap<>(states).entrySet()) {
