@@ -29,7 +29,8 @@ import java.util.List;
  * (Adam bias correction, iteration-based schedules), restored into the network on resume.
  *
  * <p>Serialised with Jackson databind, field by field ({@link #toJson()} / {@link #fromJson}); NaN is written as JSON
- * {@code null} and read back as NaN ({@link #JSON}).
+ * {@code null} and read back as NaN ({@link #JSON}). Every component names its JSON property, so the records also
+ * map with the Jackson 2.10 line of the Spark module (which predates Jackson's record support).
  *
  * @param formatVersion checkpoint format version ({@link #FORMAT_VERSION})
  * @param backend the execution backend that wrote it: {@code graph}, {@code samediff}, {@code parallel},
@@ -50,17 +51,20 @@ import java.util.List;
  * @param losses every step's loss so far
  * @param epochs one row per finished epoch
  */
-public record TrainingState(@JsonProperty(required = true) int formatVersion,
-                            @JsonProperty(required = true) String backend,
-                            @JsonProperty(required = true) String arrays,
-                            @JsonProperty(required = true) JsonNode experiment,
-                            @JsonProperty(required = true) int epoch,
-                            @JsonProperty(required = true) int batchInEpoch,
-                            @JsonProperty(required = true) long iteration,
-                            @JsonProperty(required = true) long updates,
-                            double learningRate, double bestMetric, int bestEpoch, long peakRssBytes,
-                            @JsonProperty(required = true) List<Double> losses,
-                            @JsonProperty(required = true) List<EpochRecord> epochs) {
+public record TrainingState(@JsonProperty(value = "formatVersion", required = true) int formatVersion,
+                            @JsonProperty(value = "backend", required = true) String backend,
+                            @JsonProperty(value = "arrays", required = true) String arrays,
+                            @JsonProperty(value = "experiment", required = true) JsonNode experiment,
+                            @JsonProperty(value = "epoch", required = true) int epoch,
+                            @JsonProperty(value = "batchInEpoch", required = true) int batchInEpoch,
+                            @JsonProperty(value = "iteration", required = true) long iteration,
+                            @JsonProperty(value = "updates", required = true) long updates,
+                            @JsonProperty("learningRate") double learningRate,
+                            @JsonProperty("bestMetric") double bestMetric,
+                            @JsonProperty("bestEpoch") int bestEpoch,
+                            @JsonProperty("peakRssBytes") long peakRssBytes,
+                            @JsonProperty(value = "losses", required = true) List<Double> losses,
+                            @JsonProperty(value = "epochs", required = true) List<EpochRecord> epochs) {
     /** Current checkpoint format version. */
     public static final int FORMAT_VERSION = 2;
     /**
@@ -97,10 +101,14 @@ public record TrainingState(@JsonProperty(required = true) int formatVersion,
      * @param metricName validation metric name ({@code AP}, {@code PCKh}), or null when not validated
      * @param metric the validation metric, NaN when not validated
      */
-    public record EpochRecord(@JsonProperty(required = true) int epoch,
-                              @JsonProperty(required = true) long iteration,
-                              @JsonProperty(required = true) int steps,
-                              double meanLoss, double learningRate, double seconds, String metricName, double metric) {
+    public record EpochRecord(@JsonProperty(value = "epoch", required = true) int epoch,
+                              @JsonProperty(value = "iteration", required = true) long iteration,
+                              @JsonProperty(value = "steps", required = true) int steps,
+                              @JsonProperty("meanLoss") double meanLoss,
+                              @JsonProperty("learningRate") double learningRate,
+                              @JsonProperty("seconds") double seconds,
+                              @JsonProperty("metricName") String metricName,
+                              @JsonProperty("metric") double metric) {
         /** @return this record as a JSON object (NaN as null) */
         public ObjectNode toJson() {
             return JSON.valueToTree(this);
