@@ -116,7 +116,7 @@ public final class PortableArrays {
             if (s.ohwi()) {
                 src = src.permute(0, 2, 3, 1);
             }
-            s.view().assign(src.dup(s.order()).reshape(s.order(), s.view().length()));
+            s.view().assign(src.dup(s.order()).reshape(s.order(), new long[] {s.view().length()}));
         }
         graph.getConfiguration().setIterationCount(Math.toIntExact(updates));
     }
