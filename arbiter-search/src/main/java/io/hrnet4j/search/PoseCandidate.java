@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -122,7 +123,7 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
      * @param n the JSON object
      * @param source a name for messages (the file)
      * @return the candidate
-     * @throws SearchConfigException naming the source and the field when a field is missing or malformed
+     * @throws InvalidConfigException naming the source and the field when a field is missing or malformed
      */
     public static PoseCandidate fromJson(JsonNode n, String source) {
         try {
@@ -136,15 +137,17 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
                     require(n, "batchSize", source).asInt(), require(n, "width", source).asInt(),
                     require(n, "momentum", source).asDouble(), require(n, "weightDecay", source).asDouble(),
                     require(n, "dem", source).asBoolean(), require(n, "dysample", source).asBoolean());
+        } catch (InvalidConfigException e) {
+            throw e; // already names the source and the field
         } catch (IllegalArgumentException e) {
-            throw new SearchConfigException(source + ": invalid candidate: " + e.getMessage(), e);
+            throw new InvalidConfigException(source + ": invalid candidate: " + e.getMessage(), e);
         }
     }
 
     private static JsonNode require(JsonNode n, String field, String source) {
         JsonNode v = n == null ? null : n.get(field);
         if (v == null || v.isNull()) {
-            throw new SearchConfigException(source + ": candidate field '" + field + "' is missing");
+            throw new InvalidConfigException(source + ": candidate field '" + field + "' is missing");
         }
         return v;
     }

@@ -51,7 +51,7 @@ public final class NumpyFiles {
      *
      * @param file the file
      * @return the array, with the file's shape and data type
-     * @throws NumpyFormatException if the file is not a valid, supported {@code .npy} (names the file and what is wrong)
+     * @throws DataFormatException if the file is not a valid, supported {@code .npy} (names the file and what is wrong)
      * @throws IOException if the file cannot be read
      */
     public static INDArray readNpy(Path file) throws IOException {
@@ -67,7 +67,7 @@ public final class NumpyFiles {
      *
      * @param file the archive
      * @return an insertion-ordered map from entry name to array
-     * @throws NumpyFormatException if an entry is not a valid {@code .npy}, or the file holds no entry (not a zip)
+     * @throws DataFormatException if an entry is not a valid {@code .npy}, or the file holds no entry (not a zip)
      * @throws IOException if the file cannot be read
      */
     public static Map<String, INDArray> readNpz(Path file) throws IOException {
@@ -85,20 +85,20 @@ public final class NumpyFiles {
             }
         } catch (java.util.zip.ZipException | IllegalArgumentException ex) {
             // IllegalArgumentException: ZipInputStream's entry-name decoding of a corrupt local header
-            throw new NumpyFormatException(file.toString(), "not a valid .npz (zip) archive: " + ex.getMessage(), ex);
+            throw new DataFormatException(file.toString(), "not a valid .npz (zip) archive: " + ex.getMessage(), ex);
         } catch (EOFException ex) {
-            throw new NumpyFormatException(file.toString(), "truncated .npz (zip) archive"
+            throw new DataFormatException(file.toString(), "truncated .npz (zip) archive"
                     + (out.isEmpty() ? "" : " after the entries " + out.keySet()), ex);
         }
         if (out.isEmpty()) {
-            throw new NumpyFormatException(file.toString(), "not a .npz archive (no zip entries found)");
+            throw new DataFormatException(file.toString(), "not a .npz archive (no zip entries found)");
         }
         return out;
     }
 
     private static void checkFile(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new NumpyFormatException(file.toString(), "is a directory, expected a NumPy file");
+            throw new DataFormatException(file.toString(), "is a directory, expected a NumPy file");
         }
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such NumPy file");
@@ -111,7 +111,7 @@ public final class NumpyFiles {
      * @param in the stream, positioned at the magic string
      * @param source the name used in error messages (file path or archive entry)
      * @return the array
-     * @throws NumpyFormatException if the header or data is invalid or truncated
+     * @throws DataFormatException if the header or data is invalid or truncated
      * @throws IOException if the stream fails
      */
     public static INDArray readNpy(InputStream in, String source) throws IOException {
@@ -121,7 +121,7 @@ public final class NumpyFiles {
             din.readFully(magic);
             for (int i = 0; i < 6; i++) {
                 if (magic[i] != MAGIC[i]) {
-                    throw new NumpyFormatException(source, "not a .npy file (bad magic string)");
+                    throw new DataFormatException(source, "not a .npy file (bad magic string)");
                 }
             }
             int major = din.readUnsignedByte();
@@ -132,10 +132,10 @@ public final class NumpyFiles {
             } else if (major == 2 || major == 3) {
                 headerLen = Integer.toUnsignedLong(Integer.reverseBytes(din.readInt()));
             } else {
-                throw new NumpyFormatException(source, "unsupported .npy format version " + major);
+                throw new DataFormatException(source, "unsupported .npy format version " + major);
             }
             if (headerLen > MAX_HEADER_BYTES) {
-                throw new NumpyFormatException(source, ".npy header length " + headerLen + " exceeds "
+                throw new DataFormatException(source, ".npy header length " + headerLen + " exceeds "
                         + MAX_HEADER_BYTES + " bytes (corrupt header)");
             }
             byte[] hb = new byte[(int) headerLen];
@@ -143,7 +143,7 @@ public final class NumpyFiles {
             String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             String descr = find(DESCR, header, "descr", source);
             if ("True".equals(find(FORTRAN, header, "fortran_order", source))) {
-                throw new NumpyFormatException(source, "Fortran-ordered arrays are not supported (save with C "
+                throw new DataFormatException(source, "Fortran-ordered arrays are not supported (save with C "
                         + "order)");
             }
             String shapeText = find(SHAPE, header, "shape", source);
@@ -151,42 +151,42 @@ public final class NumpyFiles {
             long n = 1;
             for (long s : shape) {
                 if (s < 0) {
-                    throw new NumpyFormatException(source, "negative dimension in .npy shape (" + shapeText + ")");
+                    throw new DataFormatException(source, "negative dimension in .npy shape (" + shapeText + ")");
                 }
                 try {
                     n = Math.multiplyExact(n, s);
                 } catch (ArithmeticException overflow) {
-                    throw new NumpyFormatException(source, ".npy shape (" + shapeText + ") has more than 2^63 "
+                    throw new DataFormatException(source, ".npy shape (" + shapeText + ") has more than 2^63 "
                             + "elements (corrupt header)");
                 }
             }
             return readData(din, descr, shape, n, source);
         } catch (EOFException e) {
-            throw new NumpyFormatException(source, "truncated .npy data", e);
+            throw new DataFormatException(source, "truncated .npy data", e);
         }
     }
 
     private static INDArray readData(DataInputStream din, String descr, long[] shape, long n, String source)
             throws IOException {
         if (descr.length() < 3 || descr.charAt(0) == '>') {
-            throw new NumpyFormatException(source, "unsupported dtype '" + descr + "' (little-endian only)");
+            throw new DataFormatException(source, "unsupported dtype '" + descr + "' (little-endian only)");
         }
         String t = descr.substring(1);
         int width;
         try {
             width = Integer.parseInt(t.substring(1));
         } catch (NumberFormatException e) {
-            throw new NumpyFormatException(source, "unsupported dtype '" + descr + "'");
+            throw new DataFormatException(source, "unsupported dtype '" + descr + "'");
         }
         if (width <= 0 || n > Integer.MAX_VALUE / width) {
-            throw new NumpyFormatException(source, "array too large (" + n + " elements of " + width
+            throw new DataFormatException(source, "array too large (" + n + " elements of " + width
                     + " bytes; at most 2 GiB per array)");
         }
         int bytes = (int) (n * width);
         // read in chunks: a corrupt header claiming a huge shape fails at the end of the data, not with a huge buffer
         byte[] raw = din.readNBytes(bytes);
         if (raw.length < bytes) {
-            throw new NumpyFormatException(source, "truncated .npy data: the header's shape needs " + bytes
+            throw new DataFormatException(source, "truncated .npy data: the header's shape needs " + bytes
                     + " bytes, the file holds " + raw.length);
         }
         ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -243,20 +243,20 @@ public final class NumpyFiles {
                 break;
             }
             default:
-                throw new NumpyFormatException(source, "unsupported dtype '" + descr + "'");
+                throw new DataFormatException(source, "unsupported dtype '" + descr + "'");
         }
         return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
     }
 
-    private static String find(Pattern p, String header, String field, String source) throws NumpyFormatException {
+    private static String find(Pattern p, String header, String field, String source) throws DataFormatException {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new NumpyFormatException(source, ".npy header has no '" + field + "' field: " + header.trim());
+            throw new DataFormatException(source, ".npy header has no '" + field + "' field: " + header.trim());
         }
         return m.group(1);
     }
 
-    private static long[] parseShape(String s, String source) throws NumpyFormatException {
+    private static long[] parseShape(String s, String source) throws DataFormatException {
         List<Long> dims = new ArrayList<>();
         for (String part : s.split(",")) {
             String p = part.trim();
@@ -264,7 +264,7 @@ public final class NumpyFiles {
                 try {
                     dims.add(Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
                 } catch (NumberFormatException e) {
-                    throw new NumpyFormatException(source, "bad shape in .npy header: (" + s + ")");
+                    throw new DataFormatException(source, "bad shape in .npy header: (" + s + ")");
                 }
             }
         }

@@ -268,7 +268,7 @@ public final class PoseTrainer {
             lr = Double.isNaN(learningRate) ? recipe.learningRateAt(Math.toIntExact(backend.updates()), epoch)
                     : learningRate;
             if (!Double.isFinite(loss)) {
-                throw new TrainingException(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
+                throw TrainingException.diverged(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
                         + "%d (batch %d of %d): training diverged and was stopped; the last good checkpoint "
                         + "is %s. Lower the learning rate (now %.3g) or check the data", loss, epoch + 1,
                         iteration + minibatches, batchInEpoch + minibatches, data.batchesPerEpoch(),
