@@ -179,8 +179,9 @@ class CheckpointLayoutsTest {
         Map<String, long[]> imagenet = new LinkedHashMap<>(Complexity.of(Presets.get("w32_256x192")).stateDictShapes());
         imagenet.put("incre_modules.0.0.conv1.weight", new long[] {32, 32, 1, 1});
         imagenet.put("classifier.weight", new long[] {1000, 2048});
-        assertThat(ArchitectureGuess.describe(imagenet)).startsWith("the file is an HRNet-W32 ImageNet classification"
-                + " checkpoint (incre_modules, classifier)");
+        assertThat(ArchitectureGuess.describe(imagenet)).isEqualTo("the file is an HRNet-W32 ImageNet classification"
+                + " checkpoint (incre_modules, classifier): use it to initialise a backbone (BackboneInit), not as pose"
+                + " weights");
     }
 
     static void writeNpz(Map<String, INDArray> arrays, Path file) throws Exception {
