@@ -79,6 +79,8 @@ class PretrainedWeightsTest {
         assertThat(w32.pretrainedAvailable(PretrainedType.IMAGENET)).isFalse();
         HRNet mpii = new HRNet.Builder().config(Presets.get("w48_256x256_mpii")).build();
         assertThat(mpii.pretrainedChecksum(PosePretrainedType.MPII)).isEqualTo("92cab7bd");
+        assertThat(mpii.pretrainedUrl(PosePretrainedType.MPII)).isEqualTo("https://download.openmmlab.com/mmpose/"
+                + "top_down/hrnet/hrnet_w48_mpii_256x256-92cab7bd_20200812.pth");
         assertThat(new DEHRNet.Builder().build().pretrainedAvailable(PosePretrainedType.COCO)).isFalse();
         assertThatThrownBy(() -> new DEHRNet.Builder().build().initPretrained(PosePretrainedType.COCO))
                 .isInstanceOf(UnsupportedOperationException.class)
