@@ -189,63 +189,121 @@ public final class NumpyFiles {
             throw new DataFormatException(source, "truncated .npy data: the header's shape needs " + bytes
                     + " bytes, the file holds " + raw.length);
         }
-        ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        int count = (int) n;
+        DataType type = switch (t) {
+            case "f4" -> DataType.FLOAT;
+            case "f8" -> DataType.DOUBLE;
+            case "i8" -> DataType.LONG;
+            case "i4" -> DataType.INT;
+            case "i2" -> DataType.SHORT;
+            case "i1" -> DataType.BYTE;
+            case "u1" -> DataType.UBYTE;
+            case "b1" -> DataType.BOOL;
+            default -> throw new DataFormatException(source, "unsupported dtype '" + descr + "'");
+        };
+        return decode(ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN), type, (int) n, shape);
+    }
+
+    /**
+     * Decodes {@code n} little-endian elements of one data type into a C-ordered array: the element decoding shared by
+     * the {@code .npy} reader and the PyTorch checkpoint reader ({@code io.hrnet4j.zoo.weights}). Half and bfloat16
+     * values are widened exactly to float and narrowed back (both conversions are lossless for them).
+     *
+     * @param bb the data from position 0, {@link ByteOrder#LITTLE_ENDIAN}, at least {@code n} elements
+     * @param type {@code FLOAT, DOUBLE, HALF, BFLOAT16, LONG, INT, SHORT, BYTE, UBYTE} or {@code BOOL}
+     * @param n element count (the product of {@code shape})
+     * @param shape the array's shape; {@code []} gives a rank-0 scalar
+     * @return the array of that type and shape
+     * @throws IllegalArgumentException for another data type
+     */
+    public static INDArray decode(ByteBuffer bb, DataType type, int n, long[] shape) {
         INDArray arr;
-        switch (t) {
-            case "f4": {
-                float[] v = new float[count];
+        switch (type) {
+            case FLOAT: {
+                float[] v = new float[n];
                 bb.asFloatBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "f8": {
-                double[] v = new double[count];
+            case DOUBLE: {
+                double[] v = new double[n];
                 bb.asDoubleBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i8": {
-                long[] v = new long[count];
+            case HALF:
+            case BFLOAT16: {
+                // widened exactly to float, then narrowed back: both conversions are lossless for these values
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    short bits = bb.getShort(2 * i);
+                    v[i] = type == DataType.HALF ? halfToFloat(bits) : Float.intBitsToFloat((bits & 0xFFFF) << 16);
+                }
+                arr = Nd4j.createFromArray(v).castTo(type);
+                break;
+            }
+            case LONG: {
+                long[] v = new long[n];
                 bb.asLongBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i4": {
-                int[] v = new int[count];
+            case INT: {
+                int[] v = new int[n];
                 bb.asIntBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i2": {
-                short[] v = new short[count];
+            case SHORT: {
+                short[] v = new short[n];
                 bb.asShortBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i1":
-                arr = Nd4j.createFromArray(raw);
+            case BYTE: {
+                byte[] v = new byte[n];
+                bb.get(v);
+                arr = Nd4j.createFromArray(v);
                 break;
-            case "u1": {
-                int[] v = new int[count];
-                for (int i = 0; i < count; i++) {
-                    v[i] = raw[i] & 0xFF;
+            }
+            case UBYTE: {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = bb.get(i) & 0xFF;
                 }
                 arr = Nd4j.createFromArray(v).castTo(DataType.UBYTE);
                 break;
             }
-            case "b1": {
-                boolean[] v = new boolean[count];
-                for (int i = 0; i < count; i++) {
-                    v[i] = raw[i] != 0;
+            case BOOL: {
+                boolean[] v = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = bb.get(i) != 0;
                 }
                 arr = Nd4j.createFromArray(v);
                 break;
             }
             default:
-                throw new DataFormatException(source, "unsupported dtype '" + descr + "'");
+                throw new IllegalArgumentException("no decoder for " + type);
+        }
+        if (n == 0) {
+            return Nd4j.create(type, shape);
         }
         return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
+    }
+
+    /** IEEE 754 binary16 to binary32 (exact). */
+    private static float halfToFloat(short h) {
+        int bits = h & 0xFFFF;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1F;
+        int mant = bits & 0x3FF;
+        if (exp == 0x1F) {
+            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     private static String find(Pattern p, String header, String field, String source) throws DataFormatException {
