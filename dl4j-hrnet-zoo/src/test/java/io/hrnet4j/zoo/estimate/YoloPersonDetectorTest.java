@@ -87,19 +87,18 @@ class YoloPersonDetectorTest {
         assertThat(d.x() + d.w()).isCloseTo(640, within(1e-9));
         assertThat(d.y() + d.h()).isCloseTo(429, within(1e-9));
         // A: left (5.5 - 1.5) * 32 = 128, top (7.25 - 3) * 32 = 136, 96 x 192 input pixels
-        PersonBox a = boxes.get(1);
-        assertThat(a.score()).isCloseTo(0.72, within(1e-9));
-        assertThat(a.x()).isCloseTo(128 * 640 / 608.0, within(1e-6));
-        assertThat(a.y()).isCloseTo(136 * 429 / 608.0, within(1e-6));
-        assertThat(a.w()).isCloseTo(96 * 640 / 608.0, within(1e-6));
-        assertThat(a.h()).isCloseTo(192 * 429 / 608.0, within(1e-6));
+        assertStretched(boxes.get(1), 0.72, 128, 136, 96, 192);
         // B: left (15.5 - 0.75) * 32 = 472, top (3.5 - 1) * 32 = 80, 48 x 64
-        PersonBox b = boxes.get(2);
-        assertThat(b.score()).isCloseTo(0.63, within(1e-9));
-        assertThat(b.x()).isCloseTo(472 * 640 / 608.0, within(1e-6));
-        assertThat(b.y()).isCloseTo(80 * 429 / 608.0, within(1e-6));
-        assertThat(b.w()).isCloseTo(48 * 640 / 608.0, within(1e-6));
-        assertThat(b.h()).isCloseTo(64 * 429 / 608.0, within(1e-6));
+        assertStretched(boxes.get(2), 0.63, 472, 80, 48, 64);
+    }
+
+    /** A box given in 608 x 608 input pixels, stretched back to the 640 x 429 image. */
+    private static void assertStretched(PersonBox p, double score, double x, double y, double w, double h) {
+        assertThat(p.score()).isCloseTo(score, within(1e-9));
+        assertThat(p.x()).isCloseTo(x * 640 / 608.0, within(1e-6));
+        assertThat(p.y()).isCloseTo(y * 429 / 608.0, within(1e-6));
+        assertThat(p.w()).isCloseTo(w * 640 / 608.0, within(1e-6));
+        assertThat(p.h()).isCloseTo(h * 429 / 608.0, within(1e-6));
     }
 
     @Test
