@@ -90,11 +90,8 @@ public final class CocoKeypoints {
             byImage.put(id, new ArrayList<>());
         }
         for (int i = 0; i < anns.size(); i++) {
-            JsonNode a = anns.get(i);
             String rec = "annotation #" + i;
-            if (!a.isObject()) {
-                throw new DataFormatException(annotationFile, rec, "-", "expected an object");
-            }
+            JsonNode a = JsonFields.object(annotationFile, rec, anns.get(i));
             rec = "annotation id=" + requiredLong(annotationFile, rec, a, "id") + " (#" + i + ")";
             long imageId = requiredLong(annotationFile, rec, a, "image_id");
             List<Integer> list = byImage.get(imageId);
@@ -203,20 +200,14 @@ public final class CocoKeypoints {
         }
         Map<Long, ImageInfo> images = annotationFile == null ? null
                 : readImages(annotationFile, JsonFields.readTree(annotationFile));
-        JsonNode dets = JsonFields.readTree(detectionsFile);
-        if (!dets.isArray()) {
-            throw new DataFormatException(detectionsFile, "-", "-", "expected a JSON list of detections");
-        }
+        JsonNode dets = JsonFields.readList(detectionsFile, "detections");
         int k = KeypointSchema.COCO.numJoints();
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         Set<Long> checkedImages = new HashSet<>();
         List<PoseSample> out = new ArrayList<>();
         for (int i = 0; i < dets.size(); i++) {
-            JsonNode d = dets.get(i);
             String rec = "detection #" + i;
-            if (!d.isObject()) {
-                throw new DataFormatException(detectionsFile, rec, "-", "expected an object");
-            }
+            JsonNode d = JsonFields.object(detectionsFile, rec, dets.get(i));
             long imageId = requiredLong(detectionsFile, rec, d, "image_id");
             rec = "detection #" + i + " (image_id=" + imageId + ")";
             long cat = requiredLong(detectionsFile, rec, d, "category_id");

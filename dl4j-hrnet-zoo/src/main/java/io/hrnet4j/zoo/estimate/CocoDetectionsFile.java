@@ -55,17 +55,11 @@ public final class CocoDetectionsFile implements PersonDetector {
         if (Double.isNaN(threshold)) {
             throw new IllegalArgumentException("detection score threshold must be a number");
         }
-        JsonNode root = JsonFields.readTree(file);
-        if (!root.isArray()) {
-            throw new DataFormatException(file, "-", "-", "expected a JSON list of detections");
-        }
+        JsonNode root = JsonFields.readList(file, "detections");
         Map<Long, List<PersonBox>> byImage = new LinkedHashMap<>();
         for (int i = 0; i < root.size(); i++) {
-            JsonNode d = root.get(i);
             String rec = "detection #" + i;
-            if (!d.isObject()) {
-                throw new DataFormatException(file, rec, "-", "expected an object");
-            }
+            JsonNode d = JsonFields.object(file, rec, root.get(i));
             long img = JsonFields.requiredLong(file, rec, d, "image_id");
             List<PersonBox> boxes = byImage.computeIfAbsent(img, x -> new ArrayList<>());
             long cat = JsonFields.requiredLong(file, rec, d, "category_id");
