@@ -8,10 +8,9 @@ import io.hrnet4j.data.transform.ImageDecoder;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.estimate.PersonBox;
 import io.hrnet4j.zoo.estimate.YoloPersonDetector;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
@@ -23,7 +22,6 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hrnet predict} on the real COCO samples with the tiny oracle pose model: YOLO2 (architecture, random
@@ -33,25 +31,14 @@ class PredictCommandTest {
     private static final Path COCO = SharedData.data("coco-sample");
     private static final Path IMAGE = COCO.resolve("000000196141.jpg");
     private static final Path DETS = COCO.resolve("test_coco_det_AP_H_56.json");
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
 
-    private int run(Path tmp, String... args) throws Exception {
-        Path yaml = tmp.resolve("tiny.yaml");
-        if (!Files.exists(yaml)) {
-            Files.writeString(yaml, EvalPredictCommandsTest.TINY_YAML);
-        }
-        String[] all = new String[args.length + 5];
-        all[0] = "predict";
-        all[1] = "--config";
-        all[2] = yaml.toString();
-        all[3] = "--weights";
-        all[4] = SharedData.oracle("tiny_hrnet.npz").toString();
-        System.arraycopy(args, 0, all, 5, args.length);
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(all);
+    /** Runs {@code predict} with the tiny oracle model ({@code --config tiny.yaml --weights tiny_hrnet.npz}). */
+    private int predict(Path tmp, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("predict", "--config", CliRun.tinyYaml(tmp).toString(),
+                "--weights", SharedData.oracle("tiny_hrnet.npz").toString()));
+        all.addAll(List.of(args));
+        return cli.run(all.toArray(new String[0]));
     }
 
     private static int[] pixel(Mat m, int x, int y) {
@@ -81,11 +68,11 @@ class PredictCommandTest {
         assertThat(expected).hasSizeGreaterThanOrEqualTo(5);
         Path png = tmp.resolve("x.png");
         Path json = tmp.resolve("x.json");
-        int rc = run(tmp, "--image", IMAGE.toString(), "--detector", "yolo2", "--detector-weights", zip.toString(),
+        int rc = predict(tmp, "--image", IMAGE.toString(), "--detector", "yolo2", "--detector-weights", zip.toString(),
                 "--detector-threshold", Double.toString(thr), "--oks-nms", "1", "--threshold", "1e9", "--out",
                 png.toString(), "--json", json.toString());
-        assertThat(rc).as(err.toString()).isEqualTo(0);
-        assertThat(out.toString()).contains(expected.size() + " persons (YOLO2 (COCO person class 0, 608x608 stretch");
+        assertThat(rc).as(cli.err()).isEqualTo(0);
+        assertThat(cli.out()).contains(expected.size() + " persons (YOLO2 (COCO person class 0, 608x608 stretch");
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("detections").asInt()).isEqualTo(expected.size());
         assertThat(j.get("persons")).hasSize(expected.size());
@@ -126,19 +113,19 @@ class PredictCommandTest {
         assertThat(expected).isEqualTo(13);
         Path png = tmp.resolve("dets.png");
         Path json = tmp.resolve("dets.json");
-        int rc = run(tmp, "--image", IMAGE.toString(), "--detector", "file", "--detections", DETS.toString(),
+        int rc = predict(tmp, "--image", IMAGE.toString(), "--detector", "file", "--detections", DETS.toString(),
                 "--image-threshold", "0.3", "--oks-nms", "1", "--heatmaps", "0.6", "--radius", "4",
                 "--thickness", "3", "--flip-test", "--out", png.toString(), "--json", json.toString());
-        assertThat(rc).as(err.toString()).isEqualTo(0);
+        assertThat(rc).as(cli.err()).isEqualTo(0);
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("image_id").asLong()).isEqualTo(196141);
         assertThat(j.get("detections").asInt()).isEqualTo(expected);
         assertThat(j.get("persons")).hasSize(expected);
         assertThat(j.get("persons").get(0).get("keypoints")).hasSize(51);
-        assertThat(out.toString()).contains("13 persons (detections of " + DETS + " (score >= 0.3)) drawn on " + png);
+        assertThat(cli.out()).contains("13 persons (detections of " + DETS + " (score >= 0.3)) drawn on " + png);
         // with OKS-NMS (0.9, the default) no person is added, and the JSON says how many boxes there were
         Path json2 = tmp.resolve("nms.json");
-        assertThat(run(tmp, "--image", IMAGE.toString(), "--detections", DETS.toString(), "--image-threshold",
+        assertThat(predict(tmp, "--image", IMAGE.toString(), "--detections", DETS.toString(), "--image-threshold",
                 "0.3", "--out", tmp.resolve("nms.png").toString(), "--json", json2.toString())).isEqualTo(0);
         JsonNode k = new ObjectMapper().readTree(json2.toFile());
         assertThat(k.get("detections").asInt()).isEqualTo(expected);
@@ -155,9 +142,9 @@ class PredictCommandTest {
         Files.writeString(in.resolve("notes.txt"), "not an image");
         Path outDir = tmp.resolve("out");
         Path json = tmp.resolve("all.json");
-        int rc = run(tmp, "--images", in.toString(), "--detections", DETS.toString(), "--out", outDir.toString(),
+        int rc = predict(tmp, "--images", in.toString(), "--detections", DETS.toString(), "--out", outDir.toString(),
                 "--json", json.toString());
-        assertThat(rc).as(err.toString()).isEqualTo(0);
+        assertThat(rc).as(cli.err()).isEqualTo(0);
         try (Stream<Path> s = Files.list(outDir)) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("000000000785.png", "000000196141.png");
@@ -167,7 +154,7 @@ class PredictCommandTest {
         assertThat(j.get("images").get(0).get("image_id").asLong()).isEqualTo(785);
         assertThat(j.get("images").get(0).get("width").asInt()).isEqualTo(640);
         assertThat(j.get("images").get(1).get("image_id").asLong()).isEqualTo(196141);
-        assertThat(out.toString()).startsWith("2 images, ");
+        assertThat(cli.out()).startsWith("2 images, ");
     }
 
     /** A 3-frame 320x240 video of three COCO samples, written with the CLI's own writer. */
@@ -193,8 +180,8 @@ class PredictCommandTest {
         assertThat(info.height()).isEqualTo(240);
         Path outVideo = tmp.resolve("poses.avi");
         Path json = tmp.resolve("video.json");
-        int rc = run(tmp, "--video", video.toString(), "--out", outVideo.toString(), "--json", json.toString());
-        assertThat(rc).as(err.toString()).isEqualTo(0);
+        int rc = predict(tmp, "--video", video.toString(), "--out", outVideo.toString(), "--json", json.toString());
+        assertThat(rc).as(cli.err()).isEqualTo(0);
         int[] frames = {0};
         int[] size = new int[2];
         assertThat(VideoFrames.read(outVideo, 0, (i, m) -> {
@@ -208,10 +195,10 @@ class PredictCommandTest {
         assertThat(j.get("frames").get(2).get("frame").asInt()).isEqualTo(2);
         assertThat(j.get("frames").get(0).get("persons")).hasSize(1);
         assertThat(j.get("fps").asDouble()).isEqualTo(5.0);
-        assertThat(out.toString()).contains("3 frames (whole image) drawn into " + outVideo);
+        assertThat(cli.out()).contains("3 frames (whole image) drawn into " + outVideo);
         Path folder = tmp.resolve("frames");
-        assertThat(run(tmp, "--video", video.toString(), "--max-frames", "2", "--out", folder.toString()))
-                .as(err.toString()).isEqualTo(0);
+        assertThat(predict(tmp, "--video", video.toString(), "--max-frames", "2", "--out", folder.toString()))
+                .as(cli.err()).isEqualTo(0);
         try (Stream<Path> s = Files.list(folder)) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("frame_000000.png", "frame_000001.png");
@@ -226,50 +213,44 @@ class PredictCommandTest {
         Files.writeString(oldJson, "{}");
         // missing image
         Path missing = tmp.resolve("nope.jpg");
-        assertThat(run(tmp, "--image", missing.toString(), "--out", old.toString(), "--json", oldJson.toString()))
+        assertThat(predict(tmp, "--image", missing.toString(), "--out", old.toString(), "--json", oldJson.toString()))
                 .isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("hrnet predict: error: " + missing
+        assertThat(cli.err()).isEqualTo("hrnet predict: error: " + missing
                 + ": record --image, field 'image': image file not found" + System.lineSeparator());
         // corrupt (truncated) image
         byte[] jpg = Files.readAllBytes(IMAGE);
         Path corrupt = Files.write(tmp.resolve("corrupt.jpg"), Arrays.copyOf(jpg, jpg.length / 2));
-        err.getBuffer().setLength(0);
-        assertThat(run(tmp, "--image", corrupt.toString(), "--out", old.toString())).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet predict: error: " + corrupt).contains("truncated JPEG")
+        assertThat(predict(tmp, "--image", corrupt.toString(), "--out", old.toString())).isEqualTo(1);
+        assertThat(cli.err()).startsWith("hrnet predict: error: " + corrupt).contains("truncated JPEG")
                 .hasLineCount(1);
         // a folder with no images
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Files.writeString(empty.resolve("readme.txt"), "x");
-        err.getBuffer().setLength(0);
-        assertThat(run(tmp, "--images", empty.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet predict: error: " + empty).contains("no images (.jpg")
+        assertThat(predict(tmp, "--images", empty.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(1);
+        assertThat(cli.err()).startsWith("hrnet predict: error: " + empty).contains("no images (.jpg")
                 .hasLineCount(1);
         assertThat(tmp.resolve("o")).doesNotExist();
         // a folder holding a corrupt image among good ones: nothing is written
         Path mixed = Files.createDirectories(tmp.resolve("mixed"));
         Files.copy(IMAGE, mixed.resolve("a.jpg"));
         Files.copy(corrupt, mixed.resolve("b.jpg"));
-        err.getBuffer().setLength(0);
-        assertThat(run(tmp, "--images", mixed.toString(), "--out", tmp.resolve("m").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains(mixed.resolve("b.jpg").toString()).hasLineCount(1);
+        assertThat(predict(tmp, "--images", mixed.toString(), "--out", tmp.resolve("m").toString())).isEqualTo(1);
+        assertThat(cli.err()).contains(mixed.resolve("b.jpg").toString()).hasLineCount(1);
         assertThat(tmp.resolve("m")).doesNotExist();
         // an unreadable video
         Path badVideo = Files.writeString(tmp.resolve("clip.mp4"), "this is not a video");
         Path oldVideo = Files.writeString(tmp.resolve("poses.mp4"), "previous video");
-        err.getBuffer().setLength(0);
-        assertThat(run(tmp, "--video", badVideo.toString(), "--out", oldVideo.toString())).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet predict: error: " + badVideo).contains("unreadable video")
+        assertThat(predict(tmp, "--video", badVideo.toString(), "--out", oldVideo.toString())).isEqualTo(1);
+        assertThat(cli.err()).startsWith("hrnet predict: error: " + badVideo).contains("unreadable video")
                 .hasLineCount(1);
         // yolo2 weights that are not a model
-        err.getBuffer().setLength(0);
-        assertThat(run(tmp, "--image", IMAGE.toString(), "--detector", "yolo2", "--detector-weights",
+        assertThat(predict(tmp, "--image", IMAGE.toString(), "--detector", "yolo2", "--detector-weights",
                 old.toString(), "--out", old.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("not a DL4J ComputationGraph zip").hasLineCount(1);
+        assertThat(cli.err()).contains("not a DL4J ComputationGraph zip").hasLineCount(1);
         // an unknown detector is a usage error
-        err.getBuffer().setLength(0);
-        assertThat(run(tmp, "--image", IMAGE.toString(), "--detector", "ssd", "--out", old.toString()))
+        assertThat(predict(tmp, "--image", IMAGE.toString(), "--detector", "ssd", "--out", old.toString()))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("--detector must be whole, file, yolo2 or tinyyolo, got 'ssd'");
+        assertThat(cli.err()).contains("--detector must be whole, file, yolo2 or tinyyolo, got 'ssd'");
         assertThat(Files.readString(old)).isEqualTo("previous result");
         assertThat(Files.readString(oldJson)).isEqualTo("{}");
         assertThat(Files.readString(oldVideo)).isEqualTo("previous video");

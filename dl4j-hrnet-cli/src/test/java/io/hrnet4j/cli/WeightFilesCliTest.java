@@ -6,11 +6,8 @@ import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.weights.MmposeCheckpoints;
 import io.hrnet4j.zoo.weights.TorchSaveWriter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import picocli.CommandLine;
 
 /**
  * Weight files as users bring them, through {@code hrnet infer-raw}: the oracle tiny model saved as mmpose 0.x and
@@ -29,8 +25,7 @@ class WeightFilesCliTest {
     static Map<String, INDArray> tiny;
     static INDArray expected;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
 
     @BeforeAll
     static void load() throws Exception {
@@ -38,19 +33,8 @@ class WeightFilesCliTest {
         expected = NumpyFiles.readNpy(SharedData.oracle("tiny_output.npy"));
     }
 
-    private int run(String... args) {
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     private int inferRaw(Path weights, Path output) throws Exception {
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        Path config = Paths.get(WeightFilesCliTest.class.getResource("/configs/tiny.json").toURI());
-        return cl.execute("infer-raw", "--config", config.toString(), "--weights", weights.toString(), "--input",
+        return cli.run("infer-raw", "--config", CliRun.tinyJson().toString(), "--weights", weights.toString(), "--input",
                 SharedData.oracle("tiny_input.npy").toString(), "--output", output.toString());
     }
 
@@ -62,7 +46,7 @@ class WeightFilesCliTest {
         MmposeCheckpoints.writeMmpose1x(tiny, v1);
         for (Path w : new Path[] {v0, v1}) {
             Path o = dir.resolve(w.getFileName() + ".npy");
-            assertThat(inferRaw(w, o)).as(err.toString()).isEqualTo(0);
+            assertThat(inferRaw(w, o)).as(cli.err()).isEqualTo(0);
             INDArray got = NumpyFiles.readNpy(o);
             assertThat(got.shape()).containsExactly(2, 17, 32, 24);
             assertThat(got.sub(expected).amaxNumber().doubleValue()).as(w.toString()).isLessThanOrEqualTo(2e-4);
@@ -75,9 +59,8 @@ class WeightFilesCliTest {
             byte[] all = Files.readAllBytes(SharedData.oracle(name));
             Path cut = dir.resolve("cut-" + name);
             Files.write(cut, Arrays.copyOf(all, all.length * 2 / 3));
-            err.getBuffer().setLength(0);
             assertThat(inferRaw(cut, dir.resolve("o.npy"))).isEqualTo(1);
-            assertThat(err.toString().strip()).startsWith("hrnet infer-raw: error: " + cut
+            assertThat(cli.err().strip()).startsWith("hrnet infer-raw: error: " + cut
                     + ": truncated or corrupt zip archive").doesNotContain("\n");
         }
         assertThat(dir.resolve("o.npy")).doesNotExist();
@@ -91,7 +74,7 @@ class WeightFilesCliTest {
         Path f = dir.resolve("nan.pth");
         TorchSaveWriter.writeZip(TorchSaveWriter.stateDict(bad, "", false), f);
         assertThat(inferRaw(f, dir.resolve("o.npy"))).isEqualTo(1);
-        assertThat(err.toString().strip()).isEqualTo("hrnet infer-raw: error: " + f
+        assertThat(cli.err().strip()).isEqualTo("hrnet infer-raw: error: " + f
                 + ": weight 'stage3.0.branches.2.0.conv2.weight' [16, 16, 3, 3] holds 1 NaN and 0 infinite values");
         assertThat(dir.resolve("o.npy")).doesNotExist();
     }
@@ -112,7 +95,7 @@ class WeightFilesCliTest {
         TorchSaveWriter.writeZip(TorchSaveWriter.stateDict(imagenet, "", false), backbone);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode exp = (com.fasterxml.jackson.databind.node.ObjectNode)
-                json.readTree(WeightFilesCliTest.class.getResource("/configs/tiny.json"));
+                json.readTree(CliRun.tinyJson().toFile());
         com.fasterxml.jackson.databind.node.ObjectNode model = (com.fasterxml.jackson.databind.node.ObjectNode) exp.get("MODEL");
         model.put("INIT_WEIGHTS", true).put("PRETRAINED", "hrnet_tiny-imagenet.pth");
         ((com.fasterxml.jackson.databind.node.ObjectNode) model.get("EXTRA")).putArray("PRETRAINED_LAYERS")
@@ -125,8 +108,8 @@ class WeightFilesCliTest {
                 coco.resolve("test_coco.json").toString(), "--config", config.toString(), "--backend", "graph",
                 "--epochs", "1", "--batch", "4", "--workers", "1", "--max-iterations", "1", "--checkpoint-every", "0",
                 "--max-val-samples", "4", "--out", dir.resolve("run").toString()};
-        assertThat(run(train)).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("backbone " + backbone + ": loaded 245 keys (of the network's 247; 2 keep"
+        assertThat(cli.run(train)).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("backbone " + backbone + ": loaded 245 keys (of the network's 247; 2 keep"
                 + " their initialisation); skipped 52: 3 not in PRETRAINED_LAYERS (incre_modules, final_layer,"
                 + " classifier), 0 not in the network, 0 shape differs, 49 BN batch counter");
         // --pretrained-backbone overrides MODEL.PRETRAINED (here: a file that does not exist) and is one line too
@@ -134,7 +117,7 @@ class WeightFilesCliTest {
         withOption[withOption.length - 2] = "--pretrained-backbone";
         withOption[withOption.length - 1] = dir.resolve("absent.pth").toString();
         withOption[withOption.length - 3] = dir.resolve("run2").toString();
-        assertThat(run(withOption)).isEqualTo(1);
-        assertThat(err.toString()).contains(dir.resolve("absent.pth") + ": pretrained backbone file not found");
+        assertThat(cli.run(withOption)).isEqualTo(1);
+        assertThat(cli.err()).contains(dir.resolve("absent.pth") + ": pretrained backbone file not found");
     }
 }

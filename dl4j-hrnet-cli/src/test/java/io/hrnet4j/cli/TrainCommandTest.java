@@ -6,27 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.train.CheckpointStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hrnet train} on the real COCO and MPII samples (micro model, a few iterations) and its bad input. */
 class TrainCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     private static void assertTrained(Path dir, String metric, int epochs) throws Exception {
         List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
@@ -47,12 +36,12 @@ class TrainCommandTest {
     void trainsOnTheCocoSample(@TempDir Path tmp) throws Exception {
         Path data = SharedData.data("coco-sample");
         Path dir = tmp.resolve("coco");
-        int rc = run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
+        int rc = cli.run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
                 data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input",
                 "64x48", "--backend", "graph", "--epochs", "4", "--batch", "12", "--lr", "5e-3", "--workers", "1",
                 "--checkpoint-every", "0", "--validate-every", "4", "--log-every", "1", "--out", dir.toString());
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("epoch 4/4 iter 1/1").contains("validation after epoch 4: AP ")
+        assertThat(rc).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("epoch 4/4 iter 1/1").contains("validation after epoch 4: AP ")
                 .contains("final stats:");
         assertTrained(dir, "AP", 4);
     }
@@ -62,12 +51,12 @@ class TrainCommandTest {
         Path data = SharedData.data("mpii-sample");
         Path dir = tmp.resolve("mpii");
         Path gt = headBoxGroundTruth(data.resolve("test_mpii.json"), tmp.resolve("gt.json"));
-        int rc = run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
+        int rc = cli.run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
                 data.resolve("test_mpii.json").toString(), "--val-gt", gt.toString(), "--arch", "small", "--width", "4", "--input",
                 "64x64", "--backend", "graph", "--epochs", "4", "--batch", "5", "--lr", "5e-3", "--workers", "1",
                 "--checkpoint-every", "0", "--validate-every", "4", "--log-every", "1", "--out", dir.toString());
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("validation after epoch 4: PCKh ");
+        assertThat(rc).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("validation after epoch 4: PCKh ");
         assertTrained(dir, "PCKh", 4);
     }
 
@@ -102,46 +91,46 @@ class TrainCommandTest {
     @Test
     void mpiiWithoutHeadBoxesTrainsWithoutValidation(@TempDir Path tmp) throws Exception {
         Path data = SharedData.data("mpii-sample");
-        int rc = run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
+        int rc = cli.run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
                 data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input",
                 "64x64", "--backend", "graph", "--epochs", "1", "--batch", "5", "--workers", "1", "--out",
                 tmp.resolve("run").toString());
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("no validation: MPII PCKh needs head boxes");
+        assertThat(rc).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("no validation: MPII PCKh needs head boxes");
         assertThat(CheckpointStore.of(tmp.resolve("run/checkpoints"), 3).loadLatest().state().epoch()).isEqualTo(1);
     }
 
     @Test
     void badInputIsAClearError(@TempDir Path tmp) throws Exception {
-        assertThat(run("train", "--dataset", "coco", "--out", tmp.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("--dataset coco needs --images DIR and --annotations FILE");
-        assertThat(run("train", "--dataset", "kitti")).isEqualTo(1);
-        assertThat(err.toString()).contains("--dataset must be synthetic, coco or mpii, got 'kitti'");
+        assertThat(cli.run("train", "--dataset", "coco", "--out", tmp.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("--dataset coco needs --images DIR and --annotations FILE");
+        assertThat(cli.run("train", "--dataset", "kitti")).isEqualTo(1);
+        assertThat(cli.err()).contains("--dataset must be synthetic, coco or mpii, got 'kitti'");
         Path file = Files.writeString(tmp.resolve("file"), "x");
         Path data = SharedData.data("mpii-sample");
-        assertThat(run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
+        assertThat(cli.run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
                 data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input",
                 "64x64", "--out", file.resolve("run").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("output folder is not writable: " + file.resolve("run").toAbsolutePath());
+        assertThat(cli.err()).contains("output folder is not writable: " + file.resolve("run").toAbsolutePath());
         String[] mpii = {"train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
                 data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input", "64x64",
                 "--out", tmp.resolve("ui").toString(), "--ui"};
-        assertThat(run(mpii)).isEqualTo(1);
-        assertThat(err.toString()).contains("--ui needs --backend graph");
+        assertThat(cli.run(mpii)).isEqualTo(1);
+        assertThat(cli.err()).contains("--ui needs --backend graph");
         String[] graph = java.util.Arrays.copyOf(mpii, mpii.length + 2);
         graph[mpii.length] = "--backend";
         graph[mpii.length + 1] = "graph";
-        assertThat(run(graph)).isEqualTo(1);
-        assertThat(err.toString()).contains("--ui needs the DL4J training UI (org.deeplearning4j:deeplearning4j-ui) on "
+        assertThat(cli.run(graph)).isEqualTo(1);
+        assertThat(cli.err()).contains("--ui needs the DL4J training UI (org.deeplearning4j:deeplearning4j-ui) on "
                 + "the classpath, which the default build leaves out (~60 MB): rebuild with 'mvn -Pui -DskipTests package'");
-        assertThat(run("train", "--input", "256by192")).isEqualTo(1);
-        assertThat(err.toString()).contains("--input must be HxW (height x width), e.g. 256x192, got '256by192'");
+        assertThat(cli.run("train", "--input", "256by192")).isEqualTo(1);
+        assertThat(cli.err()).contains("--input must be HxW (height x width), e.g. 256x192, got '256by192'");
     }
 
     @Test
     void helpListsTheExecutionOptions() {
-        assertThat(run("train", "--help")).isZero();
-        assertThat(out.toString()).contains("--spark=MASTER").contains("--devices=N").contains("--preset=NAME")
+        assertThat(cli.run("train", "--help")).isZero();
+        assertThat(cli.out()).contains("--spark=MASTER").contains("--devices=N").contains("--preset=NAME")
                 .contains("--arch=hrnet|small|dehrnet");
     }
 
@@ -153,26 +142,24 @@ class TrainCommandTest {
     void resumeTakesEverythingFromTheRunAndEvalReadsItsConfig(@TempDir Path tmp) throws Exception {
         Path data = SharedData.data("coco-sample");
         Path dir = tmp.resolve("coco");
-        int rc = run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
+        int rc = cli.run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
                 data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input", "64x48",
                 "--backend", "graph", "--epochs", "1", "--batch", "12", "--lr", "5e-3", "--workers", "1",
                 "--checkpoint-every", "0", "--log-every", "1", "--out", dir.toString());
-        assertThat(rc).as(err.toString()).isZero();
+        assertThat(rc).as(cli.err()).isZero();
         assertThat(dir.resolve("config.yaml")).isRegularFile();
 
         // a contradicting option: one line, nothing trained, the run's checkpoints untouched
         List<Path> before = CheckpointStore.of(dir.resolve("checkpoints"), 3).list();
-        err.getBuffer().setLength(0);
-        assertThat(run("train", "--resume", dir.toString(), "--lr", "0.1", "--dataset", "synthetic")).isEqualTo(1);
-        assertThat(err.toString().trim()).doesNotContain("\n").contains("error: --resume " + dir)
+        assertThat(cli.run("train", "--resume", dir.toString(), "--lr", "0.1", "--dataset", "synthetic")).isEqualTo(1);
+        assertThat(cli.err().trim()).doesNotContain("\n").contains("error: --resume " + dir)
                 .contains("--dataset synthetic (run: coco)").contains("lr 0.005 (run) vs 0.1");
         assertThat(CheckpointStore.of(dir.resolve("checkpoints"), 3).list()).isEqualTo(before);
 
         // no options: the COCO run continues (not the synthetic default), to a longer schedule
-        out.getBuffer().setLength(0);
-        rc = run("train", "--resume", dir.toString(), "--epochs", "2", "--backend", "graph");
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("(graph backend): epoch 2, batch 0, iteration 1")
+        rc = cli.run("train", "--resume", dir.toString(), "--epochs", "2", "--backend", "graph");
+        assertThat(rc).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("(graph backend): epoch 2, batch 0, iteration 1")
                 .contains("validation after epoch 2: AP ").doesNotContain("synthetic dataset");
         assertTrained(dir, "AP", 2);
         JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
@@ -180,12 +167,11 @@ class TrainCommandTest {
         assertThat(m.get("experiment").get("TRAIN").get("END_EPOCH").asInt()).isEqualTo(2);
 
         // eval: the architecture from the run's config.yaml only
-        out.getBuffer().setLength(0);
-        rc = run("eval", "--config", dir.resolve("config.yaml").toString(), "--weights",
+        rc = cli.run("eval", "--config", dir.resolve("config.yaml").toString(), "--weights",
                 dir.resolve("best.npz").toString(), "--dataset", "coco", "--images", data.toString(),
                 "--annotations", data.resolve("test_coco.json").toString(), "--workers", "1");
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("AP");
+        assertThat(rc).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("AP");
     }
 
     /** The embedded default end to end (minutes): {@code hrnet train} with no model or data options. */
@@ -193,8 +179,8 @@ class TrainCommandTest {
     @Tag("slow")
     void embeddedDefaultReachesHalfOksAp(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("default");
-        int rc = run("train", "--out", dir.toString());
-        assertThat(rc).as(err.toString()).isZero();
+        int rc = cli.run("train", "--out", dir.toString());
+        assertThat(rc).as(cli.err()).isZero();
         JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
         assertThat(m.get("finalStats").get("AP").asDouble()).isGreaterThanOrEqualTo(0.5);
         try (var pngs = Files.list(dir.resolve("predictions"))) {

@@ -4,7 +4,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 
 /**
  * The optional DL4J training UI ({@code deeplearning4j-ui}, http://localhost:9000). The UI module and its web server
- * add about 60 MB of dependencies, so it is not a default dependency: build the examples with the Maven profile
+ * add about 60 MB of dependencies, so it is not a default dependency: build dl4j-hrnet-cli with the Maven profile
  * {@code ui} ({@code mvn -Pui package}) to put it on the classpath. It is reached by reflection so that the default
  * build neither needs nor bundles it.
  */

@@ -4,32 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SynthCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void writesTheDatasetToTheFolder(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("synth");
-        int rc = run("synth", "--out", target.toString(), "--train", "3", "--val", "2", "--seed", "5",
+        int rc = cli.run("synth", "--out", target.toString(), "--train", "3", "--val", "2", "--seed", "5",
                 "--width", "128", "--height", "96");
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("synthetic dataset: " + target.toAbsolutePath().normalize())
+        assertThat(rc).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("synthetic dataset: " + target.toAbsolutePath().normalize())
                 .contains("v=1;seed=5;train=3;val=2;size=128x96;");
         JsonNode train = new ObjectMapper().readTree(
                 target.resolve("annotations/person_keypoints_train.json").toFile());
@@ -44,24 +33,24 @@ class SynthCommandTest {
     @Test
     void refusesAFolderWithOtherFiles(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("notes.txt"), "mine");
-        int rc = run("synth", "--out", dir.toString(), "--train", "2", "--val", "1");
+        int rc = cli.run("synth", "--out", dir.toString(), "--train", "2", "--val", "1");
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet synth: error: " + dir.toAbsolutePath().normalize())
+        assertThat(cli.err()).startsWith("hrnet synth: error: " + dir.toAbsolutePath().normalize())
                 .contains("is not empty and holds no synthetic dataset");
         assertThat(Files.readString(dir.resolve("notes.txt"))).isEqualTo("mine");
     }
 
     @Test
     void badCountIsABadInputError(@TempDir Path dir) {
-        int rc = run("synth", "--out", dir.resolve("x").toString(), "--train", "-4");
+        int rc = cli.run("synth", "--out", dir.resolve("x").toString(), "--train", "-4");
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("synthetic dataset parameter trainImages must be in 0..999999, got -4");
     }
 
     @Test
     void missingOutIsAUsageError() {
-        assertThat(run("synth", "--train", "2")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--out=DIR'");
+        assertThat(cli.run("synth", "--train", "2")).isEqualTo(2);
+        assertThat(cli.err()).contains("Missing required option: '--out=DIR'");
     }
 }

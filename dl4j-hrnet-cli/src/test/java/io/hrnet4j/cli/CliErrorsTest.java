@@ -4,57 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import picocli.CommandLine;
 
 /**
  * The issue's bad inputs through the real command line: each gives a non-zero exit and one or two lines naming what
  * is wrong, never a stack trace (unless --verbose), never an output file written.
  */
 class CliErrorsTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
-    /** Exit 1, at most two lines on stderr, the expected text, no stack trace. */
-    private void assertOneLineError(int code, String expected) {
-        assertThat(code).as(err.toString()).isEqualTo(1);
-        String e = err.toString().strip();
-        assertThat(e.lines().count()).as(e).isLessThanOrEqualTo(2);
-        assertThat(e).contains(expected).doesNotContain("\tat ").doesNotContain("Exception:");
-    }
-
-    private static String tiny() throws Exception {
-        return Paths.get(CliErrorsTest.class.getResource("/configs/tiny.json").toURI()).toString();
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void badInputSizesAreRefusedNotIgnored() {
-        assertOneLineError(run("summary", "--input=-128x96"), "--input -128x96: height and width must be positive");
-        assertOneLineError(run("summary", "--input", "0x96"), "--input 0x96: height and width must be positive");
-        assertOneLineError(run("summary", "--input", "100000x100000"),
+        cli.assertOneLineError(cli.run("summary", "--input=-128x96"), "--input -128x96: height and width must be positive");
+        cli.assertOneLineError(cli.run("summary", "--input", "0x96"), "--input 0x96: height and width must be positive");
+        cli.assertOneLineError(cli.run("summary", "--input", "100000x100000"),
                 "hrnet summary: error: IMAGE_SIZE 100000x100000 (HxW): inference needs at least 707.9 GiB, more "
                         + "than the memory budget");
-        assertOneLineError(run("summary", "--input", "20000x20000"), "IMAGE_SIZE 20000x20000 (HxW): inference needs");
-        assertOneLineError(run("summary", "--input", "99999999999x96"), "height and width must be at most");
+        cli.assertOneLineError(cli.run("summary", "--input", "20000x20000"), "IMAGE_SIZE 20000x20000 (HxW): inference needs");
+        cli.assertOneLineError(cli.run("summary", "--input", "99999999999x96"), "height and width must be at most");
     }
 
     @Test
@@ -63,20 +37,20 @@ class CliErrorsTest {
         // the official W32 experiment file (zoo's test resources) with STAGE3.NUM_MODULES 4 -> 1000000
         Files.writeString(f, Files.readString(Path.of("../dl4j-hrnet-zoo/src/test/resources/configs/"
                 + "w32_256x192_adam_lr1e-3.yaml")).replaceFirst("NUM_MODULES: 4", "NUM_MODULES: 1000000"));
-        assertOneLineError(run("summary", "--config", f.toString()), f + ": STAGE3 (NUM_MODULES 1000000): ");
+        cli.assertOneLineError(cli.run("summary", "--config", f.toString()), f + ": STAGE3 (NUM_MODULES 1000000): ");
     }
 
     @Test
     void verboseShowsTheStackTrace() {
-        assertThat(run("summary", "--input=-128x96", "--verbose")).isEqualTo(1);
-        assertThat(err.toString()).contains("height and width must be positive").contains("\tat ");
+        assertThat(cli.run("summary", "--input=-128x96", "--verbose")).isEqualTo(1);
+        assertThat(cli.err()).contains("height and width must be positive").contains("\tat ");
     }
 
     @Test
     void inferRawChecksItsOutputFirstAndNeverWritesNonFiniteResults(@TempDir Path dir) throws Exception {
         String weights = SharedData.oracle("tiny_hrnet.pth").toString();
         String input = SharedData.oracle("tiny_input.npy").toString();
-        assertOneLineError(run("infer-raw", "--config", tiny(), "--weights", weights, "--input", input,
+        cli.assertOneLineError(cli.run("infer-raw", "--config", CliRun.tinyJson().toString(), "--weights", weights, "--input", input,
                 "--output", "/proc/x.npy"), "/proc: cannot write here");
 
         // NaN in the input: the element is named, the existing good output is kept
@@ -86,7 +60,7 @@ class CliErrorsTest {
         x.putScalar(new long[] {1, 2, 3, 4}, Float.NaN);
         Path nanInput = dir.resolve("nan.npy");
         NumpyFiles.writeNpy(x, nanInput);
-        assertOneLineError(run("infer-raw", "--config", tiny(), "--weights", weights, "--input", nanInput.toString(),
+        cli.assertOneLineError(cli.run("infer-raw", "--config", CliRun.tinyJson().toString(), "--weights", weights, "--input", nanInput.toString(),
                 "--output", good.toString()), nanInput + ": record element [1, 2, 3, 4] = NaN (first of 1 "
                 + "non-finite): not a finite number");
         assertThat(Files.readString(good)).isEqualTo("good");
@@ -102,7 +76,7 @@ class CliErrorsTest {
                 z.closeEntry();
             }
         }
-        assertOneLineError(run("infer-raw", "--config", tiny(), "--weights", nanWeights.toString(), "--input",
+        cli.assertOneLineError(cli.run("infer-raw", "--config", CliRun.tinyJson().toString(), "--weights", nanWeights.toString(), "--input",
                 input, "--output", good.toString()),
                 "weight 'final_layer.weight' [17, 4, 1, 1] holds 1 NaN and 0 infinite values");
         assertThat(Files.readString(good)).isEqualTo("good");
@@ -110,10 +84,10 @@ class CliErrorsTest {
 
     @Test
     void filesThatAreFoldersOrMissingAreNamed(@TempDir Path dir) throws Exception {
-        assertOneLineError(run("predict", "--config", tiny(), "--weights", SharedData.oracle("tiny_hrnet.pth")
+        cli.assertOneLineError(cli.run("predict", "--config", CliRun.tinyJson().toString(), "--weights", SharedData.oracle("tiny_hrnet.pth")
                 .toString(), "--image", dir.toString(), "--out", dir.resolve("o.png").toString()),
                 dir + ": record --image, field 'image': is a directory, expected an image file");
-        assertOneLineError(run("search", "--dataset", "synthetic", "--space", dir.resolve("missing.yaml").toString(),
+        cli.assertOneLineError(cli.run("search", "--dataset", "synthetic", "--space", dir.resolve("missing.yaml").toString(),
                 "--out", dir.resolve("s").toString()), dir.resolve("missing.yaml") + ": no such file");
         assertThat(dir.resolve("s")).doesNotExist();
     }

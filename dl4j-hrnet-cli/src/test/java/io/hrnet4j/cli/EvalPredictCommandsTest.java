@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.testing.SharedData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -23,64 +21,34 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hrnet eval} and {@code hrnet predict} with the tiny oracle model on the real samples of shared/data. */
 class EvalPredictCommandsTest {
-    /** The architecture of shared/oracle/tiny_hrnet.npz as an official experiment file. */
-    static final String TINY_YAML = """
-            MODEL:
-              NAME: pose_hrnet
-              NUM_JOINTS: 17
-              IMAGE_SIZE: [96, 128]
-              EXTRA:
-                FINAL_CONV_KERNEL: 1
-                STAGE2: {NUM_MODULES: 1, NUM_BRANCHES: 2, BLOCK: BASIC, NUM_BLOCKS: [1, 1], NUM_CHANNELS: [4, 8]}
-                STAGE3: {NUM_MODULES: 1, NUM_BRANCHES: 3, BLOCK: BASIC, NUM_BLOCKS: [1, 1, 1], NUM_CHANNELS: [4, 8, 16]}
-                STAGE4: {NUM_MODULES: 1, NUM_BRANCHES: 4, BLOCK: BASIC, NUM_BLOCKS: [1, 1, 1, 1], NUM_CHANNELS: [4, 8, 16, 32]}
-            """;
     private static final Path COCO = SharedData.data("coco-sample");
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
-    private static Path tinyYaml(Path dir) throws Exception {
-        return Files.writeString(dir.resolve("tiny.yaml"), TINY_YAML);
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void evalCocoWithTinyWeightsPrintsJsonAndWritesResults(@TempDir Path tmp) throws Exception {
         Path results = tmp.resolve("results.json");
-        int rc = run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
-                COCO.resolve("test_coco.json").toString(), "--config", tinyYaml(tmp).toString(), "--weights",
-                SharedData.oracle("tiny_hrnet.npz").toString(), "--batch", "6", "--out", results.toString(), "--json");
-        assertThat(rc).as(err.toString()).isEqualTo(0);
-        JsonNode j = new ObjectMapper().readTree(out.toString());
+        int rc = cli.run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--out", results.toString(), "--json"));
+        assertThat(rc).as(cli.err()).isEqualTo(0);
+        JsonNode j = new ObjectMapper().readTree(cli.out());
+        assertThat(cli.err()).contains("12/12 crops");
         assertThat(j.get("samples").asInt()).isEqualTo(12);
         assertThat(j.get("stats").fieldNames()).toIterable()
                 .containsExactly("AP", "AP50", "AP75", "APm", "APl", "AR", "AR50", "AR75", "ARm", "ARl");
         assertThat(j.get("per_joint")).hasSize(17);
         assertThat(j.get("results_file").asText()).isEqualTo(results.toString());
         // the stats are those eval-coco computes from the written file
-        StringWriter again = new StringWriter();
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(again, true));
-        assertThat(cl.execute("eval-coco", "--gt", COCO.resolve("test_coco.json").toString(), "--results",
+        assertThat(cli.run("eval-coco", "--gt", COCO.resolve("test_coco.json").toString(), "--results",
                 results.toString(), "--json")).isEqualTo(0);
-        JsonNode stats = new ObjectMapper().readTree(again.toString());
+        JsonNode stats = new ObjectMapper().readTree(cli.out());
         assertThat(j.get("stats")).isEqualTo(stats);
-        assertThat(err.toString()).contains("12/12 crops");
     }
 
     private String[] evalTiny(Path tmp, Path weights, String... more) throws Exception {
         List<String> a = new ArrayList<>(List.of("eval", "--dataset", "coco", "--images", COCO.toString(),
-                "--annotations", COCO.resolve("test_coco.json").toString(), "--config", tinyYaml(tmp).toString(),
+                "--annotations", COCO.resolve("test_coco.json").toString(), "--config", CliRun.tinyYaml(tmp).toString(),
                 "--weights", weights.toString(), "--batch", "6"));
         a.addAll(List.of(more));
         return a.toArray(new String[0]);
@@ -89,8 +57,8 @@ class EvalPredictCommandsTest {
     @Test
     void evalWithNanWeightsNeverReplacesAGoodResultsFile(@TempDir Path tmp) throws Exception {
         Path good = tmp.resolve("good.json");
-        assertThat(run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--no-flip-test", "--out",
-                good.toString()))).as(err.toString()).isEqualTo(0);
+        assertThat(cli.run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--no-flip-test", "--out",
+                good.toString()))).as(cli.err()).isEqualTo(0);
         byte[] before = Files.readAllBytes(good);
         // the same weights with a NaN in the final layer
         Path nan = tmp.resolve("nan.npz");
@@ -105,10 +73,9 @@ class EvalPredictCommandsTest {
                 zip.closeEntry();
             }
         }
-        err.getBuffer().setLength(0);
-        int rc = run(evalTiny(tmp, nan, "--no-flip-test", "--out", good.toString()));
+        int rc = cli.run(evalTiny(tmp, nan, "--no-flip-test", "--out", good.toString()));
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet eval: error: ").contains("NaN");
+        assertThat(cli.err()).startsWith("hrnet eval: error: ").contains("NaN");
         assertThat(Files.readAllBytes(good)).isEqualTo(before);
         try (var files = Files.list(tmp)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("good.json", "nan.npz",
@@ -118,10 +85,10 @@ class EvalPredictCommandsTest {
 
     @Test
     void evalFindsAnUnwritableOutBeforeAnyWork(@TempDir Path tmp) throws Exception {
-        int rc = run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--out", "/proc/hrnet4j-x/results.json"));
+        int rc = cli.run(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--out", "/proc/hrnet4j-x/results.json"));
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet eval: error: /proc/hrnet4j-x").doesNotContain("crops");
-        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(cli.err()).startsWith("hrnet eval: error: /proc/hrnet4j-x").doesNotContain("crops");
+        assertThat(cli.err().lines()).hasSize(1);
     }
 
     @Test
@@ -133,7 +100,7 @@ class EvalPredictCommandsTest {
             @Override
             public void write(char[] buf, int off, int len) {
                 String s = new String(buf, off, len);
-                err.write(s);
+                cli.errWriter().write(s);
                 if (s.contains("12/12") && Files.isDirectory(folder)) {
                     try {
                         Files.delete(folder);
@@ -152,16 +119,13 @@ class EvalPredictCommandsTest {
             public void close() {
             }
         };
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(sabotage, true));
-        int rc = cl.execute(evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--no-flip-test", "--out",
+        int rc = cli.runWithErr(sabotage, evalTiny(tmp, SharedData.oracle("tiny_hrnet.npz"), "--no-flip-test", "--out",
                 results.toString(), "--json"));
         assertThat(rc).isEqualTo(1);
-        JsonNode j = new ObjectMapper().readTree(out.toString());
+        JsonNode j = new ObjectMapper().readTree(cli.out());
         assertThat(j.get("stats").get("AP").isNumber()).isTrue();
         assertThat(j.get("results_file").isNull()).isTrue();
-        assertThat(err.toString()).contains("hrnet eval: error: the metrics above were computed but the results were "
+        assertThat(cli.err()).contains("hrnet eval: error: the metrics above were computed but the results were "
                 + "not written: " + folder + ": is not a folder");
     }
 
@@ -173,35 +137,32 @@ class EvalPredictCommandsTest {
         root.putObject("annotations");
         Path emptyObject = tmp.resolve("annotations-object.json");
         json.writeValue(emptyObject.toFile(), root);
-        int rc = run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations", emptyObject.toString(),
-                "--config", tinyYaml(tmp).toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString());
+        int rc = cli.run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations", emptyObject.toString(),
+                "--config", CliRun.tinyYaml(tmp).toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString());
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
-        assertThat(err.toString()).startsWith("hrnet eval: error: " + emptyObject + ": ")
+        assertThat(cli.err().lines()).as(cli.err()).hasSize(1);
+        assertThat(cli.err()).startsWith("hrnet eval: error: " + emptyObject + ": ")
                 .contains("'annotations': expected an array");
     }
 
     @Test
     void evaluationOptionsHaveOneNameAndOneDefaultInEveryCommand() {
         for (String cmd : List.of("eval", "train", "search")) {
-            out.getBuffer().setLength(0);
-            assertThat(run(cmd, "--help")).isEqualTo(0);
-            assertThat(out.toString()).as(cmd).contains("--mpii-gt=FILE").contains("--flip-test")
+            assertThat(cli.run(cmd, "--help")).isEqualTo(0);
+            assertThat(cli.out()).as(cmd).contains("--mpii-gt=FILE").contains("--flip-test")
                     .contains("--no-flip-test").contains("--[no-]dark").doesNotContain("--val-gt")
                     .doesNotContain("--pckh-gt");
         }
         for (String cmd : List.of("eval", "predict")) {
-            out.getBuffer().setLength(0);
-            assertThat(run(cmd, "--help")).isEqualTo(0);
-            assertThat(out.toString().replaceAll("\\s+", " ")).as(cmd).contains("TEST.IMAGE_THRE, default 0.0)");
+            assertThat(cli.run(cmd, "--help")).isEqualTo(0);
+            assertThat(cli.out().replaceAll("\\s+", " ")).as(cmd).contains("TEST.IMAGE_THRE, default 0.0)");
         }
         // the earlier names are hidden aliases of --mpii-gt
         for (String alias : List.of("--pckh-gt", "--val-gt", "--mpii-gt")) {
-            err.getBuffer().setLength(0);
-            assertThat(run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
+            assertThat(cli.run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                     COCO.resolve("test_coco.json").toString(), "--weights",
                     SharedData.oracle("tiny_hrnet.npz").toString(), alias, "gt.json")).isEqualTo(1);
-            assertThat(err.toString()).as(alias).isEqualTo("hrnet eval: error: --mpii-gt is an MPII option"
+            assertThat(cli.err()).as(alias).isEqualTo("hrnet eval: error: --mpii-gt is an MPII option"
                     + System.lineSeparator());
         }
     }
@@ -209,19 +170,19 @@ class EvalPredictCommandsTest {
     @Test
     void evalWithMissingWeightsFails(@TempDir Path tmp) throws Exception {
         Path missing = tmp.resolve("none.pth");
-        int rc = run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
+        int rc = cli.run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                 COCO.resolve("test_coco.json").toString(), "--weights", missing.toString());
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet eval: error: " + missing + ": weights file not found");
+        assertThat(cli.err()).startsWith("hrnet eval: error: " + missing + ": weights file not found");
     }
 
     @Test
     void evalWithWeightsOfAnotherArchitectureListsKeysAndShapes() {
-        int rc = run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
+        int rc = cli.run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                 COCO.resolve("test_coco.json").toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString(),
                 "--width", "32", "--input", "256x192");
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).contains("the weights are not those of HRNet-W32 (17 joints, input 256x192)")
+        assertThat(cli.err()).contains("the weights are not those of HRNet-W32 (17 joints, input 256x192)")
                 .contains("1215 missing, 0 unexpected, 171 mis-shaped")
                 .contains("missing (first 5 of 1215): ")
                 .contains("they look like HRNet-W4, 17 joints");
@@ -229,16 +190,16 @@ class EvalPredictCommandsTest {
 
     @Test
     void evalRejectsHrnetWeightsForDeHrnetAndBadInputSize() {
-        assertThat(run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
+        assertThat(cli.run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                 COCO.resolve("test_coco.json").toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString(),
                 "--arch", "dehrnet")).isEqualTo(1);
-        assertThat(err.toString()).contains("the weights are not those of DE-HRNet-W32 (17 joints, input 256x192)")
+        assertThat(cli.err()).contains("the weights are not those of DE-HRNet-W32 (17 joints, input 256x192)")
                 .contains("1310 missing, 0 unexpected, 171 mis-shaped")
                 .contains("they look like HRNet-W4, 17 joints");
-        assertThat(run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
+        assertThat(cli.run("eval", "--dataset", "coco", "--images", COCO.toString(), "--annotations",
                 COCO.resolve("test_coco.json").toString(), "--weights", SharedData.oracle("tiny_hrnet.npz").toString(),
                 "--input", "256by192")).isEqualTo(1);
-        assertThat(err.toString()).contains("--input must be HxW (height x width), e.g. 256x192, got '256by192'");
+        assertThat(cli.err()).contains("--input must be HxW (height x width), e.g. 256x192, got '256by192'");
     }
 
     @Test
@@ -246,11 +207,11 @@ class EvalPredictCommandsTest {
         Path png = tmp.resolve("pose.png");
         Path json = tmp.resolve("pose.json");
         Path img = COCO.resolve("000000000785.jpg");
-        int rc = run("predict", "--config", tinyYaml(tmp).toString(), "--weights",
+        int rc = cli.run("predict", "--config", CliRun.tinyYaml(tmp).toString(), "--weights",
                 SharedData.oracle("tiny_hrnet.pth").toString(), "--image", img.toString(), "--threshold", "0",
                 "--out", png.toString(), "--json", json.toString());
-        assertThat(rc).as(err.toString()).isEqualTo(0);
-        assertThat(out.toString()).contains("1 person (whole image) drawn on " + png);
+        assertThat(rc).as(cli.err()).isEqualTo(0);
+        assertThat(cli.out()).contains("1 person (whole image) drawn on " + png);
         Mat drawn = opencv_imgcodecs.imread(png.toString());
         Mat orig = opencv_imgcodecs.imread(img.toString());
         assertThat(drawn.cols()).isEqualTo(640);
@@ -272,11 +233,11 @@ class EvalPredictCommandsTest {
     void predictUsesTheDetectionsOfTheImage(@TempDir Path tmp) throws Exception {
         Path png = tmp.resolve("dets.png");
         Path json = tmp.resolve("dets.json");
-        int rc = run("predict", "--config", tinyYaml(tmp).toString(), "--weights",
+        int rc = cli.run("predict", "--config", CliRun.tinyYaml(tmp).toString(), "--weights",
                 SharedData.oracle("tiny_hrnet.npz").toString(), "--image", COCO.resolve("000000197388.jpg").toString(),
                 "--boxes", COCO.resolve("test_coco_det_AP_H_56.json").toString(), "--image-threshold", "0.9",
                 "--out", png.toString(), "--json", json.toString());
-        assertThat(rc).as(err.toString()).isEqualTo(0);
+        assertThat(rc).as(cli.err()).isEqualTo(0);
         JsonNode dets = new ObjectMapper().readTree(COCO.resolve("test_coco_det_AP_H_56.json").toFile());
         int expected = 0;
         for (JsonNode d : dets) {
@@ -294,21 +255,21 @@ class EvalPredictCommandsTest {
     @Test
     void predictReportsAMissingImage(@TempDir Path tmp) throws Exception {
         Path missing = tmp.resolve("nope.jpg");
-        int rc = run("predict", "--config", tinyYaml(tmp).toString(), "--weights",
+        int rc = cli.run("predict", "--config", CliRun.tinyYaml(tmp).toString(), "--weights",
                 SharedData.oracle("tiny_hrnet.npz").toString(), "--image", missing.toString(), "--out",
                 tmp.resolve("o.png").toString());
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).startsWith("hrnet predict: error: ").contains(missing.toString());
+        assertThat(cli.err()).startsWith("hrnet predict: error: ").contains(missing.toString());
     }
 
     @Test
     void predictReportsAnImageIdAbsentFromTheBoxes(@TempDir Path tmp) throws Exception {
         Path boxes = COCO.resolve("test_coco_det_AP_H_56.json");
-        int rc = run("predict", "--config", tinyYaml(tmp).toString(), "--weights",
+        int rc = cli.run("predict", "--config", CliRun.tinyYaml(tmp).toString(), "--weights",
                 SharedData.oracle("tiny_hrnet.npz").toString(), "--image", COCO.resolve("000000000785.jpg").toString(),
                 "--boxes", boxes.toString(), "--image-id", "123", "--out", tmp.resolve("o.png").toString());
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).contains(boxes.toString()).contains("image_id")
+        assertThat(cli.err()).contains(boxes.toString()).contains("image_id")
                 .contains("no detection for image id 123 (ids in the file: [785, 40083, 196141, 197388])");
     }
 

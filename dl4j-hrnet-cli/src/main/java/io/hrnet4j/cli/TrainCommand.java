@@ -184,7 +184,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "dl4j-hrnet-spark module: ./hrnet builds it with -P spark when --spark is given)")
     String spark;
 
-    @Option(names = "--ui", description = "DL4J training UI (graph backend; needs deeplearning4j-ui on the classpath: build examples with -Pui)")
+    @Option(names = "--ui", description = "DL4J training UI (graph backend; needs deeplearning4j-ui on the classpath: build with -Pui)")
     boolean ui;
 
     @Override

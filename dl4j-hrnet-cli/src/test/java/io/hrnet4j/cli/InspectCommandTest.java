@@ -3,8 +3,6 @@ package io.hrnet4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hrnet4j.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -12,14 +10,14 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class InspectCommandTest {
+    private final CliRun cli = new CliRun();
 
     @Test
     void writesOnePngPerSampleWithCropAndHeatmapPanels(@TempDir Path tmp) throws Exception {
         Path dir = SharedData.data("mpii-sample");
-        int rc = HrnetCli.commandLine().execute("inspect", "--dataset", "mpii", "--images", dir.toString(),
+        int rc = cli.run("inspect", "--dataset", "mpii", "--images", dir.toString(),
                 "--annotations", dir.resolve("test_mpii.json").toString(), "--samples", "3", "--out", tmp.toString());
         assertThat(rc).isZero();
         try (Stream<Path> files = Files.list(tmp)) {
@@ -35,12 +33,9 @@ class InspectCommandTest {
     void badAnnotationFileIsAnErrorNamingTheFile(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "[{\"image\": 3}]");
-        CommandLine cl = HrnetCli.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute("inspect", "--dataset", "mpii", "--images", tmp.toString(), "--annotations",
+        int rc = cli.run("inspect", "--dataset", "mpii", "--images", tmp.toString(), "--annotations",
                 bad.toString(), "--out", tmp.resolve("out").toString());
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString()).contains("bad.json: record #0, field 'image': expected a file name, got 3");
+        assertThat(cli.err()).contains("bad.json: record #0, field 'image': expected a file name, got 3");
     }
 }

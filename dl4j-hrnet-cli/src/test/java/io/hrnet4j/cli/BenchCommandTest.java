@@ -7,31 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.zoo.bench.PyTorchPeer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Paths;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code hrnet bench}: usage errors before any work, --vs-pytorch JSON, --scaling table, through the real CLI. */
 class BenchCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cl = HrnetCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
-    private static String tinyJson() throws Exception {
-        return Paths.get(BenchCommandTest.class.getResource("/configs/tiny.json").toURI()).toString();
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void badOptionsAreOneLineUsageErrorsBeforeAnyWork() {
@@ -57,11 +39,11 @@ class BenchCommandTest {
             String[] args = new String[cases[i].length + 1];
             args[0] = "bench";
             System.arraycopy(cases[i], 0, args, 1, cases[i].length);
-            assertThat(run(args)).as(String.join(" ", cases[i])).isEqualTo(2);
-            assertThat(err.toString()).as(String.join(" ", cases[i])).startsWith("hrnet bench: error: ")
+            assertThat(cli.run(args)).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(cli.err()).as(String.join(" ", cases[i])).startsWith("hrnet bench: error: ")
                     .contains(expected[i]).doesNotContain("Exception").doesNotContain("\tat ");
-            assertThat(err.toString().strip().lines().count()).as(String.join(" ", cases[i])).isEqualTo(1);
-            assertThat(out.toString()).isEmpty();
+            assertThat(cli.err().strip().lines().count()).as(String.join(" ", cases[i])).isEqualTo(1);
+            assertThat(cli.out()).isEmpty();
             assertThat((System.nanoTime() - t0) / 1e9).as("no work before the error").isLessThan(5);
         }
     }
@@ -70,9 +52,9 @@ class BenchCommandTest {
     void vsPytorchJsonHasEveryRealisationAndRatiosFromThePrintedTimes() throws Exception {
         assumeTrue(PyTorchPeer.torchAvailable(PyTorchPeer.DEFAULT_PYTHON), "/usr/bin/python3 has no torch: "
                 + "install Debian's python3-torch to run the --vs-pytorch test");
-        assertThat(run("bench", "--config", tinyJson(), "--vs-pytorch", "--json", "--threads", "1", "--batches",
-                "1,2", "--train-batch", "2", "--warmup", "0", "--repeats", "1")).as(err.toString()).isEqualTo(0);
-        JsonNode j = new ObjectMapper().readTree(out.toString());
+        assertThat(cli.run("bench", "--config", CliRun.tinyJson().toString(), "--vs-pytorch", "--json", "--threads", "1", "--batches",
+                "1,2", "--train-batch", "2", "--warmup", "0", "--repeats", "1")).as(cli.err()).isEqualTo(0);
+        JsonNode j = new ObjectMapper().readTree(cli.out());
         assertThat(iterable(j.fieldNames())).containsExactly("pytorch", "realisations", "ratios");
         assertThat(j.at("/pytorch/verify_max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-4);
         assertThat(j.at("/pytorch/threads/1/peak_rss_bytes").asLong()).isPositive();
@@ -96,16 +78,16 @@ class BenchCommandTest {
                 assertThat(j.at("/ratios/" + r + "/threads/1/" + k).asDouble()).isEqualTo(ratio);
             }
         }
-        assertThat(err.toString()).contains("peer reproduces the tiny oracle")
+        assertThat(cli.err()).contains("peer reproduces the tiny oracle")
                 .contains("starting our side (child JVM, OMP_NUM_THREADS=1)");
     }
 
     @Test
     void scalingPrintsAMarkdownTableWithDeHrnetAgainstHrnet() {
-        assertThat(run("bench", "--scaling", "--widths", "4", "--inputs", "64x64", "--batches", "1,2",
-                "--realisations", "samediff_folded", "--warmup", "0", "--iterations", "1")).as(err.toString())
+        assertThat(cli.run("bench", "--scaling", "--widths", "4", "--inputs", "64x64", "--batches", "1,2",
+                "--realisations", "samediff_folded", "--warmup", "0", "--iterations", "1")).as(cli.err())
                 .isEqualTo(0);
-        String md = out.toString();
+        String md = cli.out();
         assertThat(md).contains("| network | input | batch | inference s | img/s | training step s | peak RSS GiB |");
         assertThat(md.lines().filter(l -> l.startsWith("| HRNet-W4 | 64x64 |"))).hasSize(2);
         assertThat(md.lines().filter(l -> l.startsWith("| DE-HRNet-W4 | 64x64 |"))).hasSize(2);
