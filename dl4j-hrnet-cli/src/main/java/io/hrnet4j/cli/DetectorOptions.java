@@ -21,13 +21,30 @@ import picocli.CommandLine.Spec;
  * {@code file} when {@code --boxes} is given, else {@code whole}.
  */
 public final class DetectorOptions {
+    /** The person detectors ({@code --detector}). */
+    enum Kind {
+        /** The whole image is one person. */
+        WHOLE,
+        /** The boxes of a COCO detection-results file ({@code --boxes}). */
+        FILE,
+        /** DL4J zoo YOLO2 (608x608). */
+        YOLO2,
+        /** DL4J zoo TinyYOLO (416x416). */
+        TINYYOLO;
+
+        /** @return the name on the command line, e.g. {@code yolo2} */
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
-    @Option(names = "--detector", paramLabel = "whole|file|yolo2|tinyyolo",
-            description = "Person boxes: the whole image, a detections file, or a DL4J zoo YOLO detector "
-                    + "(default: file with --boxes, else whole).")
-    String detector;
+    @Option(names = "--detector", paramLabel = "KIND", description = "Person boxes: ${COMPLETION-CANDIDATES} (the "
+            + "whole image, a detections file, a DL4J zoo YOLO detector; default: file with --boxes, else whole).")
+    Kind detector;
 
     @Option(names = "--detector-weights", paramLabel = "FILE",
             description = "YOLO model zip saved by DL4J (default: the zoo's pretrained file, DL4J cache).")
@@ -51,23 +68,22 @@ public final class DetectorOptions {
     /**
      * @param boxes the detections-file options ({@code --boxes}, {@code --image-threshold})
      * @return the detector the options choose
-     * @throws ParameterException (exit code 2) for an unknown detector, {@code file} without {@code --boxes}, or a
+     * @throws ParameterException (exit code 2) for {@code file} without {@code --boxes}, or a
      *     {@code --detector-size} the pretrained YOLO was not built for
      * @throws IOException if the detections file or the YOLO weights cannot be read
      */
     PersonDetector create(BoxOptions boxes) throws IOException {
-        String kind = detector != null ? detector.toLowerCase(Locale.ROOT) : boxes.boxes != null ? "file" : "whole";
+        Kind kind = detector != null ? detector : boxes.boxes != null ? Kind.FILE : Kind.WHOLE;
         switch (kind) {
-            case "whole":
+            case WHOLE:
                 return new WholeImageDetector();
-            case "file":
+            case FILE:
                 if (boxes.boxes == null) {
                     throw new ParameterException(command.commandLine(), "--detector file needs --boxes FILE");
                 }
                 return CocoDetectionsFile.read(boxes.boxes, boxes.imageThreshold);
-            case "yolo2":
-            case "tinyyolo":
-                YoloPersonDetector.Variant v = YoloPersonDetector.Variant.byName(kind);
+            default:
+                YoloPersonDetector.Variant v = YoloPersonDetector.Variant.byName(kind.toString());
                 YoloPersonDetector.Options opts = new YoloPersonDetector.Options(threshold, nms,
                         letterbox ? YoloPersonDetector.Resize.LETTERBOX : YoloPersonDetector.Resize.STRETCH);
                 int side = size != null ? size : v.defaultInput();
@@ -79,9 +95,6 @@ public final class DetectorOptions {
                             + "the zoo's pretrained " + v.label() + " is built for " + v.defaultInput());
                 }
                 return YoloPersonDetector.pretrained(v, opts);
-            default:
-                throw new ParameterException(command.commandLine(), "--detector must be whole, file, yolo2 or "
-                        + "tinyyolo, got '" + detector + "'");
         }
     }
 }
