@@ -1,8 +1,8 @@
 package io.hrnet4j.cli;
 
-import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.CocoKeypointEval;
-import io.hrnet4j.eval.CocoResults;
+import io.hrnet4j.metrics.CocoGroundTruth;
+import io.hrnet4j.metrics.CocoKeypointEval;
+import io.hrnet4j.metrics.CocoResults;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 

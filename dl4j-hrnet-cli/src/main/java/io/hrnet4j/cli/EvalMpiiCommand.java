@@ -1,7 +1,7 @@
 package io.hrnet4j.cli;
 
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.MpiiPckh;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.MpiiPckh;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 /**
  * One entry of the standard COCO keypoint results JSON: {@code {"image_id", "category_id", "keypoints",

@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hrnet4j.data.io.DataFormatException;

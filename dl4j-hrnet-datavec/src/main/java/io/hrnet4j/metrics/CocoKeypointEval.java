@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 import io.hrnet4j.data.io.DataFormatException;
 import java.math.BigDecimal;

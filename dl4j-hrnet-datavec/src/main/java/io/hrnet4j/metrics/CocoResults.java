@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;

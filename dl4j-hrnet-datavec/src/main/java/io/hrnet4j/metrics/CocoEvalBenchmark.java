@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * size is COCO val2017's: 5,000 images, 6,352 annotated persons (plus crowd regions and persons without labelled
  * joint), 100,000 detections (as a detector with a low threshold and a top-down model give).
  *
- * <p>Run: {@code java -cp ... io.hrnet4j.eval.CocoEvalBenchmark [images] [persons] [detections] [repeats]}.
+ * <p>Run: {@code java -cp ... io.hrnet4j.metrics.CocoEvalBenchmark [images] [persons] [detections] [repeats]}.
  * It prints the generation time, then for each repeat the evaluation time (OKS, matching, accumulation and
  * summary) and the stats.
  */

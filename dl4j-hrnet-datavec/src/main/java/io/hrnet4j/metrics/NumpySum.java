@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 /**
  * NumPy's pairwise summation of a contiguous float64 array ({@code numpy/core/src/umath/loops_utils.h.src},

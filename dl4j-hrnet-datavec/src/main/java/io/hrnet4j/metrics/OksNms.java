@@ -1,4 +1,4 @@
-package io.hrnet4j.eval;
+package io.hrnet4j.metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
