@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  * {@code file} (a COCO detection-results file, {@code --boxes} of {@link BoxOptions}), {@code yolo2} /
  * {@code tinyyolo} (the DL4J zoo detectors, {@link YoloPersonDetector}: weights from {@code --detector-weights FILE},
  * else the zoo's own cached pretrained file; input side {@code --detector-size}; confidence and NMS thresholds as in
- * Darknet's {@code detector test}, {@code examples/detector.c}: 0.5 and 0.45). Without {@code --detector}:
+ * Darknet's {@code detector test}, {@code examples/detector.c}: 0.5 and 0.45, the defaults of
+ * {@link YoloPersonDetector.Options#defaults()} through {@link PredictDefaults}). Without {@code --detector}:
  * {@code file} when {@code --boxes} is given, else {@code whole}.
  */
 public final class DetectorOptions {
@@ -54,11 +55,11 @@ public final class DetectorOptions {
             description = "YOLO input side, a multiple of 32 (default: the model's, 608 for yolo2, 416 for tinyyolo).")
     Integer size;
 
-    @Option(names = "--detector-threshold", defaultValue = "0.5", paramLabel = "T",
+    @Option(names = "--detector-threshold", paramLabel = "T",
             description = "Keep the YOLO detector's person boxes with confidence >= T (default ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--detector-nms", defaultValue = "0.45", paramLabel = "IOU",
+    @Option(names = "--detector-nms", paramLabel = "IOU",
             description = "YOLO non-maximum suppression IoU threshold (default ${DEFAULT-VALUE}).")
     double nms;
 

@@ -7,22 +7,23 @@ import picocli.CommandLine.Option;
 /**
  * How {@code hrnet predict} draws the poses ({@link PoseRenderer}): the keypoint score below which a joint is hidden
  * ({@code --threshold}), dot radius and limb thickness in pixels, the opacity of a heatmap overlay, and whether the
- * person boxes are drawn.
+ * person boxes are drawn. The defaults are the renderer's ({@link PoseRenderer.Style#defaults()}, through
+ * {@link PredictDefaults}).
  */
 public final class DrawOptions {
-    @Option(names = {"--threshold", "--keypoint-threshold"}, defaultValue = "0.3", paramLabel = "S",
+    @Option(names = {"--threshold", "--keypoint-threshold"}, paramLabel = "S",
             description = "Hide joints whose score (heatmap maximum) is below S (default ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--radius", defaultValue = "3", paramLabel = "PX",
+    @Option(names = "--radius", paramLabel = "PX",
             description = "Joint dot radius (default ${DEFAULT-VALUE}).")
     int radius;
 
-    @Option(names = "--thickness", defaultValue = "2", paramLabel = "PX",
+    @Option(names = "--thickness", paramLabel = "PX",
             description = "Limb line thickness (default ${DEFAULT-VALUE}).")
     int thickness;
 
-    @Option(names = "--heatmaps", defaultValue = "0", paramLabel = "ALPHA",
+    @Option(names = "--heatmaps", paramLabel = "ALPHA",
             description = "Overlay the heatmaps with this opacity in [0, 1] (default ${DEFAULT-VALUE}: off).")
     double heatmapAlpha;
 

@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
  * checked (decoded, opened) and every output location probed before the network runs, so bad input ends with one
  * line on stderr, exit code 1 and no output file touched.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, defaultValueProvider = PredictDefaults.class,
         description = "Draw the poses of every person in an image, a folder of images or a video.")
 public final class PredictCommand implements Callable<Integer> {
     /** Image extensions read from a folder. */
@@ -110,7 +110,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     DrawOptions draw = new DrawOptions();
 
-    @Option(names = "--oks-nms", defaultValue = "0.9", paramLabel = "T",
+    @Option(names = "--oks-nms", paramLabel = "T",
             description = "OKS-NMS threshold, COCO only (default ${DEFAULT-VALUE}; 1 or more: off).")
     double oksThreshold;
 
@@ -118,7 +118,7 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Video: stop after N frames (default: all).")
     int maxFrames;
 
-    @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--out", required = true, paramLabel = "OUT",
