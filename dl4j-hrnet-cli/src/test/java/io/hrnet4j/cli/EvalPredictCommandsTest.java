@@ -145,6 +145,11 @@ class EvalPredictCommandsTest {
                 .contains("'annotations': expected an array");
     }
 
+    /** @return the help text without white space (picocli wraps lines where it likes) */
+    private static String flat(String help) {
+        return help.replaceAll("\\s+", "");
+    }
+
     @Test
     void evaluationOptionsHaveOneNameAndOneDefaultInEveryCommand() {
         for (String cmd : List.of("eval", "train", "search")) {
@@ -155,15 +160,15 @@ class EvalPredictCommandsTest {
         // flip test (on by default) and DARK: one mixin in every command that runs a network on crops
         for (String cmd : List.of("eval", "predict", "train", "search")) {
             assertThat(cli.run(cmd, "--help")).isEqualTo(0);
-            assertThat(cli.out().replaceAll("\\s+", " ")).as(cmd).contains("--flip-test Flip test with heatmap shift "
-                    + "(TEST.FLIP_TEST; the default").contains("--no-flip-test Skip the flip test.")
-                    .contains("--[no-]dark DARK sub-pixel refinement");
+            assertThat(flat(cli.out())).as(cmd).contains(flat("--flip-test Flip test with heatmap shift "
+                    + "(TEST.FLIP_TEST; the default")).contains(flat("--no-flip-test Skip the flip test."))
+                    .contains(flat("--[no-]dark DARK sub-pixel refinement"));
         }
         // person boxes: one name (--boxes, alias --detections) and one default threshold
         for (String cmd : List.of("eval", "predict", "inspect")) {
             assertThat(cli.run(cmd, "--help")).isEqualTo(0);
-            assertThat(cli.out().replaceAll("\\s+", " ")).as(cmd).contains("--boxes, --detections=FILE")
-                    .contains("--image-threshold=T Use the detections with score >= T (TEST.IMAGE_THRE, default 0.0)");
+            assertThat(flat(cli.out())).as(cmd).contains(flat("--boxes, --detections=FILE")).contains(flat(
+                    "--image-threshold=T Use the detections with score >= T (TEST.IMAGE_THRE, default 0.0)"));
         }
         // the earlier names are hidden aliases of --mpii-gt
         for (String alias : List.of("--pckh-gt", "--val-gt", "--mpii-gt")) {
@@ -184,9 +189,8 @@ class EvalPredictCommandsTest {
                 "--input=HxW Input size, height x width in pixels", "--preset=NAME Named architecture: w32_256x192,");
         for (String cmd : List.of("summary", "bench", "eval", "infer-raw", "predict", "train", "search")) {
             assertThat(cli.run(cmd, "--help")).as(cmd).isEqualTo(0);
-            String help = cli.out().replaceAll("\\s+", " ");
             for (String option : arch) {
-                assertThat(help).as(cmd).contains(option);
+                assertThat(flat(cli.out())).as(cmd).contains(flat(option));
             }
         }
         // the embedded default's model has a preset name
