@@ -27,9 +27,8 @@ public final class DataFilesOptions {
             description = "COCO person_keypoints_*.json (also the ground truth) or MPII annotation JSON.")
     Path annotations;
 
-    /** --boxes (detections instead of the ground-truth boxes), --image-threshold: shared with predict. */
     @Mixin
-    BoxOptions boxOptions = new BoxOptions();
+    BoxOptions boxOptions;
 
     /**
      * @return the joint set of {@code --dataset}

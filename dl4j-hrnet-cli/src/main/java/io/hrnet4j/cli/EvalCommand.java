@@ -43,9 +43,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     EvalOptions evalOptions;
 
-    /** --dataset, --images, --annotations, --boxes, --image-threshold: shared with inspect. */
     @Mixin
-    DataFilesOptions data = new DataFilesOptions();
+    DataFilesOptions data;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
     int batch;

@@ -41,9 +41,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** --dataset, --images, --annotations, --boxes, --image-threshold: shared with eval. */
     @Mixin
-    DataFilesOptions data = new DataFilesOptions();
+    DataFilesOptions data;
 
     @Option(names = "--samples", defaultValue = "8", paramLabel = "N",
             description = "Number of crops to write (default ${DEFAULT-VALUE}).")

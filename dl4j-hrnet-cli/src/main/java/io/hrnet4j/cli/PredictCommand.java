@@ -90,25 +90,21 @@ public final class PredictCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    /** --detector and the YOLO options. */
     @Mixin
-    DetectorOptions detectorOptions = new DetectorOptions();
+    DetectorOptions detectorOptions;
 
-    /** --boxes/--detections (for --detector file), --image-threshold: shared with eval and inspect. */
     @Mixin
-    BoxOptions boxOptions = new BoxOptions();
+    BoxOptions boxOptions;
 
-    /** --[no-]flip-test (on by default), --[no-]dark: shared with eval, train and search. */
     @Mixin
-    TestTimeOptions testOptions = new TestTimeOptions();
+    TestTimeOptions testOptions;
 
     @Option(names = "--image-id", paramLabel = "ID",
             description = "The image's id in --boxes (default: the number in the file name).")
     Long imageId;
 
-    /** --threshold, --radius, --thickness, --heatmaps, --no-boxes. */
     @Mixin
-    DrawOptions draw = new DrawOptions();
+    DrawOptions draw;
 
     @Option(names = "--oks-nms", paramLabel = "T",
             description = "OKS-NMS threshold, COCO only (default ${DEFAULT-VALUE}; 1 or more: off).")

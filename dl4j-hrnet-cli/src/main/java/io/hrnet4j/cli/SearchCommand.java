@@ -42,11 +42,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** --dataset (default synthetic), the training and validation files: shared with train. */
     @Mixin
-    private TrainingDataOptions data = new TrainingDataOptions();
+    private TrainingDataOptions data;
 
-    /** AP/PCKh scoring: --flip-test/--no-flip-test, --dark/--no-dark, --mpii-gt (PCKh; else validation loss). */
     @Mixin
     private EvalOptions evalOptions;
 
@@ -92,7 +90,7 @@ public final class SearchCommand implements Callable<Integer> {
 
     /** The architecture; a candidate's width replaces its W ({@link Presets#withWidth}). */
     @Mixin
-    ArchOptions archOptions = new ArchOptions();
+    ArchOptions archOptions;
 
     @Option(names = "--synthetic-counts", defaultValue = "64,16",
             description = "Synthetic train,val image counts (default ${DEFAULT-VALUE}).")

@@ -82,15 +82,13 @@ public final class TrainCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Mixin
-    ArchOptions archOptions = new ArchOptions();
+    ArchOptions archOptions;
 
-    /** --dataset, the training and validation files: shared with search. */
     @Mixin
-    TrainingDataOptions data = new TrainingDataOptions();
+    TrainingDataOptions data;
 
-    /** The evaluation options shared with eval and search: flip test, DARK, the MPII ground truth. */
     @Mixin
-    EvalOptions evalOptions = new EvalOptions();
+    EvalOptions evalOptions;
 
     @Option(names = "--sigma", description = "target Gaussian sigma in heatmap cells (default 2)")
     Double sigma;
@@ -124,9 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(memory soak: --max-iterations 1000 --rss-every 10)")
     Integer rssEvery;
 
-    /** --backend, --devices, --spark, --ui: where the trainer runs. */
     @Mixin
-    ExecutionOptions execution = new ExecutionOptions();
+    ExecutionOptions execution;
 
     @Override
     public Integer call() throws Exception {
