@@ -9,14 +9,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import org.deeplearning4j.arbiter.optimize.api.AbstractParameterSpace;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.distribution.LogUniformDistribution;
 import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
@@ -51,7 +49,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * Defaults are the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}). A list of one
  * value is a fixed value (Arbiter's grid generator would otherwise mis-index a one-value discrete space).
  */
-public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
+public class PoseSearchSpace extends CompositeSpace<PoseCandidate> {
     /** Name of the built-in preset searching learning rate, optimizer and schedule. */
     public static final String PRESET_LR_SCHEDULE = "lr-schedule";
     private static final List<String> KEYS = List.of("optimizer", "learningRate", "schedule", "warmupIterations",
@@ -94,7 +92,8 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
         this.dysample = Objects.requireNonNull(dysample, "dysample");
     }
 
-    private List<ParameterSpace<?>> parts() {
+    @Override
+    protected List<ParameterSpace<?>> parts() {
         return List.of(optimizer, schedule, warmupIterations, batchSize, width, momentum, weightDecay, dem, dysample);
     }
 
@@ -110,37 +109,6 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
                 warmupIterations.getValue(values), batchSize.getValue(values), width.getValue(values),
                 momentum.getValue(values), weightDecay.getValue(values), dem.getValue(values),
                 dysample.getValue(values));
-    }
-
-    @Override
-    public int numParameters() {
-        return parts().stream().mapToInt(ParameterSpace::numParameters).sum();
-    }
-
-    @Override
-    public List<ParameterSpace> collectLeaves() {
-        List<ParameterSpace> out = new ArrayList<>();
-        for (ParameterSpace<?> p : parts()) {
-            out.addAll(p.collectLeaves());
-        }
-        return out;
-    }
-
-    @Override
-    public boolean isLeaf() {
-        return false;
-    }
-
-    @Override
-    public void setIndices(int... indices) {
-        int at = 0;
-        for (ParameterSpace<?> p : parts()) {
-            int n = p.numParameters();
-            if (n > 0) {
-                p.setIndices(Arrays.copyOfRange(indices, at, at + n));
-            }
-            at += n;
-        }
     }
 
     /**

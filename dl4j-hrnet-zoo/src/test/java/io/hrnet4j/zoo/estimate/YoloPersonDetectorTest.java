@@ -73,6 +73,15 @@ class YoloPersonDetectorTest {
         return out;
     }
 
+    /** A box of the 608x608 input, stretched back to the 640x429 image: input pixels times 640/608 and 429/608. */
+    private static void assertStretched(PersonBox box, double score, double left, double top, double w, double h) {
+        assertThat(box.score()).isCloseTo(score, within(1e-9));
+        assertThat(box.x()).isCloseTo(left * 640 / 608.0, within(1e-6));
+        assertThat(box.y()).isCloseTo(top * 429 / 608.0, within(1e-6));
+        assertThat(box.w()).isCloseTo(w * 640 / 608.0, within(1e-6));
+        assertThat(box.h()).isCloseTo(h * 429 / 608.0, within(1e-6));
+    }
+
     @Test
     void decodesKnownBoxesIntoImagePixelsWithAPlainResize() {
         YoloPersonDetector.Geometry g = YoloPersonDetector.Geometry.of(640, 429, 608, 608,
@@ -90,15 +99,6 @@ class YoloPersonDetectorTest {
         assertStretched(boxes.get(1), 0.72, 128, 136, 96, 192);
         // B: left (15.5 - 0.75) * 32 = 472, top (3.5 - 1) * 32 = 80, 48 x 64
         assertStretched(boxes.get(2), 0.63, 472, 80, 48, 64);
-    }
-
-    /** A box given in 608 x 608 input pixels, stretched back to the 640 x 429 image. */
-    private static void assertStretched(PersonBox p, double score, double x, double y, double w, double h) {
-        assertThat(p.score()).isCloseTo(score, within(1e-9));
-        assertThat(p.x()).isCloseTo(x * 640 / 608.0, within(1e-6));
-        assertThat(p.y()).isCloseTo(y * 429 / 608.0, within(1e-6));
-        assertThat(p.w()).isCloseTo(w * 640 / 608.0, within(1e-6));
-        assertThat(p.h()).isCloseTo(h * 429 / 608.0, within(1e-6));
     }
 
     @Test
