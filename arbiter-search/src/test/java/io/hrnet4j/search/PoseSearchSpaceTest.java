@@ -49,11 +49,11 @@ class PoseSearchSpaceTest {
         assertThat(PoseCandidate.fromJson(c.toJson(), "c.json")).isEqualTo(c);
         com.fasterxml.jackson.databind.node.ObjectNode noWidth = c.toJson();
         noWidth.remove("width");
-        assertThatThrownBy(() -> PoseCandidate.fromJson(noWidth, "c.json")).isInstanceOf(SearchConfigException.class)
+        assertThatThrownBy(() -> PoseCandidate.fromJson(noWidth, "c.json")).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("c.json: candidate field 'width' is missing");
         com.fasterxml.jackson.databind.node.ObjectNode noType = c.toJson();
         ((com.fasterxml.jackson.databind.node.ObjectNode) noType.get("schedule")).remove("type");
-        assertThatThrownBy(() -> PoseCandidate.fromJson(noType, "c.json")).isInstanceOf(SearchConfigException.class)
+        assertThatThrownBy(() -> PoseCandidate.fromJson(noType, "c.json")).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("c.json: candidate field 'type' is missing");
     }
 

@@ -16,6 +16,7 @@ import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.train.ExperimentFile;
 import io.hrnet4j.zoo.train.PoseTrainer;
 import io.hrnet4j.zoo.train.PoseValidator;
+import io.hrnet4j.zoo.train.RssSampler;
 import io.hrnet4j.zoo.train.TopDownValidator;
 import io.hrnet4j.zoo.train.TrainingData;
 import io.hrnet4j.zoo.inference.HeatmapDecoder;
@@ -125,6 +126,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ExecutionOptions execution;
 
+    @Option(names = "--soak", arity = "0..1", fallbackValue = "1000", paramLabel = "ITERATIONS",
+            description = "memory soak: train ITERATIONS iterations (default 1000; epochs extended to cover them), "
+                    + "sample the resident memory every --rss-every (default ITERATIONS/100) into rss.csv, rss.json, "
+                    + "rss.png, print the slope after the warm-up (first 20%%) in MiB per 100 iterations; exit 1 "
+                    + "when it exceeds --soak-limit")
+    Integer soak;
+
+    @Option(names = "--soak-limit", paramLabel = "MIB", defaultValue = "1.0",
+            description = "--soak: largest slope counted as flat, MiB per 100 iterations (default ${DEFAULT-VALUE})")
+    double soakLimit;
+
     @Override
     public Integer call() throws Exception {
         PrintStream progress = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
@@ -160,6 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " has " + schema.numJoints());
         }
         TrainingRecipe recipe = experiment.recipe();
+        PoseTrainer.checkMemory(cfg, recipe.batchSize());
+        RssSampler soakSampler = soakSampler();
         TopDownRecipe dataRecipe = TopDownRecipe.defaults(schema).withInputSize(cfg.inputWidth(), cfg.inputHeight())
                 .withSigma(experiment.sigma());
         execution.kind(); // the execution options are checked before the data is loaded
@@ -201,6 +215,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingData data = TrainingData.of(trainSamples, new TopDownSampleProcessor(dataRecipe, true),
                 recipe.batchSize(), recipe.workers(), recipe.seed());
+        if (soakSampler != null && epochs == null && (long) recipe.epochs() * data.batchesPerEpoch() < soak) {
+            recipe = recipe.toBuilder().epochs((soak + data.batchesPerEpoch() - 1) / data.batchesPerEpoch()).build();
+            experiment = new ExperimentFile(cfg, experiment.sigma(), recipe, experiment.dark(), d);
+        }
 
         progress.printf(Locale.ROOT, "model: %s (%s), %d training samples, %d validation samples%n", cfg,
                 execution.describe(), trainSamples.size(), valSamples.size());
@@ -211,7 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (maxIterations != null) {
             b.maxIterations(maxIterations);
         }
-        if (rssEvery != null) {
+        if (soakSampler != null) {
+            b.maxIterations(soak).rssSampler(soakSampler);
+        } else if (rssEvery != null) {
             b.rssEvery(rssEvery);
         }
         if (weights != null) {
@@ -229,7 +249,36 @@ public final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "trained %d iterations, %d epochs; weights: %s%n", r.losses().size(),
                 r.epochs().size(), output.resolve("final.npz"));
         progress.flush();
+        if (soakSampler != null && !soakSampler.flat()) {
+            spec.commandLine().getErr().println("hrnet train --soak: " + soakSampler.summary() + " (samples in "
+                    + output.resolve("rss.csv") + ")");
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         return 0;
+    }
+
+    /** @return the memory soak's sampler for {@code --soak}, null without it */
+    private RssSampler soakSampler() {
+        if (soak == null) {
+            return null;
+        }
+        if (soak < 10) {
+            throw new IllegalArgumentException("--soak needs at least 10 iterations, got " + soak);
+        }
+        if (resume != null || maxIterations != null) {
+            throw new IllegalArgumentException("--soak runs a fresh training of its own length: it excludes "
+                    + (resume != null ? "--resume" : "--max-iterations"));
+        }
+        int every = rssEvery != null ? rssEvery : Math.max(1, soak / 100);
+        if (every < 1 || every > soak / 3) {
+            throw new IllegalArgumentException("--rss-every with --soak " + soak + " must be 1.." + soak / 3
+                    + " (at least 3 samples), got " + every);
+        }
+        if (!(soakLimit >= 0) || Double.isInfinite(soakLimit)) {
+            throw new IllegalArgumentException("--soak-limit must be a finite number >= 0, got " + soakLimit);
+        }
+        return new RssSampler(every, RssSampler.WARMUP_FRACTION, soakLimit);
     }
 
     /** The experiment of a new run: options over the defaults of the dataset (and over {@code --config}'s TRAIN). */
