@@ -215,7 +215,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingData data = TrainingData.of(trainSamples, new TopDownSampleProcessor(dataRecipe, true),
                 recipe.batchSize(), recipe.workers(), recipe.seed());
-        if (soakSampler != null && epochs == null && (long) recipe.epochs() * data.batchesPerEpoch() < soak) {
+        if (soakSampler != null && RecipeOptions.epochs(spec) == null && (long) recipe.epochs() * data.batchesPerEpoch() < soak) {
             recipe = recipe.toBuilder().epochs((soak + data.batchesPerEpoch() - 1) / data.batchesPerEpoch()).build();
             experiment = new ExperimentFile(cfg, experiment.sigma(), recipe, experiment.dark(), d);
         }
