@@ -126,7 +126,7 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
         try {
             result = trainer.train();
         } catch (TrainingException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("loss is ")) {
+            if (e.diverged()) {
                 return CandidateResult.failed(e.getMessage(), 0, earlier);
             }
             throw e;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import io.hrnet4j.zoo.train.WarmupSchedule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -139,7 +140,7 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
      * @param n the JSON object
      * @param source a name for messages (the file)
      * @return the candidate
-     * @throws SearchConfigException naming the source and the field when a field is missing or malformed
+     * @throws InvalidConfigException naming the source and the field when a field is missing or malformed
      */
     public static PoseCandidate fromJson(JsonNode n, String source) {
         requireAll(n, Json.class, source);
@@ -152,9 +153,9 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
                     j.schedule().type().toUpperCase(Locale.ROOT)), values), j.warmupIterations(), j.batchSize(),
                     j.width(), j.momentum(), j.weightDecay(), j.dem(), j.dysample());
         } catch (JsonProcessingException e) {
-            throw new SearchConfigException(source + ": invalid candidate: " + e.getOriginalMessage(), e);
+            throw new InvalidConfigException(source + ": invalid candidate: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new SearchConfigException(source + ": invalid candidate: " + e.getMessage(), e);
+            throw new InvalidConfigException(source + ": invalid candidate: " + e.getMessage(), e);
         }
     }
 
@@ -162,7 +163,7 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
         for (java.lang.reflect.RecordComponent c : form.getRecordComponents()) {
             JsonNode v = n == null ? null : n.get(c.getName());
             if (v == null || v.isNull()) {
-                throw new SearchConfigException(source + ": candidate field '" + c.getName() + "' is missing");
+                throw new InvalidConfigException(source + ": candidate field '" + c.getName() + "' is missing");
             }
         }
     }

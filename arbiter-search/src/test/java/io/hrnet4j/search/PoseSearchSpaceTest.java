@@ -3,6 +3,7 @@ package io.hrnet4j.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
@@ -48,11 +49,11 @@ class PoseSearchSpaceTest {
         assertThat(PoseCandidate.fromJson(c.toJson(), "c.json")).isEqualTo(c);
         com.fasterxml.jackson.databind.node.ObjectNode noWidth = c.toJson();
         noWidth.remove("width");
-        assertThatThrownBy(() -> PoseCandidate.fromJson(noWidth, "c.json")).isInstanceOf(SearchConfigException.class)
+        assertThatThrownBy(() -> PoseCandidate.fromJson(noWidth, "c.json")).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("c.json: candidate field 'width' is missing");
         com.fasterxml.jackson.databind.node.ObjectNode noType = c.toJson();
         ((com.fasterxml.jackson.databind.node.ObjectNode) noType.get("schedule")).remove("type");
-        assertThatThrownBy(() -> PoseCandidate.fromJson(noType, "c.json")).isInstanceOf(SearchConfigException.class)
+        assertThatThrownBy(() -> PoseCandidate.fromJson(noType, "c.json")).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("c.json: candidate field 'type' is missing");
     }
 
@@ -83,7 +84,7 @@ class PoseSearchSpaceTest {
     void badFilesNameTheFileAndTheField() throws Exception {
         Path f = tmp.resolve("bad.yaml");
         Files.writeString(f, "learningRate: {min: 0, max: 1.0e-2, log: true}\n");
-        assertThatThrownBy(() -> PoseSearchSpace.read(f)).isInstanceOf(SearchConfigException.class)
+        assertThatThrownBy(() -> PoseSearchSpace.read(f)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("bad.yaml").hasMessageContaining("learningRate log-uniform range needs min > 0");
         Files.writeString(f, "optimizer: [adam, rmsprop]\n");
         assertThatThrownBy(() -> PoseSearchSpace.read(f)).hasMessageContaining("bad.yaml: optimizer: unknown "

@@ -91,7 +91,7 @@ public final class PoseTrainer {
         this.initialWeights = b.initialWeights;
         this.maxIterations = b.maxIterations;
         this.reportOptions = b.reportOptions;
-        this.rss = b.rssEvery > 0 ? new RssSampler(b.rssEvery) : null;
+        this.rss = b.rss;
     }
 
     private static double dataSigma(TrainingData d) {
@@ -283,7 +283,7 @@ public final class PoseTrainer {
             lr = Double.isNaN(learningRate) ? recipe.learningRateAt(Math.toIntExact(backend.updates()), epoch)
                     : learningRate;
             if (!Double.isFinite(loss)) {
-                throw new TrainingException(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
+                throw TrainingException.diverged(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
                         + "%d (batch %d of %d): training diverged and was stopped; the last good checkpoint "
                         + "is %s. Lower the learning rate (now %.3g) or check the data", loss, epoch + 1,
                         iteration + minibatches, batchInEpoch + minibatches, data.batchesPerEpoch(),
@@ -346,10 +346,10 @@ public final class PoseTrainer {
             reporter.summary(result);
             if (rss != null) {
                 try {
-                    rss.writeCsv(outputDir.resolve("rss.csv"));
+                    rss.write(outputDir, config + ", batch " + recipe.batchSize() + ", " + backend.id() + " backend");
                 } catch (IOException e) {
-                    throw new TrainingException("cannot write " + outputDir.resolve("rss.csv") + ": " + e.getMessage(),
-                            e);
+                    throw new TrainingException("cannot write the RSS samples to " + outputDir + ": "
+                            + e.getMessage(), e);
                 }
                 reporter.line(rss.summary());
             }
@@ -456,7 +456,7 @@ public final class PoseTrainer {
         private Map<String, INDArray> initialWeights;
         private long maxIterations;
         private TrainingReport.Options reportOptions = TrainingReport.Options.DEFAULT;
-        private int rssEvery;
+        private RssSampler rss;
 
         private Builder(HRNetConfig config, TrainingData data, Path outputDir) {
             this.config = config;
@@ -584,15 +584,25 @@ public final class PoseTrainer {
         }
 
         /**
-         * @param n sample the resident set size every {@code n} steps into {@code rss.csv} and print its slope after
-         *     the warm-up at the end ({@link RssSampler}; the memory soak); 0: off
+         * @param n sample the resident set size every {@code n} steps into {@code rss.csv} / {@code rss.json} /
+         *     {@code rss.png} and print its slope after the warm-up at the end ({@link RssSampler}, default warm-up
+         *     and flatness limit; the memory soak); 0: off
          * @return this
          */
         public Builder rssEvery(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("RSS sampling interval must be >= 0, got " + n);
             }
-            this.rssEvery = n;
+            this.rss = n == 0 ? null : new RssSampler(n);
+            return this;
+        }
+
+        /**
+         * @param s the memory soak's sampler (null: off); after {@link #train()} it holds the samples and the trend
+         * @return this
+         */
+        public Builder rssSampler(RssSampler s) {
+            this.rss = s;
             return this;
         }
 
@@ -602,9 +612,35 @@ public final class PoseTrainer {
             return this;
         }
 
-        /** @return the trainer */
+        /**
+         * @return the trainer
+         * @throws TrainingException if the training memory estimate exceeds the memory budget
+         *     ({@link #checkMemory}), before any image is read or any array allocated
+         */
         public PoseTrainer build() {
+            checkMemory(config, recipe.batchSize());
             return new PoseTrainer(this);
+        }
+    }
+
+    /**
+     * Refuses a training run whose estimated memory exceeds the memory budget, before anything is loaded or
+     * allocated: {@link io.hrnet4j.zoo.arch.MemoryEstimate#trainingBytes(int)} against
+     * {@link io.hrnet4j.zoo.arch.MemoryBudget#bytes()} (see there for the calibration). {@link Builder#build()}
+     * calls it; a caller that loads its data first (the CLI) calls it before loading.
+     *
+     * @param config the architecture
+     * @param batch samples per training step
+     * @throws TrainingException naming the dominating field (input size and batch, or the largest stage), the
+     *     estimate and the budget, e.g. {@code IMAGE_SIZE 4096x4096 (HxW) at batch 2: training needs about 10.4
+     *     GiB, more than the memory budget 2.0 GiB (HRNET_MEMORY=2g)}
+     */
+    public static void checkMemory(HRNetConfig config, int batch) {
+        try {
+            config.memoryEstimate().check(batch, true, io.hrnet4j.zoo.arch.MemoryBudget.bytes(),
+                    io.hrnet4j.zoo.arch.MemoryBudget.describe());
+        } catch (io.hrnet4j.zoo.arch.InvalidConfigException e) {
+            throw new TrainingException(e.getMessage(), e);
         }
     }
 

@@ -210,7 +210,7 @@ class PoseTrainerTest {
         Path out = tmp.resolve("nan");
         assertThatThrownBy(() -> PoseTrainer.builder(CFG, poisoned, out).recipe(r)
                 .backend(TrainingBackend.Kind.SAMEDIFF).progress(quiet()).build().train())
-                .isInstanceOf(TrainingException.class)
+                .isInstanceOfSatisfying(TrainingException.class, e -> assertThat(e.diverged()).isTrue())
                 .hasMessageStartingWith("loss is NaN at epoch 1, iteration 3 (batch 3 of 3): training diverged and was "
                         + "stopped; the last good checkpoint is " + out.resolve("checkpoints")
                         .resolve("checkpoint-i000000002.zip"));
