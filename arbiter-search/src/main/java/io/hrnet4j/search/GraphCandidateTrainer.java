@@ -5,6 +5,7 @@ import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.train.PoseTrainer;
 import io.hrnet4j.zoo.train.PoseValidator;
 import io.hrnet4j.zoo.train.TrainingBackend;
@@ -14,7 +15,6 @@ import io.hrnet4j.zoo.train.TrainingRecipe;
 import io.hrnet4j.zoo.train.TrainingReport;
 import io.hrnet4j.zoo.train.TrainingResult;
 import io.hrnet4j.zoo.train.TrainingState;
-import io.hrnet4j.zoo.train.ValidationResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -107,8 +107,7 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
         PoseValidator validator = (net, epoch) -> {
             double v = score.score(backend.get().graph(), arch, data);
             // the trainer keeps the highest metric as the best model: a loss is handed over negated
-            return new ValidationResult(score.kind().id(), lowerIsBetter ? -v : v, Map.of(score.kind().id(), v),
-                    List.of());
+            return TopDownEvalResult.ofScore(score.kind().id(), lowerIsBetter ? -v : v, Map.of(score.kind().id(), v));
         };
         CandidateStore store = new CandidateStore(workDir);
         boolean resume = Files.isDirectory(workDir.resolve("checkpoints"));

@@ -1,7 +1,7 @@
 package io.hrnet4j.search;
 
 import io.hrnet4j.data.iterator.PoseDataSetIterator;
-import io.hrnet4j.eval.CocoStats;
+import io.hrnet4j.metrics.CocoStats;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.eval.CocoScorer;
@@ -189,8 +189,8 @@ public final class PoseScore implements ScoreFunction, Serializable {
                 if (data.cocoGt() == null) {
                     throw new IllegalStateException("the OKS AP score needs COCO-format validation annotations");
                 }
-                yield new CocoScorer(data.cocoGt(), data.schema(), io.hrnet4j.eval.OksNms.DEFAULT_IN_VIS_THRESHOLD,
-                        io.hrnet4j.eval.OksNms.DEFAULT_OKS_THRESHOLD);
+                yield new CocoScorer(data.cocoGt(), data.schema(), io.hrnet4j.metrics.OksNms.DEFAULT_IN_VIS_THRESHOLD,
+                        io.hrnet4j.metrics.OksNms.DEFAULT_OKS_THRESHOLD);
             }
             case PCKH -> {
                 if (data.mpiiGt() == null) {

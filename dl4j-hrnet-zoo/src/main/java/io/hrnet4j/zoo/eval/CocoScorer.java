@@ -2,11 +2,11 @@ package io.hrnet4j.zoo.eval;
 
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.PoseSample;
-import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.CocoKeypointEval;
-import io.hrnet4j.eval.CocoStats;
-import io.hrnet4j.eval.KeypointResult;
-import io.hrnet4j.eval.OksNms;
+import io.hrnet4j.metrics.CocoGroundTruth;
+import io.hrnet4j.metrics.CocoKeypointEval;
+import io.hrnet4j.metrics.CocoStats;
+import io.hrnet4j.metrics.KeypointResult;
+import io.hrnet4j.metrics.OksNms;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -17,7 +17,7 @@ import java.util.Objects;
  *     ground-truth boxes
  * @param imageThreshold detections are kept when {@code score >= imageThreshold} ({@code TEST.IMAGE_THRE}, 0.0)
  * @param pckhGroundTruth MPII only: the official {@code gt_valid.mat} (or the same content as JSON, see
- *     {@link io.hrnet4j.eval.MpiiGroundTruth}) holding the head boxes, one person per annotation record in the same
+ *     {@link io.hrnet4j.metrics.MpiiGroundTruth}) holding the head boxes, one person per annotation record in the same
  *     order; null to approximate the head boxes from the annotation's joints (see {@link TopDownEvaluator})
  */
 public record EvalDataset(Kind kind, Path annotations, Path images, Path boxes, double imageThreshold,

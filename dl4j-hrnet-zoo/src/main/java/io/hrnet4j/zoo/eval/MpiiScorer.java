@@ -2,8 +2,8 @@ package io.hrnet4j.zoo.eval;
 
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.PoseSample;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.MpiiPckh;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.MpiiPckh;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

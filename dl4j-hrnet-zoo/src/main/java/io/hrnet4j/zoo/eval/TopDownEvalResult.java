@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.io.DataFormatException;
-import io.hrnet4j.eval.CocoResults;
-import io.hrnet4j.eval.CocoStats;
-import io.hrnet4j.eval.KeypointResult;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.MpiiPckh;
+import io.hrnet4j.metrics.CocoResults;
+import io.hrnet4j.metrics.CocoStats;
+import io.hrnet4j.metrics.KeypointResult;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.MpiiPckh;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -23,10 +23,18 @@ import java.util.Map;
 
 /**
  * The outcome of a top-down evaluation, the one result type of {@link TopDownEvaluator} ({@code hrnet eval}), of
- * validation during training ({@link io.hrnet4j.zoo.train.TopDownValidator}) and of the architecture search's score:
- * the statistics, the per-joint breakdown, the decoded predictions (what the results file holds) and the timings.
+ * validation during training ({@link io.hrnet4j.zoo.train.PoseValidator}, kept by the trainer as its last and best
+ * validation) and of the architecture search's score: the metric a best model is chosen by, the statistics, the
+ * per-joint breakdown, the decoded predictions (what the results file holds) and the timings.
  *
- * @param kind COCO or MPII
+ * <p>A validation that is not a top-down evaluation (e.g. the search's validation loss) is a {@link #ofScore scalar
+ * score}: {@code kind} null, only the metric and its statistics, no predictions.
+ *
+ * @param metricName the metric a best model is chosen by, higher is better: {@code AP} (COCO), {@code PCKh} (MPII),
+ *     or a scalar score's name
+ * @param metric its value: COCO AP @ OKS .50:.95 in [0, 1] (-1 without GT), MPII PCKh@0.5 mean in percent, or the
+ *     scalar score
+ * @param kind COCO or MPII; null for a scalar score
  * @param numSamples person crops pushed through the network (boxes after the score threshold)
  * @param numImages distinct images
  * @param stats the headline numbers in their standard order: COCO {@code AP, AP50, AP75, APm, APl, AR, AR50, AR75,
@@ -42,16 +50,51 @@ import java.util.Map;
  * @param resultsFile the results file written (COCO results JSON, or MPII {@code {"preds": ...}}), or null
  * @param timings wall-clock seconds of each phase, or null when not measured
  */
-public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numImages, Map<String, Double> stats,
-                                CocoStats cocoStats, MpiiPckh.PckhResult pckh, List<JointAccuracy> perJoint,
+public record TopDownEvalResult(String metricName, double metric, EvalDataset.Kind kind, int numSamples,
+                                int numImages, Map<String, Double> stats, CocoStats cocoStats, MpiiPckh.PckhResult pckh, List<JointAccuracy> perJoint,
                                 boolean headBoxesApproximated, String summary, List<Prediction> predictions,
                                 Path resultsFile, Timings timings) {
 
-    /** Copies the collections (the statistics keep their order). */
+    /**
+     * Copies the collections (the statistics keep their order).
+     *
+     * @throws NullPointerException if {@code metricName} is null
+     */
     public TopDownEvalResult {
+        java.util.Objects.requireNonNull(metricName, "metricName");
         stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
         perJoint = List.copyOf(perJoint);
         predictions = List.copyOf(predictions);
+    }
+
+    /**
+     * A top-down evaluation result; its metric is the dataset's: {@code AP} = {@code cocoStats.ap()} (COCO) or
+     * {@code PCKh} = {@code pckh.mean()} (MPII). Parameters as the record's.
+     *
+     * @throws NullPointerException if the statistics of {@code kind} (COCO: {@code cocoStats}; otherwise
+     *     {@code pckh}) are null
+     */
+    public TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numImages, Map<String, Double> stats,
+                             CocoStats cocoStats, MpiiPckh.PckhResult pckh, List<JointAccuracy> perJoint,
+                             boolean headBoxesApproximated, String summary, List<Prediction> predictions,
+                             Path resultsFile, Timings timings) {
+        this(kind == EvalDataset.Kind.COCO ? "AP" : "PCKh",
+                kind == EvalDataset.Kind.COCO ? cocoStats.ap() : pckh.mean(), kind, numSamples, numImages, stats,
+                cocoStats, pckh, perJoint, headBoxesApproximated, summary, predictions, resultsFile, timings);
+    }
+
+    /**
+     * A validation that is a single number rather than a top-down evaluation (e.g. the architecture search's
+     * validation loss, handed over negated because the trainer keeps the highest metric).
+     *
+     * @param metricName the metric's name
+     * @param metric its value, higher is better
+     * @param stats the statistics to record (e.g. the loss itself)
+     * @return a result with {@code kind} null, no samples, no per-joint rows and no predictions
+     */
+    public static TopDownEvalResult ofScore(String metricName, double metric, Map<String, Double> stats) {
+        return new TopDownEvalResult(metricName, metric, null, 0, 0, stats, null, null, List.of(), false, "",
+                List.of(), null, null);
     }
 
     /**
@@ -83,7 +126,7 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
     /**
      * Per-joint accuracy.
      *
-     * <p>COCO: {@link io.hrnet4j.eval.CocoKeypointEval#perJointOks} (greedy matching of the non-ignored persons,
+     * <p>COCO: {@link io.hrnet4j.metrics.CocoKeypointEval#perJointOks} (greedy matching of the non-ignored persons,
      * mean OKS term of the joint over its labelled instances, and the fraction with a term {@code >= 0.5}).
      *
      * <p>MPII: {@code accuracy} = {@code meanScore} = PCKh@0.5 of the joint as a fraction (official
@@ -109,16 +152,6 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
                           double totalSeconds) {
     }
 
-    /** @return the metric a best model is chosen by, higher is better: {@code AP} (COCO) or {@code PCKh} (MPII) */
-    public String metricName() {
-        return kind == EvalDataset.Kind.COCO ? "AP" : "PCKh";
-    }
-
-    /** @return its value: COCO AP @ OKS .50:.95 in [0, 1] (-1 without GT), or MPII PCKh@0.5 mean in percent */
-    public double metric() {
-        return kind == EvalDataset.Kind.COCO ? cocoStats.ap() : pckh.mean();
-    }
-
     /** @return COCO: the results kept after OKS-NMS (entries of the results file); MPII: persons */
     public int numResults() {
         return predictions.size();
@@ -129,8 +162,8 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
      * @return a copy with them
      */
     public TopDownEvalResult withTimings(Timings t) {
-        return new TopDownEvalResult(kind, numSamples, numImages, stats, cocoStats, pckh, perJoint,
-                headBoxesApproximated, summary, predictions, resultsFile, t);
+        return new TopDownEvalResult(metricName, metric, kind, numSamples, numImages, stats, cocoStats, pckh,
+                perJoint, headBoxesApproximated, summary, predictions, resultsFile, t);
     }
 
     /**
@@ -138,8 +171,8 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
      * @return a copy naming it
      */
     public TopDownEvalResult withResultsFile(Path file) {
-        return new TopDownEvalResult(kind, numSamples, numImages, stats, cocoStats, pckh, perJoint,
-                headBoxesApproximated, summary, predictions, file, timings);
+        return new TopDownEvalResult(metricName, metric, kind, numSamples, numImages, stats, cocoStats, pckh,
+                perJoint, headBoxesApproximated, summary, predictions, file, timings);
     }
 
     /** @return crops per second of the inference phase (NaN when not measured) */
@@ -178,8 +211,12 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
      * @throws IOException if the file cannot be written (the target is then unchanged)
      * @throws DataFormatException if the written content does not read back as valid results (the target is
      *     then unchanged)
+     * @throws IllegalStateException for a {@link #ofScore scalar score}
      */
     public TopDownEvalResult writeResults(Path file) throws IOException {
+        if (kind == null) {
+            throw new IllegalStateException("a scalar score (" + metricName + ") has no results file");
+        }
         int n = predictions.size();
         if (kind == EvalDataset.Kind.COCO) {
             List<KeypointResult> results = cocoResults();
@@ -239,12 +276,13 @@ public record TopDownEvalResult(EvalDataset.Kind kind, int numSamples, int numIm
     }
 
     /**
-     * @return a JSON-ready map: {@code dataset, samples, images, results, stats {...}, per_joint [{joint, labelled,
-     *     mean_score, accuracy}], head_boxes_approximated (MPII), results_file, timings {...}, crops_per_second}
+     * @return a JSON-ready map: {@code dataset (null for a scalar score), samples, images, results, stats {...},
+     *     per_joint [{joint, labelled, mean_score, accuracy}], head_boxes_approximated (MPII), results_file,
+     *     timings {...}, crops_per_second}
      */
     public Map<String, Object> toJsonMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", kind.name().toLowerCase(Locale.ROOT));
+        m.put("dataset", kind == null ? null : kind.name().toLowerCase(Locale.ROOT));
         m.put("samples", numSamples);
         m.put("images", numImages);
         m.put("results", numResults());

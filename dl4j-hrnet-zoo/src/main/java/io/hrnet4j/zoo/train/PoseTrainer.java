@@ -2,6 +2,7 @@ package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.data.io.AtomicFiles;
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -202,7 +203,7 @@ public final class PoseTrainer {
         int bestEpoch;
         long peakRss;
         Path lastCheckpoint;
-        ValidationResult lastValidation;
+        TopDownEvalResult lastValidation;
         final ProgressReporter reporter;
 
         Run(TrainingBackend backend, CheckpointStore store) {

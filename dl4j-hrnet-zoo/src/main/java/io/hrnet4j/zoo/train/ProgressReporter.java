@@ -1,5 +1,6 @@
 package io.hrnet4j.zoo.train;
 
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ final class ProgressReporter {
         windowIterations = 0;
     }
 
-    void validation(int epoch, ValidationResult r, double seconds) {
+    void validation(int epoch, TopDownEvalResult r, double seconds) {
         line(String.format(Locale.ROOT, "validation after epoch %d: %s %.4f (%.0f s)", epoch, r.metricName(),
                 r.metric(), seconds));
     }

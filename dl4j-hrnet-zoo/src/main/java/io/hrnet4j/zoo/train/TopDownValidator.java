@@ -2,9 +2,9 @@ package io.hrnet4j.zoo.train;
 
 import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.data.transform.TopDownRecipe;
-import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.OksNms;
+import io.hrnet4j.metrics.CocoGroundTruth;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.OksNms;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.eval.CocoScorer;
 import io.hrnet4j.zoo.eval.MpiiScorer;
@@ -12,7 +12,6 @@ import io.hrnet4j.zoo.eval.PoseScorer;
 import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.inference.HeatmapDecoder;
 import io.hrnet4j.zoo.inference.TopDownPredictor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -112,28 +111,12 @@ public final class TopDownValidator implements PoseValidator {
     /**
      * @param net the network; its input size must be the recipe's
      * @param epoch epochs done (for the caller's log)
-     * @return the trainer's view of {@link #evaluate}: AP (COCO) or PCKh (MPII), all statistics and the decoded
-     *     predictions ({@link #toValidationResult})
+     * @return {@link #evaluate}: metric AP (COCO) or PCKh (MPII), all statistics and the decoded predictions
      * @throws IllegalArgumentException if the network's input size or joint count differs from the recipe's
      * @throws io.hrnet4j.zoo.inference.NonFiniteOutputException if the network output decodes to NaN or infinity
      */
     @Override
-    public ValidationResult validate(PoseNetwork net, int epoch) {
-        return toValidationResult(evaluate(net));
-    }
-
-    /**
-     * The trainer's view of an evaluation result (what {@link PoseTrainer} keeps, logs and draws).
-     *
-     * @param r a result of the evaluation path
-     * @return its metric ({@link TopDownEvalResult#metricName()}, {@link TopDownEvalResult#metric()}), statistics
-     *     and predictions
-     */
-    public static ValidationResult toValidationResult(TopDownEvalResult r) {
-        List<ValidationResult.Prediction> out = new ArrayList<>(r.predictions().size());
-        for (TopDownEvalResult.Prediction p : r.predictions()) {
-            out.add(new ValidationResult.Prediction(p.imagePath(), p.imageId(), p.keypoints(), p.score()));
-        }
-        return new ValidationResult(r.metricName(), r.metric(), r.stats(), out);
+    public TopDownEvalResult validate(PoseNetwork net, int epoch) {
+        return evaluate(net);
     }
 }

@@ -7,6 +7,7 @@ import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.render.PoseRenderer;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -101,7 +102,7 @@ public final class TrainingReport {
      */
     public static void writeMetrics(Path dir, ExperimentFile experiment, List<Double> losses,
                                     List<TrainingState.EpochRecord> epochs, double bestMetric, int bestEpoch,
-                                    ValidationResult last, long peakRssBytes) throws IOException {
+                                    TopDownEvalResult last, long peakRssBytes) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.set("experiment", experiment.toTree());
         root.put("iterations", epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).iteration());
@@ -248,10 +249,10 @@ public final class TrainingReport {
      * @return the PNG files written
      * @throws IOException if an image cannot be read or a PNG written
      */
-    public static List<Path> writeOverlays(Path dir, ValidationResult v, KeypointSchema schema, int count)
+    public static List<Path> writeOverlays(Path dir, TopDownEvalResult v, KeypointSchema schema, int count)
             throws IOException {
-        Map<String, List<ValidationResult.Prediction>> byImage = new LinkedHashMap<>();
-        for (ValidationResult.Prediction p : v.predictions()) {
+        Map<String, List<TopDownEvalResult.Prediction>> byImage = new LinkedHashMap<>();
+        for (TopDownEvalResult.Prediction p : v.predictions()) {
             if (p.imagePath() != null && (byImage.containsKey(p.imagePath()) || byImage.size() < count)) {
                 byImage.computeIfAbsent(p.imagePath(), k -> new ArrayList<>()).add(p);
             }
@@ -260,9 +261,9 @@ public final class TrainingReport {
         List<Path> out = new ArrayList<>();
         int i = 0;
         PoseRenderer renderer = new PoseRenderer(schema, DRAW_THRESHOLD, 2, 3);
-        for (Map.Entry<String, List<ValidationResult.Prediction>> e : byImage.entrySet()) {
+        for (Map.Entry<String, List<TopDownEvalResult.Prediction>> e : byImage.entrySet()) {
             List<double[]> poses = new ArrayList<>();
-            for (ValidationResult.Prediction p : e.getValue()) {
+            for (TopDownEvalResult.Prediction p : e.getValue()) {
                 if (p.score() >= DRAW_THRESHOLD) {
                     double[][] kp = p.keypoints();
                     double[] flat = new double[kp.length * 3];

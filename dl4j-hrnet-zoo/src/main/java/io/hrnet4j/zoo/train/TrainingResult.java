@@ -1,5 +1,6 @@
 package io.hrnet4j.zoo.train;
 
+import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,6 +18,6 @@ import java.util.List;
  *     ({@link io.hrnet4j.zoo.bench.MemoryUsage}; across resumes the maximum of the processes), 0 when unknown
  */
 public record TrainingResult(Path outputDir, List<Double> losses, List<TrainingState.EpochRecord> epochs,
-                             double bestMetric, int bestEpoch, ValidationResult lastValidation, Path lastCheckpoint,
+                             double bestMetric, int bestEpoch, TopDownEvalResult lastValidation, Path lastCheckpoint,
                              long peakRssBytes) {
 }

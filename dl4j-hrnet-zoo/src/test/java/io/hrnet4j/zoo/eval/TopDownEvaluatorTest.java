@@ -12,11 +12,11 @@ import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.data.mpii.MpiiAnnotations;
-import io.hrnet4j.eval.CocoGroundTruth;
-import io.hrnet4j.eval.CocoKeypointEval;
-import io.hrnet4j.eval.CocoResults;
-import io.hrnet4j.eval.MpiiGroundTruth;
-import io.hrnet4j.eval.MpiiPckh;
+import io.hrnet4j.metrics.CocoGroundTruth;
+import io.hrnet4j.metrics.CocoKeypointEval;
+import io.hrnet4j.metrics.CocoResults;
+import io.hrnet4j.metrics.MpiiGroundTruth;
+import io.hrnet4j.metrics.MpiiPckh;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.PoseNetworks;
@@ -25,11 +25,11 @@ import io.hrnet4j.zoo.arch.TinyConfigs;
 import io.hrnet4j.zoo.inference.NonFiniteOutputException;
 import io.hrnet4j.zoo.inference.TopDownPredictor;
 import io.hrnet4j.zoo.train.TopDownValidator;
-import io.hrnet4j.zoo.train.ValidationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -242,8 +242,8 @@ class TopDownEvaluatorTest {
                     .containsExactly(eval.predictions().get(i).flatKeypoints());
             assertThat(val.predictions().get(i).score()).isEqualTo(eval.predictions().get(i).score());
         }
-        // the trainer's view of the same result
-        ValidationResult v = validator.validate(perfectCoco, 3);
+        // what the trainer keeps: the same result type, the same numbers
+        TopDownEvalResult v = validator.validate(perfectCoco, 3);
         assertThat(v.metricName()).isEqualTo("AP");
         assertThat(v.metric()).isEqualTo(eval.metric());
         assertThat(v.stats()).isEqualTo(eval.stats());
@@ -252,6 +252,21 @@ class TopDownEvaluatorTest {
             assertThat(v.predictions().get(i).keypoints()).isDeepEqualTo(eval.predictions().get(i).keypoints());
             assertThat(v.predictions().get(i).imagePath()).isEqualTo(eval.predictions().get(i).imagePath());
         }
+    }
+
+    @Test
+    void aScalarScoreKeepsItsMetricAndHasNoResultsFile(@TempDir Path tmp) {
+        TopDownEvalResult loss = TopDownEvalResult.ofScore("validation_loss", -0.25, Map.of("validation_loss", 0.25));
+        assertThat(loss.metricName()).isEqualTo("validation_loss");
+        assertThat(loss.metric()).isEqualTo(-0.25);
+        assertThat(loss.stats()).containsExactly(Map.entry("validation_loss", 0.25));
+        assertThat(loss.kind()).isNull();
+        assertThat(loss.predictions()).isEmpty();
+        assertThat(loss.toJsonMap()).containsEntry("dataset", null).containsEntry("results", 0);
+        Path file = tmp.resolve("results.json");
+        assertThatThrownBy(() -> loss.writeResults(file)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("a scalar score (validation_loss) has no results file");
+        assertThat(file).doesNotExist();
     }
 
     @Test

@@ -10,7 +10,7 @@ import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.data.synthetic.SyntheticPoseDataset;
 import io.hrnet4j.data.transform.TopDownRecipe;
-import io.hrnet4j.eval.CocoGroundTruth;
+import io.hrnet4j.metrics.CocoGroundTruth;
 import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.weights.StateDict;
