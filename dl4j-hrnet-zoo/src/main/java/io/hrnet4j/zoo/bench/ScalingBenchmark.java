@@ -72,10 +72,10 @@ public final class ScalingBenchmark {
          */
         public String markdown() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "Realisation %s, %d ND4J threads, %s natives, median of %d after %d "
-                            + "warm-up; peak RSS %s.%n%n",
-                    realisation.name().toLowerCase(Locale.ROOT), threads, natives.isEmpty() ? "generic" : natives,
-                    iterations, warmup,
+            sb.append(String.format(Locale.ROOT, "Realisation %s, median of %d after %d warm-up; %d ND4J threads, "
+                            + "%s natives; peak RSS %s.%n%n",
+                    realisation.name().toLowerCase(Locale.ROOT), iterations, warmup, threads,
+                    natives.isEmpty() ? "generic" : natives,
                     points.stream().allMatch(Point::peakIsPerPoint) ? "per point (VmHWM reset before each)"
                             : "of the whole process (the kernel refused the per-point reset)"));
             sb.append("| network | input | batch | inference s | img/s | training step s | peak RSS GiB "
