@@ -24,8 +24,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *       check ({@code ops/declarable/platform/mkldnn/conv2d.cpp}, {@code PLATFORM_CHECK(conv2d)}) accepts FLOAT32
  *       only, so this runs libnd4j's generic im2col + gemm;</li>
  *   <li>{@code deconv2d_bp} in bf16: the one oneDNN convolution primitive whose M2.1 platform check accepts
- *       BFLOAT16 ({@code platform/mkldnn/deconv2d.cpp}); its input gradient of a transposed convolution is the
- *       convolution, but the op always computes the weight gradient too (twice the work);</li>
+ *       BFLOAT16 ({@code platform/mkldnn/deconv2d.cpp}); the input gradient of a transposed convolution, with the
+ *       convolution's input as output gradient and its {@code [kH, kW, iC, oC]} weights unchanged, is the
+ *       convolution (any stride), but the op always computes the weight gradient too (twice the work);</li>
  *   <li>{@code deconv2d} with uint8 input, int8 weights and float32 output: oneDNN's int8 (VNNI) transposed
  *       convolution, accepted by the M2.1 platform check; with stride 1 it equals the convolution with spatially
  *       flipped, in/out-swapped weights and padding {@code k - 1 - p} (strided convolutions have no such form);</li>
@@ -133,16 +134,19 @@ public final class PrecisionKernels {
         rows.add(measure("conv2d bf16 (oneDNN refuses bf16: generic im2col + gemm)", fp32, warmup, iterations,
                 () -> conv2d(xb, wb, DataType.BFLOAT16), ref, refMax));
 
-        INDArray wt = transposedWeights(w);
-        INDArray wtb = wt.castTo(DataType.BFLOAT16);
+        // the transposed convolution's input gradient with gradO = x and the conv weights read as [kH, kW, oC', iC']
+        // is the convolution (stride s included); its "input" only feeds the weight gradient, so zeros
+        INDArray deconvInput = Nd4j.zeros(DataType.BFLOAT16, N, C, H, W);
         INDArray gradI = Nd4j.create(DataType.BFLOAT16, N, C, H, W);
         INDArray gradW = Nd4j.create(DataType.BFLOAT16, K, K, C, C);
         rows.add(measure("deconv2d_bp bf16 (oneDNN; computes the conv and a weight gradient)", fp32, warmup,
                 iterations, () -> {
-                    Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(xb, wtb, xb)
+                    Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(deconvInput, wb, xb)
                             .addOutputs(gradI, gradW).addIntegerArguments(convArgs()).build());
                     return gradI;
                 }, ref, refMax));
+
+        INDArray wt = transposedWeights(w);
 
         double xScale = x.amaxNumber().doubleValue() / 255.0;
         double wScale = w.amaxNumber().doubleValue() / 127.0;

@@ -41,4 +41,18 @@ class PrecisionKernelsTest {
         }
         assertThat(deconv.getDouble(0, 0, 0, 0)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4));
     }
+
+    @Test
+    void theTransposedConvolutionsInputGradientOfTheInputIsTheConvolution() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 5, 7, 6);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 3, 3, 5, 4); // [kH, kW, iC, oC], read by deconv2d as [kH, kW, oC', iC']
+        INDArray conv = run("conv2d", x, w, 4);
+        INDArray gradI = Nd4j.create(DataType.FLOAT, 2, 4, 7, 6);
+        INDArray gradW = Nd4j.create(DataType.FLOAT, 3, 3, 5, 4);
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp").addInputs(Nd4j.zeros(DataType.FLOAT, 2, 4, 7, 6), w, x)
+                .addOutputs(gradI, gradW).addIntegerArguments(3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0).build());
+        assertThat(gradI.sub(conv).amaxNumber().doubleValue()).isLessThan(1e-5 * conv.amaxNumber().doubleValue());
+        assertThat(gradW.amaxNumber().doubleValue()).as("zero deconv input: zero weight gradient").isZero();
+    }
 }
