@@ -10,6 +10,7 @@ import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
 import io.hrnet4j.zoo.bench.MemoryUsage;
 import io.hrnet4j.zoo.bench.ModelBenchmark;
+import io.hrnet4j.zoo.bench.PrecisionKernels;
 import io.hrnet4j.zoo.bench.PyTorchComparison;
 import io.hrnet4j.zoo.bench.PyTorchPeer;
 import io.hrnet4j.zoo.bench.RoundProcess;
@@ -55,7 +56,9 @@ import picocli.CommandLine.Spec;
  *       = our throughput / PyTorch's for {@code infer_b1}, {@code infer_b8}, {@code train_b8}; JSON layout in
  *       {@link PyTorchComparison.Result#toMap()};</li>
  *   <li>{@code --scaling}: time and peak RSS against batch (1..16) and input size for W32/W48, HRNet and DE-HRNet,
- *       as a Markdown table ({@link ScalingBenchmark}).</li>
+ *       as a Markdown table ({@link ScalingBenchmark});</li>
+ *   <li>{@code --kernels}: which reduced-precision (bf16, int8) convolution kernels this ND4J build reaches and
+ *       their speed against fp32 {@code conv2d} ({@link PrecisionKernels}).</li>
  * </ul>
  * Options are validated before any work: a bad batch, repeat count, thread count or realisation name prints one
  * line and exits 2. Child JVMs (natives, thread counts) are started by one method, {@link #startChild}.
@@ -136,6 +139,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--scaling", description = "time and peak memory against batch and input size (see above)")
     boolean scaling;
 
+    @Option(names = "--kernels", description = "speed and error of the bf16 and int8 convolution kernels ND4J "
+            + "reaches, against fp32 conv2d (Markdown table or JSON)")
+    boolean kernels;
+
     @Option(names = "--widths", split = ",", paramLabel = "W", description = "--scaling: widths (default: 32,48)")
     int[] widths = {32, 48};
 
@@ -184,6 +191,12 @@ public class BenchCommand implements Callable<Integer> {
         }
         if (scaling) {
             return scaling(backends.get(0), out, err);
+        }
+        if (kernels) {
+            PrecisionKernels.Result k = PrecisionKernels.run(warmup, iterations);
+            out.println(json ? om.writeValueAsString(k.toMap()) : k.markdown());
+            out.flush();
+            return 0;
         }
         if (vsPytorch) {
             return vsPytorch(backends, out, err);
@@ -235,10 +248,11 @@ public class BenchCommand implements Callable<Integer> {
      * @throws UsageException naming the option and the accepted range
      */
     List<Backend> validate() throws IOException {
-        long modes = Stream.of(vsPytorch, scaling, natives != null && !natives.isEmpty(), vsHrnet, serve)
+        long modes = Stream.of(vsPytorch, scaling, natives != null && !natives.isEmpty(), vsHrnet, serve, kernels)
                 .filter(x -> x).count();
         if (modes > 1) {
-            throw new UsageException("--vs-pytorch, --scaling, --natives and --vs-hrnet are separate modes: give one");
+            throw new UsageException("--vs-pytorch, --scaling, --natives, --vs-hrnet and --kernels are separate modes: "
+                    + "give one");
         }
         if (batches != null) {
             if (batches.length == 0) {

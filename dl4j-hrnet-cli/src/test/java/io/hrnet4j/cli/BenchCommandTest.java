@@ -23,7 +23,8 @@ class BenchCommandTest {
                 {"--vs-pytorch", "--threads", "1,100000"}, {"--train-batch", "-8"}, {"--natives", "cuda"},
                 {"--vs-pytorch", "--scaling"}, {"--vs-pytorch", "--arch", "dehrnet"}, {"--vs-hrnet"},
                 {"--scaling", "--width", "32"}, {"--scaling", "--inputs", "100x100"},
-                {"--scaling", "--archs", "resnet"}, {"--scaling", "--realisations", "graph,samediff"}};
+                {"--scaling", "--archs", "resnet"}, {"--scaling", "--realisations", "graph,samediff"},
+                {"--kernels", "--scaling"}};
         String[] expected = {
                 "--batches: batch size must be 1..1024, got -1", "--batches: batch size must be 1..1024, got 0",
                 "--batches: batch size must be 1..1024, got 100000", "--iterations/--repeats must be 1..1000, got "
@@ -33,7 +34,7 @@ class BenchCommandTest {
                 "--train-batch must be 1..1024, got -8", "--natives: unknown native build 'cuda'",
                 "are separate modes", "the PyTorch peer is plain HRNet", "--vs-hrnet compares a DE-HRNet",
                 "--scaling takes --widths, --inputs and --archs", "must be a positive multiple of 32",
-                "--archs: unknown architecture 'resnet'", "--scaling measures one realisation"};
+                "--archs: unknown architecture 'resnet'", "--scaling measures one realisation", "are separate modes"};
         for (int i = 0; i < cases.length; i++) {
             long t0 = System.nanoTime();
             String[] args = new String[cases[i].length + 1];
@@ -94,7 +95,8 @@ class BenchCommandTest {
         assertThat(md.lines().filter(l -> l.startsWith("| W4 | 64x64 | "))).hasSize(2);
         assertThat(md.lines().filter(l -> l.matches("\\| (DE-)?HRNet-W4 \\| 64x64 \\| [12] \\| [0-9.]+ \\| [0-9.]+ "
                 + "\\| - \\| [0-9.]+ \\| [0-9.]+ \\|"))).hasSize(4);
-        assertThat(md).contains("Realisation samediff_folded, median of 1 after 0 warm-up");
+        assertThat(md).contains("Realisation samediff_folded, median of 1 after 0 warm-up; ")
+                .containsPattern("; [0-9]+ ND4J threads, [a-z0-9-]+ natives; peak RSS ");
     }
 
     private static List<String> iterable(Iterator<String> it) {

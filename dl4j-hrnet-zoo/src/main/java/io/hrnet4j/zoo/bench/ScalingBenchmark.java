@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Time and peak memory against batch size and input size for one realisation, over several architectures (e.g.
@@ -57,18 +58,24 @@ public final class ScalingBenchmark {
      * @param warmup untimed calls per point
      * @param iterations timed calls per point (median)
      * @param points the points, in the order measured
+     * @param threads ND4J's OpenMP thread count in the run ({@code Nd4j.getEnvironment().maxThreads()})
+     * @param natives the JavaCPP platform extension of the native build in effect ({@code ""}: the generic build)
      */
-    public record Result(Backend realisation, int warmup, int iterations, List<Point> points) {
+    public record Result(Backend realisation, int warmup, int iterations, List<Point> points, int threads,
+                         String natives) {
 
         /**
-         * @return a Markdown table (network, input, batch, inference s and img/s, training-step s, peak RSS,
+         * @return the conditions (realisation, threads, native build, repetitions), then a Markdown table (network,
+         *     input, batch, inference s and img/s, training-step s, peak RSS,
          *     ND4J's native bytes after the point), then, where both were measured, a table of DE-HRNet / HRNet
          *     time ratios at the same width, input and batch
          */
         public String markdown() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "Realisation %s, median of %d after %d warm-up; peak RSS %s.%n%n",
-                    realisation.name().toLowerCase(Locale.ROOT), iterations, warmup,
+            sb.append(String.format(Locale.ROOT, "Realisation %s, median of %d after %d warm-up; %d ND4J threads, "
+                            + "%s natives; peak RSS %s.%n%n",
+                    realisation.name().toLowerCase(Locale.ROOT), iterations, warmup, threads,
+                    natives.isEmpty() ? "generic" : natives,
                     points.stream().allMatch(Point::peakIsPerPoint) ? "per point (VmHWM reset before each)"
                             : "of the whole process (the kernel refused the per-point reset)"));
             sb.append("| network | input | batch | inference s | img/s | training step s | peak RSS GiB "
@@ -104,10 +111,15 @@ public final class ScalingBenchmark {
             return sb.toString();
         }
 
-        /** @return {@code {"realisation", "warmup", "iterations", "points": [{network, input, batch, ...}]}} */
+        /**
+         * @return {@code {"realisation", "threads", "natives", "warmup", "iterations", "points": [{network, input,
+         *     batch, ...}]}}
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("realisation", realisation.name().toLowerCase(Locale.ROOT));
+            m.put("threads", threads);
+            m.put("natives", natives.isEmpty() ? "generic" : natives);
             m.put("warmup", warmup);
             m.put("iterations", iterations);
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -167,6 +179,7 @@ public final class ScalingBenchmark {
                 }
             }
         }
-        return new Result(realisation, warmup, iterations, points);
+        return new Result(realisation, warmup, iterations, points, Nd4j.getEnvironment().maxThreads(),
+                System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
     }
 }
