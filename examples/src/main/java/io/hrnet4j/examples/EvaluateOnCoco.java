@@ -1,6 +1,7 @@
 package io.hrnet4j.examples;
 
 import io.hrnet4j.data.coco.CocoKeypoints;
+import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.LoadedSamples;
 import io.hrnet4j.data.transform.TopDownRecipe;
@@ -91,28 +92,17 @@ public final class EvaluateOnCoco {
      * @throws Exception on any error (printed by the JVM)
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length % 2 != 0) {
-            System.err.println("usage: EvaluateOnCoco ANNOTATIONS IMAGES [--detections FILE] [--weights FILE] "
-                    + "[--config FILE] [--results FILE] [--batch N]");
-            System.exit(2);
+        ExampleArgs a = ExampleArgs.parse(args, 2, "EvaluateOnCoco ANNOTATIONS IMAGES [--detections FILE] "
+                + "[--weights FILE] [--config FILE] [--results FILE] [--batch N]", "--detections", "--weights",
+                "--config", "--results", "--batch");
+        Path results = a.path("--results", null);
+        if (results != null) {
+            AtomicFiles.checkWritable(results);  // before the work, not after it
         }
-        Path detections = null;
-        Path weights = null;
-        Path config = null;
-        Path results = null;
-        int batch = 32;
-        for (int i = 2; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--detections" -> detections = Path.of(args[i + 1]);
-                case "--weights" -> weights = Path.of(args[i + 1]);
-                case "--config" -> config = Path.of(args[i + 1]);
-                case "--results" -> results = Path.of(args[i + 1]);
-                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        PoseNetwork network = PredictWithPretrainedWeights.loadNetwork(weights, config);
-        TopDownEvalResult result = evaluate(network, Path.of(args[0]), Path.of(args[1]), detections, batch);
+        PoseNetwork network = PredictWithPretrainedWeights.loadNetwork(a.path("--weights", null),
+                a.path("--config", null));
+        TopDownEvalResult result = evaluate(network, a.path(0), a.path(1), a.path("--detections", null),
+                (int) a.integer("--batch", 32));
         System.out.print(result.summary());  // the 10 lines of pycocotools' COCOeval.summarize()
         if (results != null) {
             // standard COCO keypoint results ({image_id, category_id, keypoints, score}), written atomically

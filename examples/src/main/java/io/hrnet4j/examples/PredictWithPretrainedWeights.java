@@ -148,32 +148,21 @@ public final class PredictWithPretrainedWeights {
      * @throws Exception on any error (printed by the JVM)
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length % 2 != 0) {
-            System.err.println("usage: PredictWithPretrainedWeights IMAGE OUT_DIR [--weights FILE] [--config FILE] "
-                    + "[--detections FILE] [--threshold T]");
-            System.exit(2);
-        }
-        Path weights = null;
-        Path config = null;
-        Path detections = null;
-        double threshold = 0.5;
-        for (int i = 2; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--weights" -> weights = Path.of(args[i + 1]);
-                case "--config" -> config = Path.of(args[i + 1]);
-                case "--detections" -> detections = Path.of(args[i + 1]);
-                case "--threshold" -> threshold = Double.parseDouble(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        ExampleArgs a = ExampleArgs.parse(args, 2, "PredictWithPretrainedWeights IMAGE OUT_DIR [--weights FILE] "
+                + "[--config FILE] [--detections FILE] [--threshold T]", "--weights", "--config", "--detections",
+                "--threshold");
+        Path weights = a.path("--weights", null);
+        Path config = a.path("--config", null);
+        Path detections = a.path("--detections", null);
+        double threshold = a.number("--threshold", 0.5);
         PoseNetwork network = loadNetwork(weights, config);
         PersonDetector detector = detections == null ? new WholeImageDetector()
                 : CocoDetectionsFile.read(detections, threshold);
         // the official test settings: flip test, quarter-pixel offset, OKS-NMS at 0.9, keypoint threshold 0.2
         PoseEstimator estimator = new PoseEstimator(network, KeypointSchema.COCO, detector,
                 PoseEstimator.Options.defaults());
-        ImageJson result = predict(estimator, Path.of(args[0]), Path.of(args[1]));
+        ImageJson result = predict(estimator, a.path(0), a.path(1));
         System.out.printf(Locale.ROOT, "%d person(s) of %d box(es) (%s) written to %s%n", result.persons().size(),
-                result.detections(), result.detector(), Path.of(args[1]).toAbsolutePath());
+                result.detections(), result.detector(), a.path(1).toAbsolutePath());
     }
 }

@@ -118,46 +118,23 @@ public final class SearchLearningRateSchedule {
      * @throws Exception on any error (printed by the JVM)
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 3 || args.length % 2 == 0) {
-            System.err.println("usage: SearchLearningRateSchedule ANNOTATIONS IMAGES OUT_DIR [--preset NAME] "
-                    + "[--space FILE] [--candidates N] [--budget 2e|100i] [--batch N] [--seed S] "
-                    + "[--val-annotations FILE] [--val-images DIR]");
-            System.exit(2);
-        }
-        Path annotations = Path.of(args[0]);
-        Path images = Path.of(args[1]);
-        Path valAnnotations = annotations;
-        Path valImages = images;
-        Path spaceFile = null;
-        String preset = Presets.EMBEDDED;
-        int candidates = 8;
-        int batch = 8;
-        long seed = 12345;
-        TrainingBudget budget = TrainingBudget.parse("2e");
-        for (int i = 3; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--preset" -> preset = v;
-                case "--space" -> spaceFile = Path.of(v);
-                case "--candidates" -> candidates = Integer.parseInt(v);
-                case "--budget" -> budget = TrainingBudget.parse(v);
-                case "--batch" -> batch = Integer.parseInt(v);
-                case "--seed" -> seed = Long.parseLong(v);
-                case "--val-annotations" -> valAnnotations = Path.of(v);
-                case "--val-images" -> valImages = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        ExampleArgs a = ExampleArgs.parse(args, 3, "SearchLearningRateSchedule ANNOTATIONS IMAGES OUT_DIR "
+                + "[--preset NAME] [--space FILE] [--candidates N] [--budget 2e|100i] [--batch N] [--seed S] "
+                + "[--val-annotations FILE] [--val-images DIR]", "--preset", "--space", "--candidates", "--budget",
+                "--batch", "--seed", "--val-annotations", "--val-images");
+        String preset = a.text("--preset", Presets.EMBEDDED);
+        long seed = a.integer("--seed", 12345);
         HRNetConfig model = Presets.get(preset);
-        PoseSearchSpace space = spaceFile != null ? PoseSearchSpace.read(spaceFile)
-                : learningRateScheduleSpace(batch, model.width());
+        PoseSearchSpace space = a.has("--space") ? PoseSearchSpace.read(a.path("--space", null))
+                : learningRateScheduleSpace((int) a.integer("--batch", 8), model.width());
         // note the argument order of PoseSearchData: input height, then width
-        PoseSearchData data = PoseSearchData.coco(annotations, images, valAnnotations, valImages,
-                model.inputHeight(), model.inputWidth(), seed);
-        SearchReport report = search(data, model, space, candidates, budget, seed, Path.of(args[2]));
+        PoseSearchData data = PoseSearchData.coco(a.path(0), a.path(1), a.path("--val-annotations", a.path(0)),
+                a.path("--val-images", a.path(1)), model.inputHeight(), model.inputWidth(), seed);
+        SearchReport report = search(data, model, space, (int) a.integer("--candidates", 8),
+                TrainingBudget.parse(a.text("--budget", "2e")), seed, a.path(2));
         System.out.print(report.table());
         CandidateRecord best = report.best();
         System.out.println(best == null ? "every candidate failed" : "best: " + best.id() + " "
-                + best.candidate().summary() + " (results in " + Path.of(args[2]).toAbsolutePath() + ")");
+                + best.candidate().summary() + " (results in " + a.path(2).toAbsolutePath() + ")");
     }
 }

@@ -110,41 +110,27 @@ public final class TrainOnCoco {
      * @throws Exception on any error (printed by the JVM)
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 3 || args.length % 2 == 0) {
-            System.err.println("usage: TrainOnCoco ANNOTATIONS IMAGES OUT_DIR [--preset NAME] [--epochs N] "
-                    + "[--milestones A,B] [--batch N] [--warmup N] [--validate-every N] [--max-iterations N] "
-                    + "[--pretrained FILE] [--val-annotations FILE] [--val-images DIR]");
-            System.exit(2);
-        }
-        Path annotations = Path.of(args[0]);
-        Path images = Path.of(args[1]);
-        Path valAnnotations = annotations;
-        Path valImages = images;
-        Path pretrained = null;
-        String preset = "w32_256x192";
-        long maxIterations = 0;
+        ExampleArgs a = ExampleArgs.parse(args, 3, "TrainOnCoco ANNOTATIONS IMAGES OUT_DIR [--preset NAME] "
+                + "[--epochs N] [--milestones A,B] [--batch N] [--warmup N] [--validate-every N] [--max-iterations N] "
+                + "[--pretrained FILE] [--val-annotations FILE] [--val-images DIR]", "--preset", "--epochs",
+                "--milestones", "--batch", "--warmup", "--validate-every", "--max-iterations", "--pretrained",
+                "--val-annotations", "--val-images");
         // the published recipe; each option changes one field of it
-        TrainingRecipe.Builder recipe = TrainingRecipe.published().toBuilder();
-        for (int i = 3; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--preset" -> preset = v;
-                case "--epochs" -> recipe.epochs(Integer.parseInt(v));
-                case "--milestones" -> recipe.milestones(Arrays.stream(v.split(",")).map(String::trim)
-                        .mapToInt(Integer::parseInt).toArray());
-                case "--batch" -> recipe.batchSize(Integer.parseInt(v));
-                case "--warmup" -> recipe.warmupIterations(Integer.parseInt(v));
-                case "--validate-every" -> recipe.validateEveryEpochs(Integer.parseInt(v));
-                case "--max-iterations" -> maxIterations = Long.parseLong(v);
-                case "--pretrained" -> pretrained = Path.of(v);
-                case "--val-annotations" -> valAnnotations = Path.of(v);
-                case "--val-images" -> valImages = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        TrainingRecipe published = TrainingRecipe.published();
+        TrainingRecipe recipe = published.toBuilder()
+                .epochs((int) a.integer("--epochs", published.epochs()))
+                .milestones(!a.has("--milestones") ? published.milestones() : Arrays.stream(
+                        a.text("--milestones", null).split(",")).map(String::trim).mapToInt(Integer::parseInt)
+                        .toArray())
+                .batchSize((int) a.integer("--batch", published.batchSize()))
+                .warmupIterations((int) a.integer("--warmup", published.warmupIterations()))
+                .validateEveryEpochs((int) a.integer("--validate-every", published.validateEveryEpochs()))
+                .build();
+        String preset = a.text("--preset", "w32_256x192");
         HRNetConfig config = Presets.get(preset);
-        TrainingResult result = train(config, recipe.build(), annotations, images, valAnnotations, valImages,
-                pretrained, Path.of(args[2]), maxIterations);
+        TrainingResult result = train(config, recipe, a.path(0), a.path(1),
+                a.path("--val-annotations", a.path(0)), a.path("--val-images", a.path(1)),
+                a.path("--pretrained", null), a.path(2), a.integer("--max-iterations", 0));
         for (TrainingState.EpochRecord e : result.epochs()) {
             System.out.printf(Locale.ROOT, "epoch %d: mean loss %.6g, lr %.3g, %s %s%n", e.epoch(), e.meanLoss(),
                     e.learningRate(), e.metricName() == null ? "-" : e.metricName(),
