@@ -1,5 +1,6 @@
 package io.hrnet4j.examples;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hrnet4j.data.io.AtomicFiles;
@@ -64,11 +65,12 @@ public final class PredictWithPretrainedWeights {
      * One person of the results JSON.
      *
      * @param bbox the detector's box {@code [x, y, w, h]}, image pixels
-     * @param box_score the detector's confidence
+     * @param boxScore the detector's confidence (JSON {@code box_score})
      * @param score the person score after rescoring
      * @param keypoints flat {@code [x, y, score] * K}, image pixels and heatmap maxima
      */
-    public record PersonJson(double[] bbox, double box_score, double score, double[] keypoints) {
+    public record PersonJson(double[] bbox, @JsonProperty("box_score") double boxScore, double score,
+                             double[] keypoints) {
     }
 
     /**
