@@ -153,8 +153,8 @@ public record MemoryEstimate(double parameters, double activationsPerSample, dou
      *       budget (peak 2.08 GiB: JavaCPP's {@code maxphysicalbytes} forces garbage collections, which free
      *       ND4J's dead arrays) - estimate 1.9 GiB;</li>
      *   <li>small W16 128x96 (the embedded default's network), batch 8: peak 0.89 GiB under 3 GiB - estimate 0.75
-     *       GiB; batch 32: peak 1.26 GiB under 3 GiB (5.9 GiB heap, no budget pressure: about 3 GiB) - estimate
-     *       0.90 GiB.</li>
+     *       GiB; batch 32: peak 1.26 GiB under 3 GiB, 1.42 GiB under 1.5 GiB (where it trains), 2.4-4.3 GiB with
+     *       the default budget's 5.9 GiB heap (no budget pressure) - estimate 0.91 GiB.</li>
      * </ul>
      * The estimate thus targets the smallest budget a run works in, not the peak of a run with memory to spare
      * (which grows with the Java heap, since ND4J frees arrays only when the garbage collector finds them dead): it
