@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hrnet4j.data.io.AtomicFiles;
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class CandidateStore {
      * @param budget the budget
      * @return the stored record for that budget, or null if none (not run, or interrupted)
      * @throws IOException if a stored file cannot be read
-     * @throws SearchConfigException if a stored result is malformed (names the file)
+     * @throws InvalidConfigException if a stored result is malformed (names the file)
      */
     public CandidateRecord load(String id, int index, PoseCandidate c, TrainingBudget budget) throws IOException {
         Path f = folder(id).resolve("result-" + budget + ".json");
@@ -68,13 +69,13 @@ public final class CandidateStore {
         }
         JsonNode n = JSON.readTree(f.toFile());
         if (n == null || !n.has("status") || !n.has("iterations")) {
-            throw new SearchConfigException(f + ": a stored result needs 'status' and 'iterations'");
+            throw new InvalidConfigException(f + ": a stored result needs 'status' and 'iterations'");
         }
         CandidateResult.Status st;
         try {
             st = CandidateResult.Status.valueOf(n.get("status").asText());
         } catch (IllegalArgumentException e) {
-            throw new SearchConfigException(f + ": status must be COMPLETED or FAILED, got " + n.get("status"), e);
+            throw new InvalidConfigException(f + ": status must be COMPLETED or FAILED, got " + n.get("status"), e);
         }
         List<EpochRecord> history = new ArrayList<>();
         Path h = folder(id).resolve("history.json");
@@ -151,7 +152,7 @@ public final class CandidateStore {
      * @param folder a candidate's folder
      * @return the history saved there ({@code history.json}), empty when none
      * @throws IOException if the file cannot be read
-     * @throws SearchConfigException naming the file when a row is malformed
+     * @throws InvalidConfigException naming the file when a row is malformed
      */
     public static List<EpochRecord> readHistory(Path folder) throws IOException {
         Path h = folder.resolve("history.json");
@@ -159,7 +160,7 @@ public final class CandidateStore {
         if (Files.exists(h)) {
             for (JsonNode r : JSON.readTree(h.toFile())) {
                 if (!r.has("epoch") || !r.has("iterations")) {
-                    throw new SearchConfigException(h + ": a history row needs 'epoch' and 'iterations', got " + r);
+                    throw new InvalidConfigException(h + ": a history row needs 'epoch' and 'iterations', got " + r);
                 }
                 out.add(recordFromJson(r));
             }

@@ -1,7 +1,6 @@
 package io.hrnet4j.search;
 
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
-import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.HRNetConfig;
@@ -32,7 +31,6 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -112,7 +110,7 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
         CandidateStore store = new CandidateStore(workDir);
         boolean resume = Files.isDirectory(workDir.resolve("checkpoints"));
         List<EpochRecord> earlier = resume ? CandidateStore.readHistory(workDir) : List.of();
-        PoseTrainer trainer = PoseTrainer.builder(cfg, trainingData(c.batchSize(), perEpoch), workDir).recipe(recipe)
+        PoseTrainer trainer = PoseTrainer.builder(cfg, trainingData(c.batchSize()), workDir).recipe(recipe)
                 .execution((conf, r) -> {
                     ComputationGraph g = new ComputationGraph(configuration(conf, c));
                     g.init();
@@ -128,7 +126,7 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
         try {
             result = trainer.train();
         } catch (TrainingException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("loss is ")) {
+            if (e.diverged()) {
                 return CandidateResult.failed(e.getMessage(), 0, earlier);
             }
             throw e;
@@ -183,44 +181,13 @@ public final class GraphCandidateTrainer implements PoseCandidateTrainer {
                 .validateEveryEpochs(1).logEveryIterations(Integer.MAX_VALUE).flipTest(false).build();
     }
 
-    /** The search data as the trainer's epochs: the order and augmentation of epoch e from (data seed, e). */
-    private TrainingData trainingData(int batchSize, int perEpoch) {
-        return new TrainingData() {
-            @Override
-            public DataSetIterator epoch(int epoch) {
-                return data.trainIterator(batchSize, epoch);
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return perEpoch;
-            }
-
-            @Override
-            public int examplesPerEpoch() {
-                return data.train().size();
-            }
-
-            @Override
-            public List<PoseSample> samples() {
-                return data.train();
-            }
-
-            @Override
-            public TopDownSampleProcessor processor() {
-                return new TopDownSampleProcessor(data.recipe(), true);
-            }
-
-            @Override
-            public int batchSize() {
-                return batchSize;
-            }
-
-            @Override
-            public long seed() {
-                return data.seed();
-            }
-        };
+    /**
+     * The search data as the trainer's epochs: the order and augmentation of epoch e from (data seed, e), as
+     * {@link PoseSearchData#trainIterator} gives them.
+     */
+    private TrainingData trainingData(int batchSize) {
+        return TrainingData.of(data.train(), new TopDownSampleProcessor(data.recipe(), true), batchSize, 1,
+                data.seed());
     }
 
     /**

@@ -1,13 +1,10 @@
 package io.hrnet4j.search;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.deeplearning4j.arbiter.optimize.api.AbstractParameterSpace;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.MapSchedule;
@@ -24,7 +21,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * drop points ({@code ParameterSpace<List<Integer>>}, typically a {@code DiscreteParameterSpace} of alternatives
  * such as {@code [170, 200]} and {@code [140, 190]}). A {@code FixedValue} sub-space takes no search dimension.
  */
-public class MapScheduleSpace extends AbstractParameterSpace<ISchedule> {
+public class MapScheduleSpace extends CompositeSpace<ISchedule> {
     private final ScheduleType scheduleType;
     private final ParameterSpace<Double> initialValue;
     private final ParameterSpace<Double> factor;
@@ -100,17 +97,8 @@ public class MapScheduleSpace extends AbstractParameterSpace<ISchedule> {
     }
 
     @Override
-    public int numParameters() {
-        return initialValue.numParameters() + factor.numParameters() + drops.numParameters();
-    }
-
-    @Override
-    public List<ParameterSpace> collectLeaves() {
-        List<ParameterSpace> out = new ArrayList<>();
-        for (ParameterSpace<?> p : List.of(initialValue, factor, drops)) {
-            out.addAll(p.collectLeaves());
-        }
-        return out;
+    protected List<ParameterSpace<?>> parts() {
+        return List.of(initialValue, factor, drops);
     }
 
     @Override
@@ -120,24 +108,6 @@ public class MapScheduleSpace extends AbstractParameterSpace<ISchedule> {
         m.put("factor", factor);
         m.put("drops", drops);
         return m;
-    }
-
-    @Override
-    public boolean isLeaf() {
-        return false;
-    }
-
-    /** Sets the indices of the sub-spaces in order (initial value, factor, drops). */
-    @Override
-    public void setIndices(int... indices) {
-        int at = 0;
-        for (ParameterSpace<?> p : List.of(initialValue, factor, drops)) {
-            int n = p.numParameters();
-            if (n > 0) {
-                p.setIndices(Arrays.copyOfRange(indices, at, at + n));
-            }
-            at += n;
-        }
     }
 
     @Override

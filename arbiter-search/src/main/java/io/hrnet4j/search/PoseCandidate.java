@@ -1,9 +1,11 @@
 package io.hrnet4j.search;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.zoo.arch.InvalidConfigException;
+import io.hrnet4j.zoo.train.WarmupSchedule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +31,8 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * @param optimizer the optimizer ({@link Optimizer})
  * @param lrSchedule the multi-step learning-rate schedule; {@code valueAt(0, 0)} is the base learning rate
  * @param warmupIterations linear warm-up length in iterations (0: none): the rate at iteration {@code i <
- *     warmupIterations} is {@code (i + 1) / warmupIterations} times the scheduled one ({@link LinearWarmupSchedule})
+ *     warmupIterations} is {@code (i + 1) / warmupIterations} times the scheduled one
+ *     ({@link WarmupSchedule}, the trainer's)
  * @param batchSize examples per minibatch, &gt;= 1
  * @param width HRNet width W (branch 0 channels, 32 for W32), &gt;= 1
  * @param momentum SGD momentum (official {@code TRAIN.MOMENTUM} 0.9); unused by Adam/AdamW
@@ -68,7 +71,7 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
 
     /** @return the learning-rate schedule with the warm-up ramp applied (the schedule itself when no warm-up) */
     public ISchedule effectiveSchedule() {
-        return warmupIterations > 0 ? new LinearWarmupSchedule(lrSchedule, warmupIterations) : lrSchedule;
+        return warmupIterations > 0 ? new WarmupSchedule(warmupIterations, lrSchedule) : lrSchedule;
     }
 
     /** @return the DL4J updater with {@link #effectiveSchedule()} as its learning rate */
@@ -93,27 +96,42 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
     }
 
     /**
+     * The JSON form of a candidate (Jackson databind; the field order is the one hashed by {@link #hash()}).
+     *
+     * @param optimizer {@link Optimizer#id()}
+     * @param learningRate the base learning rate
+     * @param schedule the multi-step schedule
+     * @param warmupIterations warm-up length
+     * @param batchSize minibatch size
+     * @param width HRNet width
+     * @param momentum SGD momentum
+     * @param weightDecay weight decay
+     * @param dem DE-HRNet DEM switch
+     * @param dysample DE-HRNet DySample switch
+     */
+    record Json(String optimizer, double learningRate, ScheduleJson schedule, int warmupIterations, int batchSize,
+                int width, double momentum, double weightDecay, boolean dem, boolean dysample) {
+    }
+
+    /**
+     * @param type {@code epoch} or {@code iteration}
+     * @param values learning rate from each key on, keys as decimal strings in ascending order
+     */
+    record ScheduleJson(String type, Map<String, Double> values) {
+    }
+
+    /**
      * @return the configuration as JSON: {@code {"optimizer", "learningRate", "schedule": {"type", "values":
      *     {"0": lr, ...}}, "warmupIterations", "batchSize", "width", "momentum", "weightDecay", "dem", "dysample"}}
      */
     public ObjectNode toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("optimizer", optimizer.id());
-        o.put("learningRate", baseLearningRate());
-        ObjectNode s = o.putObject("schedule");
-        s.put("type", lrSchedule.getScheduleType().name().toLowerCase(Locale.ROOT));
-        ObjectNode v = s.putObject("values");
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
         for (int k : lrSchedule.getAllKeysSorted()) {
-            v.put(Integer.toString(k), lrSchedule.getValues().get(k));
+            values.put(Integer.toString(k), lrSchedule.getValues().get(k));
         }
-        o.put("warmupIterations", warmupIterations);
-        o.put("batchSize", batchSize);
-        o.put("width", width);
-        o.put("momentum", momentum);
-        o.put("weightDecay", weightDecay);
-        o.put("dem", dem);
-        o.put("dysample", dysample);
-        return o;
+        return JSON.valueToTree(new Json(optimizer.id(), baseLearningRate(), new ScheduleJson(
+                lrSchedule.getScheduleType().name().toLowerCase(Locale.ROOT), values), warmupIterations, batchSize,
+                width, momentum, weightDecay, dem, dysample));
     }
 
     /**
@@ -122,31 +140,32 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
      * @param n the JSON object
      * @param source a name for messages (the file)
      * @return the candidate
-     * @throws SearchConfigException naming the source and the field when a field is missing or malformed
+     * @throws InvalidConfigException naming the source and the field when a field is missing or malformed
      */
     public static PoseCandidate fromJson(JsonNode n, String source) {
+        requireAll(n, Json.class, source);
+        requireAll(n.get("schedule"), ScheduleJson.class, source);
         try {
-            JsonNode s = require(n, "schedule", source);
-            ScheduleType type = ScheduleType.valueOf(require(s, "type", source).asText().toUpperCase(Locale.ROOT));
+            Json j = JSON.treeToValue(n, Json.class);
             Map<Integer, Double> values = new java.util.TreeMap<>();
-            require(s, "values", source).fields().forEachRemaining(e -> values.put(Integer.parseInt(e.getKey()),
-                    e.getValue().asDouble()));
-            return new PoseCandidate(Optimizer.parse(require(n, "optimizer", source).asText()),
-                    new MapSchedule(type, values), require(n, "warmupIterations", source).asInt(),
-                    require(n, "batchSize", source).asInt(), require(n, "width", source).asInt(),
-                    require(n, "momentum", source).asDouble(), require(n, "weightDecay", source).asDouble(),
-                    require(n, "dem", source).asBoolean(), require(n, "dysample", source).asBoolean());
+            j.schedule().values().forEach((k, v) -> values.put(Integer.parseInt(k), v));
+            return new PoseCandidate(Optimizer.parse(j.optimizer()), new MapSchedule(ScheduleType.valueOf(
+                    j.schedule().type().toUpperCase(Locale.ROOT)), values), j.warmupIterations(), j.batchSize(),
+                    j.width(), j.momentum(), j.weightDecay(), j.dem(), j.dysample());
+        } catch (JsonProcessingException e) {
+            throw new InvalidConfigException(source + ": invalid candidate: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new SearchConfigException(source + ": invalid candidate: " + e.getMessage(), e);
+            throw new InvalidConfigException(source + ": invalid candidate: " + e.getMessage(), e);
         }
     }
 
-    private static JsonNode require(JsonNode n, String field, String source) {
-        JsonNode v = n == null ? null : n.get(field);
-        if (v == null || v.isNull()) {
-            throw new SearchConfigException(source + ": candidate field '" + field + "' is missing");
+    private static void requireAll(JsonNode n, Class<? extends Record> form, String source) {
+        for (java.lang.reflect.RecordComponent c : form.getRecordComponents()) {
+            JsonNode v = n == null ? null : n.get(c.getName());
+            if (v == null || v.isNull()) {
+                throw new InvalidConfigException(source + ": candidate field '" + c.getName() + "' is missing");
+            }
         }
-        return v;
     }
 
     /** @return the first 8 hex digits of the SHA-256 of the canonical JSON: part of the stable candidate id */

@@ -44,21 +44,19 @@ public final class PoseScore implements ScoreFunction, Serializable {
     /** The metric. */
     public enum Kind {
         /** COCO OKS AP (maximise). */
-        OKS_AP("oks-ap"),
+        OKS_AP,
         /** MPII PCKh@0.5 mean (maximise). */
-        PCKH("pckh"),
+        PCKH,
         /** Validation JointsMSELoss (minimise). */
-        VALIDATION_LOSS("val-loss");
+        VALIDATION_LOSS;
 
-        private final String id;
-
-        Kind(String id) {
-            this.id = id;
-        }
-
-        /** @return the name used on the command line and in files */
+        /** @return the name used on the command line and in files: {@code oks-ap}, {@code pckh}, {@code val-loss} */
         public String id() {
-            return id;
+            return switch (this) {
+                case OKS_AP -> "oks-ap";
+                case PCKH -> "pckh";
+                case VALIDATION_LOSS -> "val-loss";
+            };
         }
 
         /**
@@ -68,7 +66,7 @@ public final class PoseScore implements ScoreFunction, Serializable {
          */
         public static Kind parse(String s) {
             for (Kind k : values()) {
-                if (k.id.equalsIgnoreCase(s)) {
+                if (k.id().equalsIgnoreCase(s)) {
                     return k;
                 }
             }

@@ -3,19 +3,18 @@ package io.hrnet4j.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import org.deeplearning4j.arbiter.optimize.api.AbstractParameterSpace;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.distribution.LogUniformDistribution;
 import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
@@ -50,7 +49,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * Defaults are the official recipe ({@code experiments/coco/hrnet/w32_256x192_adam_lr1e-3.yaml}). A list of one
  * value is a fixed value (Arbiter's grid generator would otherwise mis-index a one-value discrete space).
  */
-public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
+public class PoseSearchSpace extends CompositeSpace<PoseCandidate> {
     /** Name of the built-in preset searching learning rate, optimizer and schedule. */
     public static final String PRESET_LR_SCHEDULE = "lr-schedule";
     private static final List<String> KEYS = List.of("optimizer", "learningRate", "schedule", "warmupIterations",
@@ -93,7 +92,8 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
         this.dysample = Objects.requireNonNull(dysample, "dysample");
     }
 
-    private List<ParameterSpace<?>> parts() {
+    @Override
+    protected List<ParameterSpace<?>> parts() {
         return List.of(optimizer, schedule, warmupIterations, batchSize, width, momentum, weightDecay, dem, dysample);
     }
 
@@ -111,51 +111,20 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
                 dysample.getValue(values));
     }
 
-    @Override
-    public int numParameters() {
-        return parts().stream().mapToInt(ParameterSpace::numParameters).sum();
-    }
-
-    @Override
-    public List<ParameterSpace> collectLeaves() {
-        List<ParameterSpace> out = new ArrayList<>();
-        for (ParameterSpace<?> p : parts()) {
-            out.addAll(p.collectLeaves());
-        }
-        return out;
-    }
-
-    @Override
-    public boolean isLeaf() {
-        return false;
-    }
-
-    @Override
-    public void setIndices(int... indices) {
-        int at = 0;
-        for (ParameterSpace<?> p : parts()) {
-            int n = p.numParameters();
-            if (n > 0) {
-                p.setIndices(Arrays.copyOfRange(indices, at, at + n));
-            }
-            at += n;
-        }
-    }
-
     /**
      * @param name a preset name ({@value #PRESET_LR_SCHEDULE})
      * @return the preset space
-     * @throws SearchConfigException for an unknown preset
+     * @throws InvalidConfigException for an unknown preset
      */
     public static PoseSearchSpace preset(String name) {
         String res = "presets/" + name + ".yaml";
         try (InputStream in = PoseSearchSpace.class.getResourceAsStream(res)) {
             if (in == null || !PRESET_LR_SCHEDULE.equals(name)) {
-                throw new SearchConfigException("unknown preset '" + name + "': available: " + PRESET_LR_SCHEDULE);
+                throw new InvalidConfigException("unknown preset '" + name + "': available: " + PRESET_LR_SCHEDULE);
             }
             return fromTree(new ObjectMapper(new YAMLFactory()).readTree(in), "preset " + name);
         } catch (IOException e) {
-            throw new SearchConfigException("preset " + name + ": cannot be read: " + e.getMessage(), e);
+            throw new InvalidConfigException("preset " + name + ": cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -164,7 +133,7 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
      *
      * @param file the file
      * @return the space
-     * @throws SearchConfigException naming the file and the field on any invalid content
+     * @throws InvalidConfigException naming the file and the field on any invalid content
      * @throws IOException if the file cannot be read
      */
     public static PoseSearchSpace read(Path file) throws IOException {
@@ -175,7 +144,7 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
         try (InputStream in = Files.newInputStream(file)) {
             root = m.readTree(in);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new SearchConfigException(file + ": not valid " + (m.getFactory() instanceof YAMLFactory ? "YAML"
+            throw new InvalidConfigException(file + ": not valid " + (m.getFactory() instanceof YAMLFactory ? "YAML"
                     : "JSON") + ": " + e.getOriginalMessage(), e);
         }
         return fromTree(root, file.toString());
@@ -185,15 +154,15 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
      * @param root the parsed file (an object)
      * @param source a name for messages
      * @return the space
-     * @throws SearchConfigException naming the source and the field
+     * @throws InvalidConfigException naming the source and the field
      */
     public static PoseSearchSpace fromTree(JsonNode root, String source) {
         if (root == null || !root.isObject()) {
-            throw new SearchConfigException(source + ": a search space must be an object with keys " + KEYS);
+            throw new InvalidConfigException(source + ": a search space must be an object with keys " + KEYS);
         }
         root.fieldNames().forEachRemaining(k -> {
             if (!KEYS.contains(k)) {
-                throw new SearchConfigException(source + ": unknown key '" + k + "' (expected one of " + KEYS + ")");
+                throw new InvalidConfigException(source + ": unknown key '" + k + "' (expected one of " + KEYS + ")");
             }
         });
         ParameterSpace<Optimizer> opt = discrete(root.get("optimizer"), source, "optimizer", Optimizer.ADAM,
@@ -205,12 +174,12 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
         ParameterSpace<Double> factor = new FixedValue<>(0.1);
         if (s != null) {
             if (!s.isObject()) {
-                throw new SearchConfigException(source + ": 'schedule' must be an object {unit, drops, factor}");
+                throw new InvalidConfigException(source + ": 'schedule' must be an object {unit, drops, factor}");
             }
             if (s.has("unit")) {
                 String u = s.get("unit").asText();
                 if (!u.equals("epoch") && !u.equals("iteration")) {
-                    throw new SearchConfigException(source + ": schedule.unit must be epoch or iteration, got '" + u
+                    throw new InvalidConfigException(source + ": schedule.unit must be epoch or iteration, got '" + u
                             + "'");
                 }
                 unit = u.equals("epoch") ? ScheduleType.EPOCH : ScheduleType.ITERATION;
@@ -234,7 +203,7 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
 
     private static int intValue(JsonNode n, String source, String field, int min) {
         if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min) {
-            throw new SearchConfigException(source + ": " + field + " values must be integers >= " + min + ", got "
+            throw new InvalidConfigException(source + ": " + field + " values must be integers >= " + min + ", got "
                     + n);
         }
         return n.asInt();
@@ -242,7 +211,7 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
 
     private static boolean bool(JsonNode n, String source, String field) {
         if (!n.isBoolean()) {
-            throw new SearchConfigException(source + ": " + field + " must be true or false, got " + n);
+            throw new InvalidConfigException(source + ": " + field + " must be true or false, got " + n);
         }
         return n.asBoolean();
     }
@@ -256,35 +225,37 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
         try {
             if (n.isArray()) {
                 if (n.isEmpty()) {
-                    throw new SearchConfigException(source + ": " + field + " is an empty list");
+                    throw new InvalidConfigException(source + ": " + field + " is an empty list");
                 }
                 n.forEach(e -> values.add(parse.apply(e)));
             } else {
                 values.add(parse.apply(n));
             }
+        } catch (InvalidConfigException e) {
+            throw e; // already names the source and the field
         } catch (IllegalArgumentException e) {
-            throw new SearchConfigException(source + ": " + field + ": " + e.getMessage(), e);
+            throw new InvalidConfigException(source + ": " + field + ": " + e.getMessage(), e);
         }
         return values.size() == 1 ? new FixedValue<>(values.get(0)) : new DiscreteParameterSpace<>(values);
     }
 
     private static ParameterSpace<List<Integer>> dropsSpace(JsonNode n, String source) {
         if (!n.isArray() || n.isEmpty()) {
-            throw new SearchConfigException(source + ": schedule.drops must be a non-empty list of alternatives, "
+            throw new InvalidConfigException(source + ": schedule.drops must be a non-empty list of alternatives, "
                     + "each a list of drop points, e.g. [[170, 200], [140, 190]]");
         }
         List<List<Integer>> alts = new ArrayList<>();
         boolean nested = n.get(0).isArray();
         for (JsonNode alt : nested ? n : List.of(n)) {
             if (!alt.isArray()) {
-                throw new SearchConfigException(source + ": schedule.drops mixes lists and numbers: " + n);
+                throw new InvalidConfigException(source + ": schedule.drops mixes lists and numbers: " + n);
             }
             List<Integer> pts = new ArrayList<>();
             int prev = 0;
             for (JsonNode p : alt) {
                 int v = intValue(p, source, "schedule.drops", 1);
                 if (v <= prev) {
-                    throw new SearchConfigException(source + ": schedule.drops " + alt
+                    throw new InvalidConfigException(source + ": schedule.drops " + alt
                             + " must be strictly increasing positive integers");
                 }
                 pts.add(v);
@@ -305,18 +276,18 @@ public class PoseSearchSpace extends AbstractParameterSpace<PoseCandidate> {
             JsonNode max = n.get("max");
             if (min == null || max == null || !min.isNumber() || !max.isNumber()
                     || !(min.asDouble() < max.asDouble())) {
-                throw new SearchConfigException(source + ": " + field + " range needs numbers min < max, got " + n);
+                throw new InvalidConfigException(source + ": " + field + " range needs numbers min < max, got " + n);
             }
             boolean log = n.has("log") ? n.get("log").asBoolean() : logDefault;
             if (log && !(min.asDouble() > 0)) {
-                throw new SearchConfigException(source + ": " + field + " log-uniform range needs min > 0, got " + n);
+                throw new InvalidConfigException(source + ": " + field + " log-uniform range needs min > 0, got " + n);
             }
             return log ? new ContinuousParameterSpace(new LogUniformDistribution(min.asDouble(), max.asDouble()))
                     : new ContinuousParameterSpace(min.asDouble(), max.asDouble());
         }
         return discrete(n, source, field, def, e -> {
             if (!e.isNumber() || !Double.isFinite(e.asDouble())) {
-                throw new SearchConfigException(source + ": " + field + " values must be numbers, got " + e);
+                throw new InvalidConfigException(source + ": " + field + " values must be numbers, got " + e);
             }
             return e.asDouble();
         });

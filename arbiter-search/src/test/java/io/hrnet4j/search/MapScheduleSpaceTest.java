@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hrnet4j.zoo.train.WarmupSchedule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -99,7 +100,7 @@ class MapScheduleSpaceTest {
     @Test
     void warmupRampsLinearlyThenFollowsTheSchedule() {
         MapSchedule s = MapScheduleSpace.schedule(ScheduleType.EPOCH, 1e-3, 0.1, List.of(2));
-        LinearWarmupSchedule w = new LinearWarmupSchedule(s, 4);
+        WarmupSchedule w = new WarmupSchedule(4, s);
         assertThat(w.valueAt(0, 0)).isCloseTo(2.5e-4, within(1e-15));
         assertThat(w.valueAt(3, 0)).isCloseTo(1e-3, within(1e-15));
         assertThat(w.valueAt(10, 2)).isCloseTo(1e-4, within(1e-15));

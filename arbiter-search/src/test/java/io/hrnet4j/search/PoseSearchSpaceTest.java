@@ -3,6 +3,7 @@ package io.hrnet4j.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
@@ -29,6 +30,31 @@ class PoseSearchSpaceTest {
             assertThat(PoseCandidate.fromJson(c.toJson(), "test")).isEqualTo(c);
         }
         assertThat(seen).containsExactlyInAnyOrder(Optimizer.values());
+    }
+
+    /**
+     * The canonical JSON of a candidate, field by field and in this order: its SHA-256 prefix is part of the
+     * candidate id, so the form must not change (a resumed search finds its candidates by id).
+     */
+    @Test
+    void candidateJsonIsTheCanonicalFormAndMissingFieldsAreNamed() {
+        PoseCandidate c = new PoseCandidate(Optimizer.SGD, MapScheduleSpace.schedule(
+                org.nd4j.linalg.schedule.ScheduleType.EPOCH, 1e-3, 0.1, java.util.List.of(170, 200)), 10, 8, 32, 0.9,
+                1e-4, true, false);
+        assertThat(c.toJson().toString()).isEqualTo("{\"optimizer\":\"sgd\",\"learningRate\":0.001,\"schedule\":"
+                + "{\"type\":\"epoch\",\"values\":{\"0\":0.001,\"170\":1.0E-4,\"200\":1.0E-5}},"
+                + "\"warmupIterations\":10,\"batchSize\":8,\"width\":32,\"momentum\":0.9,\"weightDecay\":1.0E-4,"
+                + "\"dem\":true,\"dysample\":false}");
+        assertThat(c.hash()).isEqualTo("02ee699c");
+        assertThat(PoseCandidate.fromJson(c.toJson(), "c.json")).isEqualTo(c);
+        com.fasterxml.jackson.databind.node.ObjectNode noWidth = c.toJson();
+        noWidth.remove("width");
+        assertThatThrownBy(() -> PoseCandidate.fromJson(noWidth, "c.json")).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("c.json: candidate field 'width' is missing");
+        com.fasterxml.jackson.databind.node.ObjectNode noType = c.toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) noType.get("schedule")).remove("type");
+        assertThatThrownBy(() -> PoseCandidate.fromJson(noType, "c.json")).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("c.json: candidate field 'type' is missing");
     }
 
     @Test
@@ -58,7 +84,7 @@ class PoseSearchSpaceTest {
     void badFilesNameTheFileAndTheField() throws Exception {
         Path f = tmp.resolve("bad.yaml");
         Files.writeString(f, "learningRate: {min: 0, max: 1.0e-2, log: true}\n");
-        assertThatThrownBy(() -> PoseSearchSpace.read(f)).isInstanceOf(SearchConfigException.class)
+        assertThatThrownBy(() -> PoseSearchSpace.read(f)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("bad.yaml").hasMessageContaining("learningRate log-uniform range needs min > 0");
         Files.writeString(f, "optimizer: [adam, rmsprop]\n");
         assertThatThrownBy(() -> PoseSearchSpace.read(f)).hasMessageContaining("bad.yaml: optimizer: unknown "

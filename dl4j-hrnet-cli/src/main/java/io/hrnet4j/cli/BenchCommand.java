@@ -8,7 +8,6 @@ import io.hrnet4j.zoo.PoseNetworks.Backend;
 import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
-import io.hrnet4j.zoo.bench.BenchmarkException;
 import io.hrnet4j.zoo.bench.MemoryUsage;
 import io.hrnet4j.zoo.bench.ModelBenchmark;
 import io.hrnet4j.zoo.bench.PyTorchComparison;
@@ -393,7 +392,7 @@ public class BenchCommand implements Callable<Integer> {
                             return new RoundProcess(name, startChild(null, Map.of("OMP_NUM_THREADS",
                                     Integer.toString(t)), childArgs, true));
                         } catch (IOException e) {
-                            throw new BenchmarkException("cannot start the " + name + ": " + e.getMessage(), e);
+                            throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
                         }
                     },
                     t -> PyTorchPeer.start(python, script, cfg, t, inferBatches, train, work),
@@ -467,7 +466,7 @@ public class BenchCommand implements Callable<Integer> {
                 text = rd.lines().collect(Collectors.joining("\n"));
             }
             if (p.waitFor() != 0) {
-                throw new BenchmarkException("benchmark with " + n + " natives failed (exit " + p.exitValue() + ")");
+                throw new IllegalStateException("benchmark with " + n + " natives failed (exit " + p.exitValue() + ")");
             }
             results.add(om.readTree(text));
         }

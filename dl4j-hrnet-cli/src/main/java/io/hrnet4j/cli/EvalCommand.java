@@ -43,23 +43,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     EvalOptions evalOptions;
 
-    @Option(names = "--dataset", required = true, paramLabel = "coco|mpii", description = "Dataset family.")
-    String dataset;
-
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of the images.")
-    Path images;
-
-    @Option(names = "--annotations", required = true, paramLabel = "FILE",
-            description = "COCO person_keypoints_*.json (also the ground truth) or MPII annotation JSON.")
-    Path annotations;
-
-    @Option(names = "--boxes", paramLabel = "FILE",
-            description = "COCO person detection results (instead of the ground-truth boxes).")
-    Path boxes;
-
-    @Option(names = "--image-threshold", defaultValue = EvalOptions.IMAGE_THRESHOLD_DEFAULT, paramLabel = "T",
-            description = "Keep detections with score >= T (TEST.IMAGE_THRE, default ${DEFAULT-VALUE}).")
-    double imageThreshold;
+    @Mixin
+    DataFilesOptions data;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
@@ -76,21 +61,12 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KeypointSchema schema = KeypointSchema.byName(dataset);
-        Path mpiiGt = evalOptions.mpiiGt();
-        if (schema == KeypointSchema.MPII && boxes != null) {
-            throw new IllegalArgumentException("--boxes is a COCO option");
-        }
-        if (schema == KeypointSchema.COCO && mpiiGt != null) {
-            throw new IllegalArgumentException("--mpii-gt is an MPII option");
-        }
+        EvalDataset ds = data.evalDataset(evalOptions.mpiiGt());
+        KeypointSchema schema = ds.schema();
         if (out != null) {
             AtomicFiles.checkWritable(out);
         }
         PoseNetwork net = network.load(schema);
-        EvalDataset ds = schema == KeypointSchema.MPII ? EvalDataset.mpii(annotations, images, mpiiGt)
-                : boxes != null ? EvalDataset.cocoDetections(annotations, images, boxes, imageThreshold)
-                : EvalDataset.coco(annotations, images);
         PrintWriter err = spec.commandLine().getErr();
         TopDownEvalResult r = TopDownEvaluator.builder(net).options(evalOptions.predictorOptions(false))
                 .batchSize(batch).workers(workers).progress((done, total, rate) -> {
@@ -118,7 +94,7 @@ public final class EvalCommand implements Callable<Integer> {
             o.print(r.perJointTable());
             o.printf(Locale.ROOT, "%n%s, %d crops of %d images (%s boxes%s), %d results%s%n",
                     PoseNetworks.describe(net.config()), r.numSamples(), r.numImages(),
-                    boxes != null ? "detector" : schema == KeypointSchema.MPII ? "annotated" : "ground-truth",
+                    data.boxOptions.boxes != null ? "detector" : schema == KeypointSchema.MPII ? "annotated" : "ground-truth",
                     evalOptions.flipTest() ? ", flip test" : "", r.numResults(),
                     r.resultsFile() != null ? " written to " + out : "");
             o.printf(Locale.ROOT, "time: load %.1f s, inference %.1f s (%.1f crops/s), evaluation %.2f s%n",

@@ -2,17 +2,16 @@ package io.hrnet4j.cli;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
-import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.data.iterator.ProcessedSample;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.LoadedSamples;
-import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.data.transform.TopDownWarp;
 import io.hrnet4j.zoo.render.PoseRenderer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,7 +21,10 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hrnet inspect}: writes what the network is fed. For each sample, one PNG with two panels of the input size
@@ -36,53 +38,41 @@ public final class InspectCommand implements Callable<Integer> {
     /** Opacity of the target-heatmap overlay at heatmap value 1. */
     static final double HEATMAP_ALPHA = 0.7;
 
-    @Option(names = "--dataset", required = true, description = "coco or mpii")
-    String dataset;
+    @Spec
+    private CommandSpec spec;
 
-    @Option(names = "--images", required = true, description = "folder of the images")
-    Path images;
+    @Mixin
+    DataFilesOptions data;
 
-    @Option(names = "--annotations", required = true,
-            description = "COCO person_keypoints_*.json or MPII annotation JSON")
-    Path annotations;
-
-    @Option(names = "--boxes", description = "COCO person detection results (boxes instead of ground truth)")
-    Path boxes;
-
-    @Option(names = "--samples", defaultValue = "8", description = "number of crops to write (default ${DEFAULT-VALUE})")
+    @Option(names = "--samples", defaultValue = "8", paramLabel = "N",
+            description = "Number of crops to write (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--out", required = true, description = "output folder (created)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "augmentation seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Augmentation seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--no-augment", description = "plain center/scale crops (evaluation mode)")
+    @Option(names = "--no-augment", description = "Plain center/scale crops (evaluation mode).")
     boolean noAugment;
 
     @Override
     public Integer call() throws IOException {
-        KeypointSchema schema = KeypointSchema.byName(dataset);
-        TopDownRecipe recipe = TopDownRecipe.defaults(schema);
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
-        LoadedSamples loaded;
-        if (schema == KeypointSchema.MPII) {
-            loaded = MpiiAnnotations.load(annotations, images);
-        } else if (boxes != null) {
-            loaded = CocoKeypoints.detections(boxes, annotations, images, recipe.aspectRatio(),
-                    CocoKeypoints.DEFAULT_IMAGE_THRESHOLD);
-        } else {
-            loaded = CocoKeypoints.groundTruth(annotations, images, recipe.aspectRatio());
-        }
+        KeypointSchema schema = data.schema();
+        TopDownRecipe recipe = TopDownRecipe.defaults(schema);
+        LoadedSamples loaded = data.samples(recipe.aspectRatio());
         if (loaded.size() == 0) {
-            throw new IllegalArgumentException("no samples in " + annotations + ": " + loaded.summary());
+            throw new IllegalArgumentException("no samples in " + data.annotations + ": " + loaded.summary());
         }
         AtomicFiles.checkWritableFolder(out);
         TopDownSampleProcessor proc = new TopDownSampleProcessor(recipe, !noAugment);
-        System.out.println(loaded.summary());
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(loaded.summary());
         for (int i = 0; i < samples; i++) {
             int idx = i % loaded.size();
             long epoch = i / loaded.size();
@@ -90,10 +80,11 @@ public final class InspectCommand implements Callable<Integer> {
             Path file = out.resolve(String.format(Locale.ROOT, "%s_%03d_img%d_ann%d.png", schema.name(), i,
                     p.meta().imageId(), p.meta().annotationId()));
             write(p, recipe, file);
-            System.out.printf(Locale.ROOT, "%s  rot %.1f  flip %s  scale %.3f  joints %d/%d%n", file.getFileName(),
+            o.printf(Locale.ROOT, "%s  rot %.1f  flip %s  scale %.3f  joints %d/%d%n", file.getFileName(),
                     p.meta().rotationDeg(), p.meta().flipped(), p.meta().scaleW(),
                     (int) sum(p.weights()), p.weights().length);
         }
+        o.flush();
         return 0;
     }
 

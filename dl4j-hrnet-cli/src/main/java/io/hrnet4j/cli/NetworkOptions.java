@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 public final class NetworkOptions {
     @Mixin
-    ArchOptions arch = new ArchOptions();
+    ArchOptions arch;
 
     @Option(names = "--weights", required = true, paramLabel = "FILE",
             description = "Weights: official .pth, .npz state dict, or a DL4J model zip (trained checkpoint).")

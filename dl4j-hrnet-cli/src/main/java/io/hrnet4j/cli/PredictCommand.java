@@ -12,6 +12,7 @@ import io.hrnet4j.zoo.estimate.PersonDetector;
 import io.hrnet4j.zoo.estimate.PoseEstimator;
 import io.hrnet4j.zoo.estimate.WholeImageDetector;
 import io.hrnet4j.zoo.estimate.YoloPersonDetector;
+import io.hrnet4j.zoo.inference.HeatmapDecoder;
 import io.hrnet4j.zoo.render.PoseRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,13 +39,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hrnet predict}: the poses of every person in an image, a folder of images or a video, drawn with
  * {@link PoseRenderer} and optionally written as JSON, through {@link PoseEstimator} (top-down: person boxes, crops,
- * network, optional flip test and DARK, rescoring and OKS-NMS).
+ * network, flip test (on unless --no-flip-test) and optional DARK, rescoring and OKS-NMS).
  *
  * <p>Person boxes ({@code --detector}): {@code whole} (the whole image is one person), {@code file} (a COCO
- * detection-results file, {@code --detections}; an image's id is {@code --image-id} or the number in its file name,
+ * detection-results file, {@code --boxes}; an image's id is {@code --image-id} or the number in its file name,
  * a video frame's id is its 0-based frame number), {@code yolo2} / {@code tinyyolo} (the DL4J zoo detectors,
  * {@link YoloPersonDetector}; weights from {@code --detector-weights FILE}, else the zoo's own cached pretrained
- * file). Without {@code --detector}: {@code file} when {@code --detections} is given, else {@code whole}.
+ * file). Without {@code --detector}: {@code file} when {@code --boxes} is given, else {@code whole}.
  *
  * <p>Outputs: for {@code --image}, {@code --out} is the drawn image ({@code .png}, {@code .jpg}); for
  * {@code --images}, a folder receiving {@code <name>.png} per image; for {@code --video}, a video ({@code .mp4},
@@ -56,7 +57,7 @@ import picocli.CommandLine.Spec;
  * checked (decoded, opened) and every output location probed before the network runs, so bad input ends with one
  * line on stderr, exit code 1 and no output file touched.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, defaultValueProvider = PredictDefaults.class,
         description = "Draw the poses of every person in an image, a folder of images or a video.")
 public final class PredictCommand implements Callable<Integer> {
     /** Image extensions read from a folder. */
@@ -89,66 +90,23 @@ public final class PredictCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--detector", paramLabel = "whole|file|yolo2|tinyyolo",
-            description = "Person boxes: the whole image, a detections file, or a DL4J zoo YOLO detector "
-                    + "(default: file with --detections, else whole).")
-    String detector;
+    @Mixin
+    DetectorOptions detectorOptions;
 
-    @Option(names = {"--detections", "--boxes"}, paramLabel = "FILE",
-            description = "COCO person detection results (for --detector file).")
-    Path detections;
+    @Mixin
+    BoxOptions boxOptions;
+
+    @Mixin
+    TestTimeOptions testOptions;
 
     @Option(names = "--image-id", paramLabel = "ID",
-            description = "The image's id in --detections (default: the number in the file name).")
+            description = "The image's id in --boxes (default: the number in the file name).")
     Long imageId;
 
-    @Option(names = "--image-threshold", defaultValue = EvalOptions.IMAGE_THRESHOLD_DEFAULT, paramLabel = "T",
-            description = "Use the boxes of a detections file with score >= T (as eval: TEST.IMAGE_THRE, default "
-                    + "${DEFAULT-VALUE}).")
-    double imageThreshold;
-    @Option(names = "--detector-threshold", defaultValue = "0.5", paramLabel = "T",
-            description = "Keep the YOLO detector's person boxes with confidence >= T (default ${DEFAULT-VALUE}).")
-    double detectorThreshold;
+    @Mixin
+    DrawOptions draw;
 
-    @Option(names = "--detector-weights", paramLabel = "FILE",
-            description = "YOLO model zip saved by DL4J (default: the zoo's pretrained file, DL4J cache).")
-    Path detectorWeights;
-
-    @Option(names = "--detector-nms", defaultValue = "0.45", paramLabel = "IOU",
-            description = "YOLO non-maximum suppression IoU threshold (default ${DEFAULT-VALUE}).")
-    double detectorNms;
-
-    @Option(names = "--detector-size", paramLabel = "N",
-            description = "YOLO input side, a multiple of 32 (default: the model's, 608 for yolo2, 416 for tinyyolo).")
-    Integer detectorSize;
-
-    @Option(names = "--letterbox", description = "Fit the image into the YOLO input keeping its aspect (Darknet).")
-    boolean letterbox;
-
-    @Option(names = {"--threshold", "--keypoint-threshold"}, defaultValue = "0.3", paramLabel = "S",
-            description = "Hide joints whose score (heatmap maximum) is below S (default ${DEFAULT-VALUE}).")
-    double threshold;
-
-    @Option(names = "--radius", defaultValue = "3", paramLabel = "PX", description = "Joint dot radius (default ${DEFAULT-VALUE}).")
-    int radius;
-
-    @Option(names = "--thickness", defaultValue = "2", paramLabel = "PX", description = "Limb line thickness (default ${DEFAULT-VALUE}).")
-    int thickness;
-
-    @Option(names = "--heatmaps", defaultValue = "0", paramLabel = "ALPHA",
-            description = "Overlay the heatmaps with this opacity in [0, 1] (default ${DEFAULT-VALUE}: off).")
-    double heatmapAlpha;
-
-    @Option(names = "--no-boxes", description = "Do not draw the person boxes.")
-    boolean noBoxes;
-
-    @Option(names = "--flip-test", description = "Flip test with heatmap shift.")
-    boolean flipTest;
-
-    @Option(names = "--dark", description = "DARK sub-pixel refinement.")
-    boolean dark;
-
-    @Option(names = "--oks-nms", defaultValue = "0.9", paramLabel = "T",
+    @Option(names = "--oks-nms", paramLabel = "T",
             description = "OKS-NMS threshold, COCO only (default ${DEFAULT-VALUE}; 1 or more: off).")
     double oksThreshold;
 
@@ -156,7 +114,7 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Video: stop after N frames (default: all).")
     int maxFrames;
 
-    @Option(names = "--batch", defaultValue = "16", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", description = "Crops per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--out", required = true, paramLabel = "OUT",
@@ -169,8 +127,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KeypointSchema schema = KeypointSchema.byName(dataset);
-        PoseRenderer renderer = new PoseRenderer(schema, new PoseRenderer.Style(threshold, thickness, radius,
-                heatmapAlpha));
+        PoseRenderer renderer = draw.renderer(schema);
         if (batch < 1) {
             throw new ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
         }
@@ -203,12 +160,13 @@ public final class PredictCommand implements Callable<Integer> {
         if (json != null) {
             AtomicFiles.checkWritable(json);
         }
-        PersonDetector det = detector();
+        PersonDetector det = detectorOptions.create(boxOptions);
         PoseNetwork net = network.load(schema);
         boolean oks = schema == KeypointSchema.COCO && oksThreshold < 1;
         PoseEstimator estimator = new PoseEstimator(net, schema, det, PoseEstimator.Options.defaults()
-                .withFlipTest(flipTest).withDark(dark).withOksNms(oks, oksThreshold).withBatchSize(batch)
-                .withHeatmaps(heatmapAlpha > 0));
+                .withFlipTest(testOptions.flipTest())
+                .withDark(testOptions.refinement(false) == HeatmapDecoder.Refinement.DARK).withOksNms(oks, oksThreshold).withBatchSize(batch)
+                .withHeatmaps(draw.heatmaps()));
         PrintWriter o = spec.commandLine().getOut();
         Map<String, Object> root = new LinkedHashMap<>();
         if (input.image != null) {
@@ -278,7 +236,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> ps = new ArrayList<>();
         for (PoseEstimator.Person p : r.people()) {
-            if (!noBoxes) {
+            if (!draw.noBoxes) {
                 renderer.drawBox(bgr, p.box().x(), p.box().y(), p.box().w(), p.box().h(),
                         String.format(Locale.ROOT, "%.2f", p.box().score()));
             }
@@ -317,36 +275,6 @@ public final class PredictCommand implements Callable<Integer> {
             perFrame.accept(i, bgr);
             PoseRenderer.write(bgr, out.resolve(String.format(Locale.ROOT, "frame_%06d.png", i)));
         });
-    }
-
-    private PersonDetector detector() throws IOException {
-        String kind = detector != null ? detector.toLowerCase(Locale.ROOT) : detections != null ? "file" : "whole";
-        switch (kind) {
-            case "whole":
-                return new WholeImageDetector();
-            case "file":
-                if (detections == null) {
-                    throw new ParameterException(spec.commandLine(), "--detector file needs --detections FILE");
-                }
-                return CocoDetectionsFile.read(detections, imageThreshold);
-            case "yolo2":
-            case "tinyyolo":
-                YoloPersonDetector.Variant v = YoloPersonDetector.Variant.byName(kind);
-                YoloPersonDetector.Options opts = new YoloPersonDetector.Options(detectorThreshold, detectorNms,
-                        letterbox ? YoloPersonDetector.Resize.LETTERBOX : YoloPersonDetector.Resize.STRETCH);
-                int size = detectorSize != null ? detectorSize : v.defaultInput();
-                if (detectorWeights != null) {
-                    return YoloPersonDetector.load(v, detectorWeights, size, size, opts);
-                }
-                if (detectorSize != null && detectorSize != v.defaultInput()) {
-                    throw new ParameterException(spec.commandLine(), "--detector-size needs --detector-weights: "
-                            + "the zoo's pretrained " + v.label() + " is built for " + v.defaultInput());
-                }
-                return YoloPersonDetector.pretrained(v, opts);
-            default:
-                throw new ParameterException(spec.commandLine(), "--detector must be whole, file, yolo2 or tinyyolo, "
-                        + "got '" + detector + "'");
-        }
     }
 
     /** Decodes an image once to check it (missing, truncated, unreadable: one line naming the file). */

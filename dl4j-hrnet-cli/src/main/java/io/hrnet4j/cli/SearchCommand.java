@@ -26,7 +26,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,23 +42,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, description = "synthetic, coco or mpii.")
-    private String dataset;
+    @Mixin
+    private TrainingDataOptions data;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "Training image folder (coco, mpii).")
-    private Path images;
-
-    @Option(names = "--annotations", paramLabel = "FILE", description = "Training annotations (coco, mpii).")
-    private Path annotations;
-
-    @Option(names = "--val-images", paramLabel = "DIR", description = "Validation images (default: --images).")
-    private Path valImages;
-
-    @Option(names = "--val-annotations", paramLabel = "FILE",
-            description = "Validation annotations (default: --annotations).")
-    private Path valAnnotations;
-
-    /** AP/PCKh scoring: --flip-test/--no-flip-test, --dark/--no-dark, --mpii-gt (PCKh; else validation loss). */
     @Mixin
     private EvalOptions evalOptions;
 
@@ -105,7 +90,7 @@ public final class SearchCommand implements Callable<Integer> {
 
     /** The architecture; a candidate's width replaces its W ({@link Presets#withWidth}). */
     @Mixin
-    ArchOptions archOptions = new ArchOptions();
+    ArchOptions archOptions;
 
     @Option(names = "--synthetic-counts", defaultValue = "64,16",
             description = "Synthetic train,val image counts (default ${DEFAULT-VALUE}).")
@@ -117,7 +102,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        String ds = dataset.toLowerCase(Locale.ROOT);
+        String ds = data.name();
         TrainingBudget perCandidate = TrainingBudget.parse(budget);
         // the space file is read before the data, so a missing or bad file is reported before any work
         PoseSearchSpace sp = space.file != null ? PoseSearchSpace.read(space.file) : PoseSearchSpace.preset(
@@ -128,14 +113,15 @@ public final class SearchCommand implements Callable<Integer> {
             default -> new int[] {64, 48};
         };
         archOptions.defaultSize(def[0], def[1]);
-        KeypointSchema schema = ds.equals("mpii") ? KeypointSchema.MPII : KeypointSchema.COCO;
+        KeypointSchema schema = data.schema();
         int[] asked = archOptions.inputSize();
         HRNetConfig base = archOptions.describesArchitecture() ? archOptions.resolve(schema)
                 : ds.equals("synthetic") ? Presets.small(16, schema.numJoints(), asked != null ? asked[0] : def[0],
                         asked != null ? asked[1] : def[1])
                 : archOptions.resolve(schema);
         int[] hw = {base.inputHeight(), base.inputWidth()};
-        PoseSearchData data = switch (ds) {
+        data.requireTrainingFiles();
+        PoseSearchData searchData = switch (ds) {
             case "synthetic" -> {
                 String[] c = syntheticCounts.split(",");
                 SyntheticPoseDataset s = SyntheticPoseDataset.builder().seed(seed)
@@ -143,19 +129,15 @@ public final class SearchCommand implements Callable<Integer> {
                                 SyntheticPoseDataset.defaultCacheRoot());
                 yield PoseSearchData.synthetic(s, hw[0], hw[1], seed);
             }
-            case "coco" -> PoseSearchData.coco(need(annotations, "--annotations"), need(images, "--images"),
-                    valAnnotations != null ? valAnnotations : annotations, valImages != null ? valImages : images,
-                    hw[0], hw[1], seed);
-            case "mpii" -> PoseSearchData.mpii(need(annotations, "--annotations"), need(images, "--images"),
-                    valAnnotations != null ? valAnnotations : annotations, valImages != null ? valImages : images,
-                    evalOptions.mpiiGt(), hw[0], hw[1], seed);
-            default -> throw new ParameterException(spec.commandLine(), "--dataset must be synthetic, coco or mpii, "
-                    + "got '" + dataset + "'");
+            case "coco" -> PoseSearchData.coco(data.annotations, data.images, data.validationAnnotations(),
+                    data.validationImages(), hw[0], hw[1], seed);
+            default -> PoseSearchData.mpii(data.annotations, data.images, data.validationAnnotations(),
+                    data.validationImages(), evalOptions.mpiiGt(), hw[0], hw[1], seed);
         };
-        PoseScore metric = (score == null ? PoseScore.defaultFor(data) : new PoseScore(PoseScore.Kind.parse(score)))
+        PoseScore metric = (score == null ? PoseScore.defaultFor(searchData) : new PoseScore(PoseScore.Kind.parse(score)))
                 .withEvaluation(evalOptions.flipTest(), evalOptions.refinement(false));
         Function<PoseCandidate, HRNetConfig> architecture = c -> Presets.withWidth(base, c.width());
-        GraphCandidateTrainer trainer = new GraphCandidateTrainer(data, metric, architecture, seed);
+        GraphCandidateTrainer trainer = new GraphCandidateTrainer(searchData, metric, architecture, seed);
         AtomicInteger n = new AtomicInteger();
         PoseSearch.Builder b = PoseSearch.builder(sp, trainer, metric, out).seed(seed).maxCandidates(candidates)
                 .budget(perCandidate).generator(grid ? PoseSearch.Generator.GRID
@@ -186,12 +168,5 @@ public final class SearchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "[%d] rung %d %s %s budget %s: %s (%s)", n, rung, r.id(),
                 r.candidate().summary(), r.budget(), what, r.resumed() ? "resumed"
                         : String.format(Locale.ROOT, "%.1f s", r.seconds()));
-    }
-
-    private Path need(Path p, String option) {
-        if (p == null) {
-            throw new ParameterException(spec.commandLine(), option + " is required for --dataset " + dataset);
-        }
-        return p;
     }
 }

@@ -12,14 +12,12 @@ import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.metrics.CocoGroundTruth;
 import io.hrnet4j.metrics.MpiiGroundTruth;
 import io.hrnet4j.zoo.arch.Presets;
-import io.hrnet4j.zoo.train.ClusterBackends;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.train.ExperimentFile;
 import io.hrnet4j.zoo.train.PoseTrainer;
 import io.hrnet4j.zoo.train.PoseValidator;
 import io.hrnet4j.zoo.train.RssSampler;
 import io.hrnet4j.zoo.train.TopDownValidator;
-import io.hrnet4j.zoo.train.TrainingBackend;
 import io.hrnet4j.zoo.train.TrainingData;
 import io.hrnet4j.zoo.inference.HeatmapDecoder;
 import io.hrnet4j.zoo.train.TrainingRecipe;
@@ -41,10 +39,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.optimize.listeners.PerformanceListener;
-import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,13 +63,14 @@ import picocli.CommandLine.Spec;
  * checkpoints, metrics.json/csv, training-curves.png, predictions/*.png). With {@code --dataset coco|mpii} the
  * standard W32 model at 256x192 (COCO) or 256x256 (MPII) and the published recipe, unless options say otherwise.
  * The architecture options are the shared {@link ArchOptions} ({@code --config} also supplies its {@code TRAIN}
- * section).
+ * section), the dataset options the shared {@link TrainingDataOptions}, the evaluation options of validation the
+ * shared {@link EvalOptions}; the recipe options are the table of {@link RecipeOptions}.
  *
  * <p>{@code --resume [RUN|FILE]} continues a run exactly (a run folder, a checkpoint file, or without a value the
  * newest run under {@code ./hrnet-output}): the dataset, recipe and architecture come from the run's
  * {@code config.yaml}; an option that contradicts them is refused in one line; {@code --epochs} (to extend the run),
- * the bookkeeping intervals and the execution options ({@code --backend}, {@code --devices}, {@code --spark}) may
- * change.
+ * the bookkeeping intervals and the execution options ({@link ExecutionOptions}: {@code --backend},
+ * {@code --devices}, {@code --spark}) may change.
  *
  * <p>{@code --soak [N]} (default 1000) is the memory soak: N iterations of the chosen run (the embedded default
  * without other options), the resident set sampled into {@code rss.csv} / {@code rss.json} / {@code rss.png}
@@ -81,7 +78,7 @@ import picocli.CommandLine.Spec;
  * exceeds {@code --soak-limit}. The training memory estimate is checked against the budget before any data is read
  * ({@link PoseTrainer#checkMemory}).
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, modelTransformer = RecipeOptions.class,
         description = "Train HRNet top-down pose estimation (embedded synthetic default, COCO or MPII) on one device, "
                 + "several (--devices) or a Spark cluster (--spark).")
 public final class TrainCommand implements Callable<Integer> {
@@ -92,66 +89,16 @@ public final class TrainCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Mixin
-    ArchOptions archOptions = new ArchOptions();
+    ArchOptions archOptions;
 
-    @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic, coco or mpii (default ${DEFAULT-VALUE})")
-    String dataset;
-
-    @Option(names = "--images", paramLabel = "DIR", description = "training images folder (coco, mpii)")
-    Path images;
-
-    @Option(names = "--annotations", paramLabel = "FILE", description = "training annotations: COCO person_keypoints JSON or MPII JSON")
-    Path annotations;
-
-    @Option(names = "--val-images", paramLabel = "DIR", description = "validation images (default: --images)")
-    Path valImages;
-
-    @Option(names = "--val-annotations", paramLabel = "FILE", description = "validation annotations (default: --annotations)")
-    Path valAnnotations;
-
-    /** The evaluation options shared with eval and search: flip test, DARK, the MPII ground truth. */
     @Mixin
-    EvalOptions evalOptions = new EvalOptions();
+    TrainingDataOptions data;
+
+    @Mixin
+    EvalOptions evalOptions;
 
     @Option(names = "--sigma", description = "target Gaussian sigma in heatmap cells (default 2)")
     Double sigma;
-
-    @Option(names = "--backend", description = "graph or samediff (default samediff; graph with --devices or --spark)")
-    String backend;
-
-    @Option(names = "--epochs", description = "epochs (default 210; synthetic 6)")
-    Integer epochs;
-
-    @Option(names = "--batch", description = "batch size (default 32)")
-    Integer batch;
-
-    @Option(names = "--lr", description = "initial learning rate (default 1e-3; synthetic 5e-3)")
-    Double lr;
-
-    @Option(names = "--milestones", split = ",", description = "epochs of the x0.1 steps (default 170,200; synthetic at 80%% of the epochs)")
-    int[] milestones;
-
-    @Option(names = "--warmup", description = "linear warm-up iterations (default 0)")
-    Integer warmup;
-
-    @Option(names = "--workers", description = "data-loading threads (default 2)")
-    Integer workers;
-
-    @Option(names = "--seed", description = "seed of weights, data order and augmentation (default 0)")
-    Long seed;
-
-    @Option(names = "--checkpoint-every", paramLabel = "N", description = "checkpoint every N iterations (0: epoch ends only)")
-    Integer checkpointEvery;
-
-    @Option(names = "--keep", paramLabel = "K", description = "checkpoints kept (default 3)")
-    Integer keep;
-
-    @Option(names = "--validate-every", paramLabel = "N", description = "validate every N epochs (0: after the last only)")
-    Integer validateEvery;
-
-    @Option(names = "--log-every", paramLabel = "N", description = "progress line every N iterations")
-    Integer logEvery;
-
 
     @Option(names = "--max-samples", paramLabel = "N", description = "use only the first N training samples")
     Integer maxSamples;
@@ -182,6 +129,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(memory soak: --max-iterations 1000 --rss-every 10)")
     Integer rssEvery;
 
+    @Mixin
+    ExecutionOptions execution;
+
     @Option(names = "--soak", arity = "0..1", fallbackValue = "1000", paramLabel = "ITERATIONS",
             description = "memory soak: train ITERATIONS iterations (default 1000; epochs extended to cover them), "
                     + "sample the resident memory every --rss-every (default ITERATIONS/100) into rss.csv, rss.json, "
@@ -192,18 +142,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--soak-limit", paramLabel = "MIB", defaultValue = "" + RssSampler.FLAT_LIMIT_MIB_PER_100,
             description = "--soak: largest slope counted as flat, MiB per 100 iterations (default ${DEFAULT-VALUE})")
     double soakLimit;
-
-    @Option(names = "--devices", paramLabel = "N",
-            description = "train on N devices with ParallelWrapper (graph realisation; default 1)")
-    Integer devices;
-
-    @Option(names = "--spark", paramLabel = "MASTER",
-            description = "train on Apache Spark, e.g. local[2] or spark://host:7077 (graph realisation; needs the "
-                    + "dl4j-hrnet-spark module: ./hrnet builds it with -P spark when --spark is given)")
-    String spark;
-
-    @Option(names = "--ui", description = "DL4J training UI (graph backend; needs deeplearning4j-ui on the classpath: build with -Pui)")
-    boolean ui;
 
     @Override
     public Integer call() throws Exception {
@@ -232,8 +170,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("output folder is not writable: " + e.getMessage(), e);
         }
         ExperimentFile.Dataset d = experiment.dataset();
-        KeypointSchema schema = schemaOf(d.name());
-        boolean synthetic = d.name().equals("synthetic");
+        KeypointSchema schema = TrainingDataOptions.schemaOf(d.name());
+        boolean synthetic = d.name().equals(TrainingDataOptions.SYNTHETIC);
         HRNetConfig cfg = experiment.config();
         if (cfg.numJoints() != schema.numJoints()) {
             throw new IllegalArgumentException("the model has " + cfg.numJoints() + " joints but --dataset " + d.name()
@@ -244,21 +182,7 @@ public final class TrainCommand implements Callable<Integer> {
         RssSampler soakSampler = soakSampler();
         TopDownRecipe dataRecipe = TopDownRecipe.defaults(schema).withInputSize(cfg.inputWidth(), cfg.inputHeight())
                 .withSigma(experiment.sigma());
-        int deviceCount = devices == null ? 1 : devices;
-        if (deviceCount < 1) {
-            throw new IllegalArgumentException("--devices must be >= 1, got " + deviceCount);
-        }
-        if (spark != null && deviceCount > 1) {
-            throw new IllegalArgumentException("--spark and --devices exclude each other (Spark spreads the work "
-                    + "over its executors)");
-        }
-        boolean graphOnly = spark != null || deviceCount > 1;
-        TrainingBackend.Kind kind = backend != null ? TrainingBackend.Kind.parse(backend)
-                : graphOnly ? TrainingBackend.Kind.GRAPH : TrainingBackend.Kind.SAMEDIFF;
-        if (graphOnly && kind != TrainingBackend.Kind.GRAPH) {
-            throw new IllegalArgumentException((spark != null ? "--spark" : "--devices") + " trains the graph "
-                    + "realisation: drop --backend " + backend + " or use --backend graph");
-        }
+        execution.kind(); // the execution options are checked before the data is loaded
 
         Path trainImages = d.trainImages();
         Path trainAnn = d.trainAnnotations();
@@ -297,17 +221,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingData data = TrainingData.of(trainSamples, new TopDownSampleProcessor(dataRecipe, true),
                 recipe.batchSize(), recipe.workers(), recipe.seed());
-        if (soakSampler != null && epochs == null && (long) recipe.epochs() * data.batchesPerEpoch() < soak) {
+        if (soakSampler != null && RecipeOptions.epochs(spec) == null && (long) recipe.epochs() * data.batchesPerEpoch() < soak) {
             recipe = recipe.toBuilder().epochs((soak + data.batchesPerEpoch() - 1) / data.batchesPerEpoch()).build();
             experiment = new ExperimentFile(cfg, experiment.sigma(), recipe, experiment.dark(), d);
         }
 
-        String execution = spark != null ? "Spark " + spark : deviceCount > 1 ? deviceCount + " ParallelWrapper "
-                + "devices" : kind.id() + " backend";
         progress.printf(Locale.ROOT, "model: %s (%s), %d training samples, %d validation samples%n", cfg,
-                execution, trainSamples.size(), valSamples.size());
+                execution.describe(), trainSamples.size(), valSamples.size());
         progress.println("recipe: " + recipe);
-        PoseTrainer.Builder b = PoseTrainer.builder(cfg, data, output).experiment(experiment).backend(kind)
+        PoseTrainer.Builder b = PoseTrainer.builder(cfg, data, output).experiment(experiment)
                 .validator(validator).progress(progress).resumeFrom(resumeFrom)
                 .report(new TrainingReport.Options(true, 4, schema));
         if (maxIterations != null) {
@@ -328,23 +250,7 @@ public final class TrainCommand implements Callable<Integer> {
             BackboneInit.forTraining(cfg, pretrainedBackbone, archOptions.config, recipe.seed(), progress)
                     .ifPresent(b::initialWeights);
         }
-        if (kind == TrainingBackend.Kind.GRAPH) {
-            List<TrainingListener> ls = new ArrayList<>();
-            ls.add(new ScoreIterationListener(recipe.logEveryIterations()));
-            ls.add(new PerformanceListener(recipe.logEveryIterations(), true));
-            if (ui) {
-                ls.add(TrainingUi.attach());
-            }
-            b.graphListeners(ls.toArray(new TrainingListener[0]));
-        } else if (ui) {
-            throw new IllegalArgumentException("--ui needs --backend graph (the DL4J training UI reads DL4J "
-                    + "TrainingListener statistics, which the SameDiff backend does not produce)");
-        }
-        if (spark != null) {
-            b.execution(ClusterBackends.factory("spark", spark));
-        } else {
-            b.devices(deviceCount);
-        }
+        execution.configure(b, recipe.logEveryIterations());
         TrainingResult r = b.build().train();
         progress.printf(Locale.ROOT, "trained %d iterations, %d epochs; weights: %s%n", r.losses().size(),
                 r.epochs().size(), output.resolve("final.npz"));
@@ -381,20 +287,11 @@ public final class TrainCommand implements Callable<Integer> {
         return new RssSampler(every, RssSampler.WARMUP_FRACTION, soakLimit);
     }
 
-    private static KeypointSchema schemaOf(String dataset) {
-        return switch (dataset.toLowerCase(Locale.ROOT)) {
-            case "synthetic", "coco" -> KeypointSchema.COCO;
-            case "mpii" -> KeypointSchema.MPII;
-            default -> throw new IllegalArgumentException("--dataset must be synthetic, coco or mpii, got '" + dataset
-                    + "'");
-        };
-    }
-
     /** The experiment of a new run: options over the defaults of the dataset (and over {@code --config}'s TRAIN). */
     private ExperimentFile newExperiment() throws IOException {
-        String name = dataset.toLowerCase(Locale.ROOT);
-        KeypointSchema schema = schemaOf(name);
-        boolean synthetic = name.equals("synthetic");
+        String name = data.name();
+        KeypointSchema schema = data.schema();
+        boolean synthetic = data.synthetic();
         ExperimentFile file = archOptions.config == null ? null : ExperimentFile.read(archOptions.config);
         HRNetConfig cfg;
         if (archOptions.describesArchitecture()) {
@@ -406,13 +303,12 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = archOptions.resolve(schema);
         }
         TrainingRecipe base = file != null ? file.recipe()
-                : synthetic ? TrainingRecipe.embedded(epochs == null ? DEFAULT_SYNTHETIC_EPOCHS : epochs)
+                : synthetic ? TrainingRecipe.embedded(Objects.requireNonNullElse(RecipeOptions.epochs(spec), DEFAULT_SYNTHETIC_EPOCHS))
                 : TrainingRecipe.published();
         double s = sigma != null ? sigma : file != null ? file.sigma() : 2;
-        if (!synthetic && (images == null || annotations == null)) {
-            throw new IllegalArgumentException("--dataset " + dataset + " needs --images DIR and --annotations FILE");
-        }
-        ExperimentFile.Dataset d = new ExperimentFile.Dataset(name, images, annotations, valImages, valAnnotations,
+        data.requireTrainingFiles();
+        ExperimentFile.Dataset d = new ExperimentFile.Dataset(name, data.images, data.annotations, data.valImages,
+                data.valAnnotations,
                 evalOptions.mpiiGt(), maxSamples, maxValSamples);
         // DARK by default for the synthetic default, off otherwise (as the official numbers)
         boolean darkOn = evalOptions.dark != null ? evalOptions.dark : synthetic;
@@ -435,18 +331,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(yaml + ": no DATASET section");
         }
         List<String> bad = new ArrayList<>();
-        if (spec.commandLine().getParseResult().hasMatchedOption("--dataset") && !dataset.equalsIgnoreCase(d.name())) {
-            bad.add("--dataset " + dataset + " (run: " + d.name() + ")");
+        if (spec.commandLine().getParseResult().hasMatchedOption("--dataset") && !data.dataset.equalsIgnoreCase(d.name())) {
+            bad.add("--dataset " + data.dataset + " (run: " + d.name() + ")");
         }
-        differs(bad, "--images", images, d.trainImages());
-        differs(bad, "--annotations", annotations, d.trainAnnotations());
-        differs(bad, "--val-images", valImages, d.valImages());
-        differs(bad, "--val-annotations", valAnnotations, d.valAnnotations());
+        differs(bad, "--images", data.images, d.trainImages());
+        differs(bad, "--annotations", data.annotations, d.trainAnnotations());
+        differs(bad, "--val-images", data.valImages, d.valImages());
+        differs(bad, "--val-annotations", data.valAnnotations, d.valAnnotations());
         differs(bad, "--mpii-gt", evalOptions.mpiiGt(), d.valGt());
         differs(bad, "--max-samples", maxSamples, d.maxSamples());
         differs(bad, "--max-val-samples", maxValSamples, d.maxValSamples());
         if (archOptions.describesArchitecture() || archOptions.inputSize() != null) {
-            HRNetConfig asked = archOptions.resolve(schemaOf(d.name()));
+            HRNetConfig asked = archOptions.resolve(TrainingDataOptions.schemaOf(d.name()));
             if (!asked.equals(e.config())) {
                 bad.add("the architecture options (" + asked + "; run: " + e.config() + ")");
             }
@@ -479,45 +375,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The recipe options of the command line ({@link RecipeOptions}) and {@code --no-flip-test} over {@code base}. */
     private TrainingRecipe applyRecipeOptions(TrainingRecipe base) {
-        TrainingRecipe.Builder r = base.toBuilder();
-        if (epochs != null) {
-            r.epochs(epochs);
-        }
-        if (milestones != null) {
-            r.milestones(milestones);
-        }
-        if (batch != null) {
-            r.batchSize(batch);
-        }
-        if (lr != null) {
-            r.learningRate(lr);
-        }
-        if (warmup != null) {
-            r.warmupIterations(warmup);
-        }
-        if (workers != null) {
-            r.workers(workers);
-        }
-        if (seed != null) {
-            r.seed(seed);
-        }
-        if (checkpointEvery != null) {
-            r.checkpointEveryIterations(checkpointEvery);
-        }
-        if (keep != null) {
-            r.keepCheckpoints(keep);
-        }
-        if (validateEvery != null) {
-            r.validateEveryEpochs(validateEvery);
-        }
-        if (logEvery != null) {
-            r.logEveryIterations(logEvery);
-        }
-        if (!evalOptions.flipTest()) {
-            r.flipTest(false);
-        }
-        return r.build();
+        TrainingRecipe r = RecipeOptions.apply(spec, base);
+        return evalOptions.flipTest() ? r : r.toBuilder().flipTest(false).build();
     }
 
     private static LoadedSamples load(KeypointSchema schema, Path ann, Path imgs, TopDownRecipe recipe)

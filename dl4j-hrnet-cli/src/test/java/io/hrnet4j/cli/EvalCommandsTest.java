@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,12 +52,19 @@ class EvalCommandsTest {
                 + "'image_id': image 5 is not in the ground truth");
     }
 
+    /** Runs eval-mpii on the oracle sample; {@code --pred} is the earlier name of {@code --results}. */
+    private String evalMpii(String resultsOption, String... more) {
+        List<String> args = new ArrayList<>(List.of("eval-mpii", "--gt", SharedData.oracle("mpii_gt.json").toString(),
+                resultsOption, SharedData.oracle("mpii_pred.json").toString()));
+        args.addAll(List.of(more));
+        assertThat(cli.run(args.toArray(new String[0]))).as(cli.err()).isEqualTo(0);
+        return cli.out();
+    }
+
     @Test
     void evalMpiiJsonGivesTheOfficialValues() throws Exception {
-        int rc = cli.run("eval-mpii", "--gt", SharedData.oracle("mpii_gt.json").toString(),
-                "--pred", SharedData.oracle("mpii_pred.json").toString(), "--json");
-        assertThat(rc).as(cli.err()).isEqualTo(0);
-        JsonNode j = new ObjectMapper().readTree(cli.out());
+        JsonNode j = new ObjectMapper().readTree(evalMpii("--results", "--json"));
+        assertThat(new ObjectMapper().readTree(evalMpii("--pred", "--json"))).isEqualTo(j);
         JsonNode ref = new ObjectMapper().readTree(SharedData.oracle("mpii_pckh.json").toFile()).get("official_evaluate");
         ref.fields().forEachRemaining(e -> assertThat(j.get(e.getKey()).asDouble()).as(e.getKey())
                 .isCloseTo(e.getValue().asDouble(), within(1e-9)));
@@ -64,10 +73,7 @@ class EvalCommandsTest {
 
     @Test
     void evalMpiiTable() {
-        int rc = cli.run("eval-mpii", "--gt", SharedData.oracle("mpii_gt.json").toString(),
-                "--pred", SharedData.oracle("mpii_pred.json").toString());
-        assertThat(rc).as(cli.err()).isEqualTo(0);
-        String[] lines = cli.out().split("\n");
+        String[] lines = evalMpii("--results").split("\n");
         assertThat(lines[0]).startsWith("| Head   | Shoulder | Elbow  | Wrist  |");
         assertThat(lines[2]).startsWith("| 95.833 | 95.788   | 89.583 | 68.042 | 87.670 | 83.534 | 77.864 | 86.677 | 22.793 ");
     }

@@ -145,17 +145,30 @@ class EvalPredictCommandsTest {
                 .contains("'annotations': expected an array");
     }
 
+    /** @return the help text without white space (picocli wraps lines where it likes) */
+    private static String flat(String help) {
+        return help.replaceAll("\\s+", "");
+    }
+
     @Test
     void evaluationOptionsHaveOneNameAndOneDefaultInEveryCommand() {
         for (String cmd : List.of("eval", "train", "search")) {
             assertThat(cli.run(cmd, "--help")).isEqualTo(0);
-            assertThat(cli.out()).as(cmd).contains("--mpii-gt=FILE").contains("--flip-test")
-                    .contains("--no-flip-test").contains("--[no-]dark").doesNotContain("--val-gt")
+            assertThat(cli.out()).as(cmd).contains("--mpii-gt=FILE").doesNotContain("--val-gt")
                     .doesNotContain("--pckh-gt");
         }
-        for (String cmd : List.of("eval", "predict")) {
+        // flip test (on by default) and DARK: one mixin in every command that runs a network on crops
+        for (String cmd : List.of("eval", "predict", "train", "search")) {
             assertThat(cli.run(cmd, "--help")).isEqualTo(0);
-            assertThat(cli.out().replaceAll("\\s+", " ")).as(cmd).contains("TEST.IMAGE_THRE, default 0.0)");
+            assertThat(flat(cli.out())).as(cmd).contains(flat("--flip-test Flip test with heatmap shift "
+                    + "(TEST.FLIP_TEST; the default")).contains(flat("--no-flip-test Skip the flip test."))
+                    .contains(flat("--[no-]dark DARK sub-pixel refinement"));
+        }
+        // person boxes: one name (--boxes, alias --detections) and one default threshold
+        for (String cmd : List.of("eval", "predict", "inspect")) {
+            assertThat(cli.run(cmd, "--help")).isEqualTo(0);
+            assertThat(flat(cli.out())).as(cmd).contains(flat("--boxes, --detections=FILE")).contains(flat(
+                    "--image-threshold=T Use the detections with score >= T (TEST.IMAGE_THRE, default 0.0)"));
         }
         // the earlier names are hidden aliases of --mpii-gt
         for (String alias : List.of("--pckh-gt", "--val-gt", "--mpii-gt")) {
@@ -165,6 +178,24 @@ class EvalPredictCommandsTest {
             assertThat(cli.err()).as(alias).isEqualTo("hrnet eval: error: --mpii-gt is an MPII option"
                     + System.lineSeparator());
         }
+    }
+
+    @Test
+    void everyCommandThatBuildsANetworkTakesTheSameArchitectureOptions() {
+        List<String> arch = List.of("--arch=hrnet|small|dehrnet Architecture family: hrnet (official stages), small (1 "
+                + "module and 1 block per branch, stages 2-3: the embedded default's), dehrnet (default: hrnet).",
+                "--config=FILE Official experiment YAML or the same content as JSON", "--width=W HRNet width W: 32, 48, "
+                + "... (default: 32; small 16).", "--joints=K Number of joints (default: 17 COCO, 16 MPII).",
+                "--input=HxW Input size, height x width in pixels", "--preset=NAME Named architecture: w32_256x192,");
+        for (String cmd : List.of("summary", "bench", "eval", "infer-raw", "predict", "train", "search")) {
+            assertThat(cli.run(cmd, "--help")).as(cmd).isEqualTo(0);
+            for (String option : arch) {
+                assertThat(flat(cli.out())).as(cmd).contains(flat(option));
+            }
+        }
+        // the embedded default's model has a preset name
+        assertThat(cli.run("summary", "--preset", "small_w16_128x96")).isEqualTo(0);
+        assertThat(cli.out()).contains("HRNet W16, 17 joints, input 128x96 (HxW)");
     }
 
     @Test

@@ -250,7 +250,8 @@ class PredictCommandTest {
         // an unknown detector is a usage error
         assertThat(predict(tmp, "--image", IMAGE.toString(), "--detector", "ssd", "--out", old.toString()))
                 .isEqualTo(2);
-        assertThat(cli.err()).contains("--detector must be whole, file, yolo2 or tinyyolo, got 'ssd'");
+        assertThat(cli.err()).contains("Invalid value for option '--detector': expected one of [WHOLE, FILE, YOLO2, "
+                + "TINYYOLO] (case-insensitive) but was 'ssd'");
         assertThat(Files.readString(old)).isEqualTo("previous result");
         assertThat(Files.readString(oldJson)).isEqualTo("{}");
         assertThat(Files.readString(oldVideo)).isEqualTo("previous video");

@@ -50,7 +50,7 @@ import java.util.Map;
  * System.out.print(eval.summary());
  * }</pre>
  * A val2017-sized problem (5,000 images, 6,352 persons, ~100k detections) evaluates in well under a second of
- * matching plus accumulation ({@link CocoEvalBenchmark}). Not thread-safe.
+ * matching plus accumulation (a generated problem of that size, in the tests). Not thread-safe.
  */
 public final class CocoKeypointEval {
     /** COCO's 17 per-keypoint OKS sigmas, {@code np.array([.26, .25, ...]) / 10.0} as in {@code Params.setKpParams}. */

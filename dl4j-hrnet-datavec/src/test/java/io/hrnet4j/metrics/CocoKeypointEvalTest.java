@@ -230,7 +230,7 @@ class CocoKeypointEvalTest {
 
     @Test
     void synthetic5000ImageProblemEvaluatesQuickly() {
-        CocoEvalBenchmark.Problem p = CocoEvalBenchmark.generate(7, 500, 640, 10_000);
+        CocoEvalProblems.Problem p = CocoEvalProblems.generate(7, 500, 640, 10_000);
         long t0 = System.nanoTime();
         CocoStats s = new CocoKeypointEval(p.groundTruth(), p.results()).evaluate();
         double seconds = (System.nanoTime() - t0) / 1e9;

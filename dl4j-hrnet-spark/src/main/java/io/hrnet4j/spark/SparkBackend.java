@@ -1,13 +1,11 @@
 package io.hrnet4j.spark;
 
 import io.hrnet4j.data.keypoints.PoseSample;
-import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.train.ClusterBackends;
 import io.hrnet4j.zoo.train.TrainingBackend;
 import io.hrnet4j.zoo.train.TrainingData;
 import io.hrnet4j.zoo.train.TrainingRecipe;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,7 +14,6 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
@@ -36,15 +33,16 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * system ({@link PoseSampleRdd}, the same per-sample seeding as local training), the step's loss is
  * {@link SparkComputationGraph#getScore()} and it consumes the epoch's minibatches ({@code ceil(samples / batch)},
  * batch = the recipe's batch per executor core). Checkpoints are in the graph array layout
- * ({@link TrainingBackend#GRAPH_LAYOUT}), so a Spark run resumes on one device, on ParallelWrapper, and the reverse
- * (at epoch boundaries: a checkpoint inside an epoch is finished on a local backend first).
+ * ({@link TrainingBackend#GRAPH_LAYOUT}), so a Spark run resumes on one device (graph, or SameDiff through
+ * {@code PortableArrays}), on ParallelWrapper, and the reverse (at epoch boundaries: a checkpoint inside an epoch is
+ * finished on a local backend first).
  *
  * <p>Java 17 needs the JVM flags of {@code dl4j-hrnet-spark/pom.xml} ({@code spark.jvm.flags}: {@code --add-opens}
  * for {@code java.base/java.nio}, {@code sun.nio.ch}, {@code java.util} and the rest of the Spark 3.3 list, and
  * {@code -Daeron.publication.unblock.timeout=60000000000} for the shared-training master); {@code ./hrnet train
  * --spark MASTER} sets them.
  */
-public final class SparkBackend implements TrainingBackend {
+public final class SparkBackend extends TrainingBackend.GraphBackend {
 
     /** The training master. */
     public enum Master {
@@ -85,7 +83,6 @@ public final class SparkBackend implements TrainingBackend {
 
     private final JavaSparkContext sc;
     private final boolean ownsContext;
-    private final GraphBackend graph;
     private final SparkComputationGraph net;
     private final Settings settings;
     private final ISchedule schedule;
@@ -99,9 +96,9 @@ public final class SparkBackend implements TrainingBackend {
      */
     public SparkBackend(JavaSparkContext sc, boolean ownsContext, GraphBackend graph, TrainingRecipe recipe,
                         Settings settings) {
+        super(Objects.requireNonNull(graph, "graph backend").config(), graph.graph());
         this.sc = Objects.requireNonNull(sc, "Spark context");
         this.ownsContext = ownsContext;
-        this.graph = Objects.requireNonNull(graph, "graph backend");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.schedule = recipe.learningRateSchedule();
         this.net = new SparkComputationGraph(sc, graph.graph(), trainingMaster(settings, recipe.batchSize(),
@@ -154,7 +151,8 @@ public final class SparkBackend implements TrainingBackend {
                 .saveUpdater(true).rngSeed(seed).collectTrainingStats(false).build();
     }
 
-    /** @return the driver's graph */
+    /** @return the driver's graph (checkpointed, restored and validated) */
+    @Override
     public ComputationGraph graph() {
         return net.getNetwork();
     }
@@ -162,16 +160,6 @@ public final class SparkBackend implements TrainingBackend {
     @Override
     public String id() {
         return "spark";
-    }
-
-    @Override
-    public String arrayLayout() {
-        return GRAPH_LAYOUT;
-    }
-
-    @Override
-    public PoseNetwork network() {
-        return graph.network();
     }
 
     @Override
@@ -203,31 +191,6 @@ public final class SparkBackend implements TrainingBackend {
             g.getConfiguration().setIterationCount(before + (minibatches + partitions - 1) / partitions);
         }
         steps.stepDone(minibatches, net.getScore(), lr);
-    }
-
-    @Override
-    public Map<String, INDArray> checkpointArrays() {
-        return GraphBackend.arrays(net.getNetwork());
-    }
-
-    @Override
-    public long updates() {
-        return net.getNetwork().getConfiguration().getIterationCount();
-    }
-
-    @Override
-    public void restore(Map<String, INDArray> arrays, long updates) {
-        GraphBackend.restore(net.getNetwork(), arrays, updates);
-    }
-
-    @Override
-    public Map<String, INDArray> stateDict() {
-        return graph.stateDict();
-    }
-
-    @Override
-    public void loadStateDict(Map<String, INDArray> stateDict) {
-        graph.loadStateDict(stateDict);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.hrnet4j.zoo;
 
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.graph.GraphWeights;
-import io.hrnet4j.zoo.weights.ChecksumMismatchException;
+import io.hrnet4j.zoo.weights.CheckpointFormatException;
 import io.hrnet4j.zoo.weights.PosePretrainedType;
 import io.hrnet4j.zoo.weights.PretrainedStore;
 import io.hrnet4j.zoo.weights.PretrainedWeights;
@@ -155,9 +155,9 @@ public class HRNet extends ZooModel<HRNet> {
      * @return the initialised graph, input {@code [N, 3, H, W]}, output heatmaps {@code [N, K, H/4, W/4]}
      * @throws UnsupportedOperationException if no weights are published for this architecture and dataset (names the
      *     presets that have them)
-     * @throws ChecksumMismatchException if the downloaded file's SHA-256 differs (the file is deleted)
-     * @throws io.hrnet4j.zoo.weights.PretrainedDownloadException on an HTTP error or a truncated transfer
-     * @throws IOException on format errors (typed, see {@code io.hrnet4j.zoo.weights})
+     * @throws CheckpointFormatException if the file is corrupt, or (reason
+     *     {@link CheckpointFormatException.Reason#CHECKSUM}) the downloaded file's SHA-256 differs (it is deleted)
+     * @throws IOException on an HTTP error or a truncated transfer (naming the URL)
      */
     public ComputationGraph initPretrained(PosePretrainedType type) throws IOException {
         return initPretrained(downloadPretrained(type));

@@ -12,14 +12,11 @@ import io.hrnet4j.zoo.arch.DeHrnetOptions;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.BlockType;
 import io.hrnet4j.zoo.arch.StageConfig;
-import io.hrnet4j.zoo.samediff.LossRecorder;
 import io.hrnet4j.zoo.samediff.SameDiffHRNet;
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -50,19 +47,12 @@ class DeHrnetTrainingTest {
         assertThat(batch.getFeatures().shape()).containsExactly(4, 3, 64, 48);
 
         ComputationGraph g = new DEHRNet.Builder().config(cfg).updater(new Adam(1e-3)).build().init();
-        List<Double> cg = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            g.fit(batch);
-            cg.add(g.score());
-        }
+        List<Double> cg = RepeatedFit.graph(g, batch, 6);
         assertThat(cg.get(5)).isLessThan(cg.get(0));
 
         SameDiffHRNet sd = SameDiffHRNet.create(cfg, 3, new Adam(1e-3));
-        LossRecorder rec = SameDiffHRNet.lossRecorder(null);
-        for (int i = 0; i < 6; i++) {
-            sd.fit(new SingletonDataSetIterator(batch), 1, rec);
-        }
-        assertThat(rec.losses()).hasSize(6);
-        assertThat(rec.losses().get(5)).isLessThan(rec.losses().get(0));
+        List<Double> losses = RepeatedFit.sameDiff(sd, batch, 6);
+        assertThat(losses).hasSize(6);
+        assertThat(losses.get(5)).isLessThan(losses.get(0));
     }
 }

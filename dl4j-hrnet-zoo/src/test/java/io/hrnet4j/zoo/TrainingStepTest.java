@@ -9,7 +9,6 @@ import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.TinyConfigs;
 import io.hrnet4j.zoo.graph.GraphWeights;
 import io.hrnet4j.zoo.samediff.SameDiffHRNet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -82,20 +81,12 @@ class TrainingStepTest {
     void bothRealisationsDescend() {
         ComputationGraph g = new HRNet.Builder().config(CFG).updater(new Adam(1e-3)).build().init();
         GraphWeights.load(CFG, g, weights);
-        List<Double> cg = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            g.fit(batch);
-            cg.add(g.score());
-        }
+        List<Double> cg = RepeatedFit.graph(g, batch, 5);
         assertThat(cg.get(4)).isLessThan(cg.get(0));
 
         SameDiffHRNet sd = SameDiffHRNet.create(CFG, 1, new Adam(1e-3));
         sd.loadStateDict(weights);
-        io.hrnet4j.zoo.samediff.LossRecorder recorder = SameDiffHRNet.lossRecorder(null);
-        for (int i = 0; i < 5; i++) {
-            sd.fit(new SingletonDataSetIterator(batch), 1, recorder);
-        }
-        List<Double> recorded = recorder.losses();
+        List<Double> recorded = RepeatedFit.sameDiff(sd, batch, 5);
         double[] losses = recorded.stream().mapToDouble(Double::doubleValue).toArray();
         assertThat(losses).hasSize(5);
         assertThat(losses[4]).isLessThan(losses[0]);

@@ -90,11 +90,8 @@ public final class CocoKeypoints {
             byImage.put(id, new ArrayList<>());
         }
         for (int i = 0; i < anns.size(); i++) {
-            JsonNode a = anns.get(i);
             String rec = "annotation #" + i;
-            if (!a.isObject()) {
-                throw new DataFormatException(annotationFile, rec, "-", "expected an object");
-            }
+            JsonNode a = JsonFields.object(annotationFile, rec, anns.get(i));
             rec = "annotation id=" + requiredLong(annotationFile, rec, a, "id") + " (#" + i + ")";
             long imageId = requiredLong(annotationFile, rec, a, "image_id");
             List<Integer> list = byImage.get(imageId);
@@ -203,33 +200,20 @@ public final class CocoKeypoints {
         }
         Map<Long, ImageInfo> images = annotationFile == null ? null
                 : readImages(annotationFile, JsonFields.readTree(annotationFile));
-        JsonNode dets = JsonFields.readTree(detectionsFile);
-        if (!dets.isArray()) {
-            throw new DataFormatException(detectionsFile, "-", "-", "expected a JSON list of detections");
-        }
+        List<Detection> dets = readDetections(detectionsFile);
         int k = KeypointSchema.COCO.numJoints();
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         Set<Long> checkedImages = new HashSet<>();
         List<PoseSample> out = new ArrayList<>();
-        for (int i = 0; i < dets.size(); i++) {
-            JsonNode d = dets.get(i);
-            String rec = "detection #" + i;
-            if (!d.isObject()) {
-                throw new DataFormatException(detectionsFile, rec, "-", "expected an object");
-            }
-            long imageId = requiredLong(detectionsFile, rec, d, "image_id");
-            rec = "detection #" + i + " (image_id=" + imageId + ")";
-            long cat = requiredLong(detectionsFile, rec, d, "category_id");
-            double[] box = requiredNumbers(detectionsFile, rec, d, "bbox", 4);
-            double score = requiredFinite(detectionsFile, rec, d, "score");
-            if (cat != PERSON_CATEGORY) {
+        for (Detection d : dets) {
+            if (!d.isPerson()) {
                 count(skipped, SkipReason.NOT_PERSON);
                 continue;
             }
-            if (!(box[2] > 0 && box[3] > 0)) {
-                throw new DataFormatException(detectionsFile, rec, "bbox", "box size must be positive, got w="
-                        + box[2] + " h=" + box[3]);
-            }
+            int i = d.index();
+            long imageId = d.imageId();
+            double[] box = d.bbox();
+            double score = d.score();
             if (score < imageThreshold) {
                 count(skipped, SkipReason.LOW_SCORE);
                 continue;
@@ -246,7 +230,7 @@ public final class CocoKeypoints {
             }
             Path image = imagePath(detectionsFile, imageDir, img, checkedImages);
             CenterScale cs = CenterScale.fromBox(box[0], box[1], box[2], box[3], aspectRatio);
-            checkScale(detectionsFile, rec, cs);
+            checkScale(detectionsFile, d.record(), cs);
             out.add(new PoseSample(image, imageId, i, new double[k][3], cs, score, box[2] * box[3]));
         }
         LoadSummary summary = new LoadSummary(detectionsFile.toString(), dets.size(), out.size(), skipped);
@@ -256,6 +240,63 @@ public final class CocoKeypoints {
                     annotationFile);
         }
         return new LoadedSamples(KeypointSchema.COCO, out, summary);
+    }
+
+    /**
+     * One record of a COCO detection-results file.
+     *
+     * @param index its position in the file (0-based)
+     * @param imageId {@code image_id}
+     * @param categoryId {@code category_id} (1 = person)
+     * @param bbox {@code [x, y, w, h]}, image pixels
+     * @param score {@code score}, the detector's confidence
+     */
+    public record Detection(int index, long imageId, long categoryId, double[] bbox, double score) {
+        /** @return whether it is a person box (category 1) */
+        public boolean isPerson() {
+            return categoryId == PERSON_CATEGORY;
+        }
+
+        /** @return the record's name in messages, {@code detection #i (image_id=N)} */
+        public String record() {
+            return record(index, imageId);
+        }
+
+        private static String record(int index, long imageId) {
+            return "detection #" + index + " (image_id=" + imageId + ")";
+        }
+    }
+
+    /**
+     * Reads and checks a COCO detection-results file (the official {@code COCO_val2017_detections_AP_H_56_person.json}
+     * format: a JSON list of {@code {image_id, category_id, bbox [x, y, w, h], score}}), every record in file order.
+     * As the official {@code _load_coco_person_detection_results} looks at person boxes only, the positive box size
+     * is required of person boxes.
+     *
+     * @param file the detections file
+     * @return its records, in file order
+     * @throws DataFormatException if the file is not a JSON list, or a record is not an object or lacks
+     *     {@code image_id}, {@code category_id}, {@code bbox} (4 numbers; positive size for a person) or a finite
+     *     {@code score} (names the file, the record and the field)
+     * @throws IOException if the file cannot be read
+     */
+    public static List<Detection> readDetections(Path file) throws IOException {
+        JsonNode dets = JsonFields.readList(file, "detections");
+        List<Detection> out = new ArrayList<>(dets.size());
+        for (int i = 0; i < dets.size(); i++) {
+            JsonNode d = JsonFields.object(file, "detection #" + i, dets.get(i));
+            long imageId = requiredLong(file, "detection #" + i, d, "image_id");
+            String rec = Detection.record(i, imageId);
+            Detection det = new Detection(i, imageId, requiredLong(file, rec, d, "category_id"),
+                    requiredNumbers(file, rec, d, "bbox", 4), requiredFinite(file, rec, d, "score"));
+            double[] box = det.bbox();
+            if (det.isPerson() && !(box[2] > 0 && box[3] > 0)) {
+                throw new DataFormatException(file, rec, "bbox", "box size must be positive, got w=" + box[2]
+                        + " h=" + box[3]);
+            }
+            out.add(det);
+        }
+        return out;
     }
 
     private static void checkAspect(double aspectRatio) {

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Bad input in a data file: an annotation, detection, results, ground-truth, NumPy or image file that cannot be used
- * faithfully. This is the project's one exception for a bad data file; the message always names the file, the record
+ * Bad input in a data file: an annotation, detection, results, ground-truth, NumPy ({@code .npy}, an entry of a
+ * {@code .npz}) or image file, or a synthetic dataset folder, that cannot be used faithfully. This is the project's one
+ * exception for a bad data file (see {@link HrnetException} for the others); the message always names the file, the record
  * (e.g. {@code annotation id=442619 (#3)}, {@code results[3]}) and the field (e.g. {@code keypoints}), so the
  * offending entry can be found without a debugger: {@code "file: record R, field 'F': problem"} (the record and field
  * parts are left out when the whole file, or no single field, is at fault).
@@ -13,12 +14,32 @@ import java.nio.file.Path;
  * <p>The same check on in-memory input (no file) throws an {@link IllegalArgumentException} whose message is
  * formatted by {@link #describe}.
  */
-public class DataFormatException extends IOException {
+public class DataFormatException extends IOException implements HrnetException {
     private static final long serialVersionUID = 1L;
 
     private final String file;
     private final String record;
     private final String field;
+
+    /**
+     * A problem of the whole file (or archive entry), not of one record or field: the message is
+     * {@code "file: problem"}.
+     *
+     * @param file the file, or an archive entry such as {@code a.npz!w.npy}
+     * @param problem what is wrong, e.g. {@code "truncated .npy data"}
+     */
+    public DataFormatException(String file, String problem) {
+        this(file, "-", "-", problem, null);
+    }
+
+    /**
+     * @param file the file, or an archive entry such as {@code a.npz!w.npy}
+     * @param problem what is wrong
+     * @param cause the underlying parser, decoder or I/O error
+     */
+    public DataFormatException(String file, String problem, Throwable cause) {
+        this(file, "-", "-", problem, cause);
+    }
 
     /**
      * @param file the file that holds the bad input

@@ -62,6 +62,37 @@ public final class JsonFields {
     }
 
     /**
+     * Reads a file whose top level is a JSON list of records (detections, MPII records, results).
+     *
+     * @param file the file
+     * @param what what the list holds, for the message (e.g. {@code "detections"})
+     * @return the list node
+     * @throws DataFormatException as {@link #readTree}, or {@code "file: expected a JSON list of <what>"}
+     * @throws IOException if it cannot be read
+     */
+    public static JsonNode readList(Path file, String what) throws IOException {
+        JsonNode root = readTree(file);
+        if (!root.isArray()) {
+            throw new DataFormatException(file, "-", "-", "expected a JSON list of " + what);
+        }
+        return root;
+    }
+
+    /**
+     * @param file the file (for messages)
+     * @param record the record (for messages)
+     * @param node one element of a list of records
+     * @return {@code node}
+     * @throws DataFormatException {@code "file: record R: expected an object"} if it is not a JSON object
+     */
+    public static JsonNode object(Path file, String record, JsonNode node) throws DataFormatException {
+        if (!node.isObject()) {
+            throw new DataFormatException(file, record, "-", "expected an object");
+        }
+        return node;
+    }
+
+    /**
      * @param file the file (for messages)
      * @param record the record (for messages)
      * @param node the JSON object of the record

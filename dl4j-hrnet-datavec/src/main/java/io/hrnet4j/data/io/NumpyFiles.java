@@ -51,7 +51,7 @@ public final class NumpyFiles {
      *
      * @param file the file
      * @return the array, with the file's shape and data type
-     * @throws NumpyFormatException if the file is not a valid, supported {@code .npy} (names the file and what is wrong)
+     * @throws DataFormatException if the file is not a valid, supported {@code .npy} (names the file and what is wrong)
      * @throws IOException if the file cannot be read
      */
     public static INDArray readNpy(Path file) throws IOException {
@@ -67,7 +67,7 @@ public final class NumpyFiles {
      *
      * @param file the archive
      * @return an insertion-ordered map from entry name to array
-     * @throws NumpyFormatException if an entry is not a valid {@code .npy}, or the file holds no entry (not a zip)
+     * @throws DataFormatException if an entry is not a valid {@code .npy}, or the file holds no entry (not a zip)
      * @throws IOException if the file cannot be read
      */
     public static Map<String, INDArray> readNpz(Path file) throws IOException {
@@ -85,20 +85,20 @@ public final class NumpyFiles {
             }
         } catch (java.util.zip.ZipException | IllegalArgumentException ex) {
             // IllegalArgumentException: ZipInputStream's entry-name decoding of a corrupt local header
-            throw new NumpyFormatException(file.toString(), "not a valid .npz (zip) archive: " + ex.getMessage(), ex);
+            throw new DataFormatException(file.toString(), "not a valid .npz (zip) archive: " + ex.getMessage(), ex);
         } catch (EOFException ex) {
-            throw new NumpyFormatException(file.toString(), "truncated .npz (zip) archive"
+            throw new DataFormatException(file.toString(), "truncated .npz (zip) archive"
                     + (out.isEmpty() ? "" : " after the entries " + out.keySet()), ex);
         }
         if (out.isEmpty()) {
-            throw new NumpyFormatException(file.toString(), "not a .npz archive (no zip entries found)");
+            throw new DataFormatException(file.toString(), "not a .npz archive (no zip entries found)");
         }
         return out;
     }
 
     private static void checkFile(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new NumpyFormatException(file.toString(), "is a directory, expected a NumPy file");
+            throw new DataFormatException(file.toString(), "is a directory, expected a NumPy file");
         }
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such NumPy file");
@@ -111,7 +111,7 @@ public final class NumpyFiles {
      * @param in the stream, positioned at the magic string
      * @param source the name used in error messages (file path or archive entry)
      * @return the array
-     * @throws NumpyFormatException if the header or data is invalid or truncated
+     * @throws DataFormatException if the header or data is invalid or truncated
      * @throws IOException if the stream fails
      */
     public static INDArray readNpy(InputStream in, String source) throws IOException {
@@ -121,7 +121,7 @@ public final class NumpyFiles {
             din.readFully(magic);
             for (int i = 0; i < 6; i++) {
                 if (magic[i] != MAGIC[i]) {
-                    throw new NumpyFormatException(source, "not a .npy file (bad magic string)");
+                    throw new DataFormatException(source, "not a .npy file (bad magic string)");
                 }
             }
             int major = din.readUnsignedByte();
@@ -132,10 +132,10 @@ public final class NumpyFiles {
             } else if (major == 2 || major == 3) {
                 headerLen = Integer.toUnsignedLong(Integer.reverseBytes(din.readInt()));
             } else {
-                throw new NumpyFormatException(source, "unsupported .npy format version " + major);
+                throw new DataFormatException(source, "unsupported .npy format version " + major);
             }
             if (headerLen > MAX_HEADER_BYTES) {
-                throw new NumpyFormatException(source, ".npy header length " + headerLen + " exceeds "
+                throw new DataFormatException(source, ".npy header length " + headerLen + " exceeds "
                         + MAX_HEADER_BYTES + " bytes (corrupt header)");
             }
             byte[] hb = new byte[(int) headerLen];
@@ -143,7 +143,7 @@ public final class NumpyFiles {
             String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             String descr = find(DESCR, header, "descr", source);
             if ("True".equals(find(FORTRAN, header, "fortran_order", source))) {
-                throw new NumpyFormatException(source, "Fortran-ordered arrays are not supported (save with C "
+                throw new DataFormatException(source, "Fortran-ordered arrays are not supported (save with C "
                         + "order)");
             }
             String shapeText = find(SHAPE, header, "shape", source);
@@ -151,112 +151,170 @@ public final class NumpyFiles {
             long n = 1;
             for (long s : shape) {
                 if (s < 0) {
-                    throw new NumpyFormatException(source, "negative dimension in .npy shape (" + shapeText + ")");
+                    throw new DataFormatException(source, "negative dimension in .npy shape (" + shapeText + ")");
                 }
                 try {
                     n = Math.multiplyExact(n, s);
                 } catch (ArithmeticException overflow) {
-                    throw new NumpyFormatException(source, ".npy shape (" + shapeText + ") has more than 2^63 "
+                    throw new DataFormatException(source, ".npy shape (" + shapeText + ") has more than 2^63 "
                             + "elements (corrupt header)");
                 }
             }
             return readData(din, descr, shape, n, source);
         } catch (EOFException e) {
-            throw new NumpyFormatException(source, "truncated .npy data", e);
+            throw new DataFormatException(source, "truncated .npy data", e);
         }
     }
 
     private static INDArray readData(DataInputStream din, String descr, long[] shape, long n, String source)
             throws IOException {
         if (descr.length() < 3 || descr.charAt(0) == '>') {
-            throw new NumpyFormatException(source, "unsupported dtype '" + descr + "' (little-endian only)");
+            throw new DataFormatException(source, "unsupported dtype '" + descr + "' (little-endian only)");
         }
         String t = descr.substring(1);
         int width;
         try {
             width = Integer.parseInt(t.substring(1));
         } catch (NumberFormatException e) {
-            throw new NumpyFormatException(source, "unsupported dtype '" + descr + "'");
+            throw new DataFormatException(source, "unsupported dtype '" + descr + "'");
         }
         if (width <= 0 || n > Integer.MAX_VALUE / width) {
-            throw new NumpyFormatException(source, "array too large (" + n + " elements of " + width
+            throw new DataFormatException(source, "array too large (" + n + " elements of " + width
                     + " bytes; at most 2 GiB per array)");
         }
         int bytes = (int) (n * width);
         // read in chunks: a corrupt header claiming a huge shape fails at the end of the data, not with a huge buffer
         byte[] raw = din.readNBytes(bytes);
         if (raw.length < bytes) {
-            throw new NumpyFormatException(source, "truncated .npy data: the header's shape needs " + bytes
+            throw new DataFormatException(source, "truncated .npy data: the header's shape needs " + bytes
                     + " bytes, the file holds " + raw.length);
         }
-        ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        int count = (int) n;
+        DataType type = switch (t) {
+            case "f4" -> DataType.FLOAT;
+            case "f8" -> DataType.DOUBLE;
+            case "i8" -> DataType.LONG;
+            case "i4" -> DataType.INT;
+            case "i2" -> DataType.SHORT;
+            case "i1" -> DataType.BYTE;
+            case "u1" -> DataType.UBYTE;
+            case "b1" -> DataType.BOOL;
+            default -> throw new DataFormatException(source, "unsupported dtype '" + descr + "'");
+        };
+        return decode(ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN), type, (int) n, shape);
+    }
+
+    /**
+     * Decodes {@code n} little-endian elements of one data type into a C-ordered array: the element decoding shared by
+     * the {@code .npy} reader and the PyTorch checkpoint reader ({@code io.hrnet4j.zoo.weights}). Half and bfloat16
+     * values are widened exactly to float and narrowed back (both conversions are lossless for them).
+     *
+     * @param bb the data from position 0, {@link ByteOrder#LITTLE_ENDIAN}, at least {@code n} elements
+     * @param type {@code FLOAT, DOUBLE, HALF, BFLOAT16, LONG, INT, SHORT, BYTE, UBYTE} or {@code BOOL}
+     * @param n element count (the product of {@code shape})
+     * @param shape the array's shape; {@code []} gives a rank-0 scalar
+     * @return the array of that type and shape
+     * @throws IllegalArgumentException for another data type
+     */
+    public static INDArray decode(ByteBuffer bb, DataType type, int n, long[] shape) {
         INDArray arr;
-        switch (t) {
-            case "f4": {
-                float[] v = new float[count];
+        switch (type) {
+            case FLOAT: {
+                float[] v = new float[n];
                 bb.asFloatBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "f8": {
-                double[] v = new double[count];
+            case DOUBLE: {
+                double[] v = new double[n];
                 bb.asDoubleBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i8": {
-                long[] v = new long[count];
+            case HALF:
+            case BFLOAT16: {
+                // widened exactly to float, then narrowed back: both conversions are lossless for these values
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    short bits = bb.getShort(2 * i);
+                    v[i] = type == DataType.HALF ? halfToFloat(bits) : Float.intBitsToFloat((bits & 0xFFFF) << 16);
+                }
+                arr = Nd4j.createFromArray(v).castTo(type);
+                break;
+            }
+            case LONG: {
+                long[] v = new long[n];
                 bb.asLongBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i4": {
-                int[] v = new int[count];
+            case INT: {
+                int[] v = new int[n];
                 bb.asIntBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i2": {
-                short[] v = new short[count];
+            case SHORT: {
+                short[] v = new short[n];
                 bb.asShortBuffer().get(v);
                 arr = Nd4j.createFromArray(v);
                 break;
             }
-            case "i1":
-                arr = Nd4j.createFromArray(raw);
+            case BYTE: {
+                byte[] v = new byte[n];
+                bb.get(v);
+                arr = Nd4j.createFromArray(v);
                 break;
-            case "u1": {
-                int[] v = new int[count];
-                for (int i = 0; i < count; i++) {
-                    v[i] = raw[i] & 0xFF;
+            }
+            case UBYTE: {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = bb.get(i) & 0xFF;
                 }
                 arr = Nd4j.createFromArray(v).castTo(DataType.UBYTE);
                 break;
             }
-            case "b1": {
-                boolean[] v = new boolean[count];
-                for (int i = 0; i < count; i++) {
-                    v[i] = raw[i] != 0;
+            case BOOL: {
+                boolean[] v = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = bb.get(i) != 0;
                 }
                 arr = Nd4j.createFromArray(v);
                 break;
             }
             default:
-                throw new NumpyFormatException(source, "unsupported dtype '" + descr + "'");
+                throw new IllegalArgumentException("no decoder for " + type);
+        }
+        if (n == 0) {
+            return Nd4j.create(type, shape);
         }
         return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
     }
 
-    private static String find(Pattern p, String header, String field, String source) throws NumpyFormatException {
+    /** IEEE 754 binary16 to binary32 (exact). */
+    private static float halfToFloat(short h) {
+        int bits = h & 0xFFFF;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1F;
+        int mant = bits & 0x3FF;
+        if (exp == 0x1F) {
+            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    private static String find(Pattern p, String header, String field, String source) throws DataFormatException {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new NumpyFormatException(source, ".npy header has no '" + field + "' field: " + header.trim());
+            throw new DataFormatException(source, ".npy header has no '" + field + "' field: " + header.trim());
         }
         return m.group(1);
     }
 
-    private static long[] parseShape(String s, String source) throws NumpyFormatException {
+    private static long[] parseShape(String s, String source) throws DataFormatException {
         List<Long> dims = new ArrayList<>();
         for (String part : s.split(",")) {
             String p = part.trim();
@@ -264,7 +322,7 @@ public final class NumpyFiles {
                 try {
                     dims.add(Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
                 } catch (NumberFormatException e) {
-                    throw new NumpyFormatException(source, "bad shape in .npy header: (" + s + ")");
+                    throw new DataFormatException(source, "bad shape in .npy header: (" + s + ")");
                 }
             }
         }

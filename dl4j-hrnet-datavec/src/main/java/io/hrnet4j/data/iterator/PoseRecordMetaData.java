@@ -7,8 +7,8 @@ import org.datavec.api.records.metadata.RecordMetaData;
 
 /**
  * What is needed to map one sample's predictions back to image pixels and to evaluate them: the image, the ids, the
- * final (augmented) crop center/scale/rotation/flip, the box score and area, and the target weights. Carried by
- * {@link PoseRecordReader} records and as the example metadata of the {@link PoseDataSetIterator}'s DataSets.
+ * final (augmented) crop center/scale/rotation/flip, the box score and area, and the target weights. Made by
+ * {@link TopDownSampleProcessor} and carried as the example metadata of the {@link PoseDataSetIterator}'s DataSets.
  *
  * <p>Center and scale are those of the crop actually fed (after half-body, scale and flip); when {@code flipped}
  * they are in the coordinates of the mirrored image, as the reference's {@code meta}.
@@ -58,10 +58,10 @@ public record PoseRecordMetaData(int index, String imagePath, long imageId, long
         return Paths.get(imagePath).toUri();
     }
 
-    /** @return {@link PoseRecordReader} */
+    /** @return {@link TopDownSampleProcessor}, which makes the samples this metadata describes */
     @Override
     public Class<?> getReaderClass() {
-        return PoseRecordReader.class;
+        return TopDownSampleProcessor.class;
     }
 
     /** @return the image path */

@@ -51,19 +51,13 @@ public final class MpiiAnnotations {
      * @throws IOException if the file cannot be read
      */
     public static LoadedSamples load(Path annotationFile, Path imageDir) throws IOException {
-        JsonNode root = JsonFields.readTree(annotationFile);
-        if (!root.isArray()) {
-            throw new DataFormatException(annotationFile, "-", "-", "expected a JSON list of MPII records");
-        }
+        JsonNode root = JsonFields.readList(annotationFile, "MPII records");
         int k = KeypointSchema.MPII.numJoints();
         Map<String, Long> imageIds = new HashMap<>();
         List<PoseSample> out = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
-            JsonNode a = root.get(i);
             String rec = "#" + i;
-            if (!a.isObject()) {
-                throw new DataFormatException(annotationFile, rec, "-", "expected an object");
-            }
+            JsonNode a = JsonFields.object(annotationFile, rec, root.get(i));
             JsonNode name = required(annotationFile, rec, a, "image");
             if (!name.isTextual() || name.asText().isBlank()) {
                 throw new DataFormatException(annotationFile, rec, "image", "expected a file name, got " + name);

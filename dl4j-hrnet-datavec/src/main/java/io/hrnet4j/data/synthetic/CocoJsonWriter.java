@@ -41,13 +41,7 @@ final class CocoJsonWriter {
         }
 
         int numKeypoints() {
-            int n = 0;
-            for (int vi : v) {
-                if (vi > 0) {
-                    n++;
-                }
-            }
-            return n;
+            return SyntheticPerson.numLabelled(v);
         }
     }
 

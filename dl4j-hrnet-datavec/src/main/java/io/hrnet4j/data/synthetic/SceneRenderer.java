@@ -326,12 +326,8 @@ final class SceneRenderer {
             double phi = rnd.nextDouble() * 140 * (rnd.nextDouble() < 0.7 ? 1 : -0.5);
             double[] d1 = rot(-u[0], -u[1], -s * theta);
             double[] d2 = rot(d1[0], d1[1], -s * phi);
-            double l1 = 0.165 * uniform(rnd, 0.95, 1.05) * foreshortening(rnd);
-            double l2 = 0.15 * uniform(rnd, 0.95, 1.05) * foreshortening(rnd);
-            int elbow = shoulder + 2;
-            int wrist = shoulder + 4;
-            set(f, elbow, f.jx[shoulder] + d1[0] * l1, f.jy[shoulder] + d1[1] * l1);
-            set(f, wrist, f.jx[elbow] + d2[0] * l2, f.jy[elbow] + d2[1] * l2);
+            // upper arm, then forearm: the segment lengths draw from rnd in this order
+            limb(f, shoulder, d1, segment(rnd, 0.165), d2, segment(rnd, 0.15));
             f.handDir[s > 0 ? 0 : 2] = d2[0];
             f.handDir[s > 0 ? 1 : 3] = d2[1];
 
@@ -341,12 +337,8 @@ final class SceneRenderer {
                     * (rnd.nextBoolean() ? 1 : -1);
             double[] e1 = rot(0, 1, -s * psi);
             double[] e2 = rot(e1[0], e1[1], -s * kappa);
-            double m1 = 0.235 * uniform(rnd, 0.95, 1.05) * foreshortening(rnd);
-            double m2 = 0.225 * uniform(rnd, 0.95, 1.05) * foreshortening(rnd);
-            int knee = hip + 2;
-            int ankle = hip + 4;
-            set(f, knee, f.jx[hip] + e1[0] * m1, f.jy[hip] + e1[1] * m1);
-            set(f, ankle, f.jx[knee] + e2[0] * m2, f.jy[knee] + e2[1] * m2);
+            // thigh, then shin
+            limb(f, hip, e1, segment(rnd, 0.235), e2, segment(rnd, 0.225));
             double[] foot = rot(e2[0], e2[1], -s * uniform(rnd, 60, 100));
             f.footDir[s > 0 ? 0 : 2] = foot[0];
             f.footDir[s > 0 ? 1 : 3] = foot[1];
@@ -435,6 +427,22 @@ final class SceneRenderer {
 
     private static double foreshortening(SplittableRandom rnd) {
         return rnd.nextDouble() < 0.3 ? uniform(rnd, 0.6, 1.0) : uniform(rnd, 0.92, 1.0);
+    }
+
+    /** @return a limb segment of {@code base} figure heights, +-5% and sometimes foreshortened */
+    private static double segment(SplittableRandom rnd, double base) {
+        return base * uniform(rnd, 0.95, 1.05) * foreshortening(rnd);
+    }
+
+    /**
+     * Places the two joints below {@code root} in the COCO order (shoulder, elbow + 2, wrist + 4; hip, knee, ankle):
+     * the middle joint {@code l1} along {@code d1} from the root, the end joint {@code l2} along {@code d2} from it.
+     */
+    private static void limb(Figure f, int root, double[] d1, double l1, double[] d2, double l2) {
+        int mid = root + 2;
+        int end = root + 4;
+        set(f, mid, f.jx[root] + d1[0] * l1, f.jy[root] + d1[1] * l1);
+        set(f, end, f.jx[mid] + d2[0] * l2, f.jy[mid] + d2[1] * l2);
     }
 
     private static void face(Figure f, int j, double[] hr, double[] hu, double right, double up) {

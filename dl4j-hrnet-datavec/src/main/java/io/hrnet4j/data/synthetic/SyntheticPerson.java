@@ -23,6 +23,14 @@ record SyntheticPerson(double[] x, double[] y, int[] v, boolean[] mask, int area
 
     /** @return the number of labelled joints ({@code v > 0}), the COCO {@code num_keypoints} field */
     int numKeypoints() {
+        return numLabelled(v);
+    }
+
+    /**
+     * @param v visibility flags {@code [K]} (0 not labelled, 1 labelled but hidden, 2 visible)
+     * @return how many are labelled ({@code v > 0}), the COCO {@code num_keypoints} field
+     */
+    static int numLabelled(int[] v) {
         int n = 0;
         for (int vi : v) {
             if (vi > 0) {

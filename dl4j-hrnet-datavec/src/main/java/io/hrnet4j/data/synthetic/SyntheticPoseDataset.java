@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hrnet4j.data.io.AtomicFiles;
+import io.hrnet4j.data.io.DataFormatException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -393,8 +394,8 @@ public final class SyntheticPoseDataset {
          *
          * @param dir target folder
          * @return the dataset
-         * @throws SyntheticDatasetException when {@code dir} holds other files, or a synthetic dataset with other
-         *         parameters (nothing is deleted then)
+         * @throws DataFormatException when {@code dir} holds other files, a synthetic dataset with other
+         *         parameters, or an unreadable marker file (nothing is deleted then); the message names the folder
          * @throws IOException when the folder cannot be written
          * @throws IllegalArgumentException naming a parameter out of range
          */
@@ -410,7 +411,7 @@ public final class SyntheticPoseDataset {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new SyntheticDatasetException(dir, "cannot create the dataset folder: " + e, e);
+            throw new IOException(dir + ": cannot create the dataset folder: " + e, e);
         }
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir, k -> new ReentrantLock());
         jvmLock.lock();
@@ -422,7 +423,7 @@ public final class SyntheticPoseDataset {
                 String found;
                 try {
                     found = readMarker(dir, marker);
-                } catch (SyntheticDatasetException e) {
+                } catch (DataFormatException e) {
                     if (!owned) {
                         throw e;
                     }
@@ -436,11 +437,11 @@ public final class SyntheticPoseDataset {
                     return new SyntheticPoseDataset(dir, p);
                 }
                 if (!owned && !found.equals(p.canonical())) {
-                    throw new SyntheticDatasetException(dir, "holds a synthetic dataset generated with other "
+                    throw new DataFormatException(dir.toString(), "holds a synthetic dataset generated with other "
                             + "parameters (" + found + "); choose another folder or delete this one");
                 }
             } else if (!owned && !Files.exists(dir.resolve(INCOMPLETE)) && hasOtherFiles(dir)) {
-                throw new SyntheticDatasetException(dir, "is not empty and holds no synthetic dataset (no "
+                throw new DataFormatException(dir.toString(), "is not empty and holds no synthetic dataset (no "
                         + MARKER + "); refusing to overwrite it: choose an empty or new folder");
             }
             clear(dir);
@@ -457,18 +458,18 @@ public final class SyntheticPoseDataset {
         }
     }
 
-    private static String readMarker(Path dir, Path marker) throws SyntheticDatasetException {
+    private static String readMarker(Path dir, Path marker) throws DataFormatException {
         try {
             JsonNode node = JSON.readTree(marker.toFile());
             JsonNode canonical = node == null ? null : node.get("canonical");
             if (canonical == null || !canonical.isTextual()) {
-                throw new SyntheticDatasetException(dir, MARKER + " has no text field 'canonical'");
+                throw new DataFormatException(dir.toString(), MARKER + " has no text field 'canonical'");
             }
             return canonical.asText();
-        } catch (SyntheticDatasetException e) {
+        } catch (DataFormatException e) {
             throw e;
         } catch (IOException e) {
-            throw new SyntheticDatasetException(dir, MARKER + " is not valid JSON: " + e.getMessage(), e);
+            throw new DataFormatException(dir.toString(), MARKER + " is not valid JSON: " + e.getMessage(), e);
         }
     }
 

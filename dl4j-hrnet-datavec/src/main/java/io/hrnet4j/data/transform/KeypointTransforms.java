@@ -11,8 +11,6 @@ import java.util.Random;
  * {@link #randomFlip}, then {@link #jointsInCrop} (the affine warp of the keypoints). Each draws from the given
  * {@link Random} in a fixed order, so a seeded generator reproduces the same crop: the probability draw comes first,
  * then any Gaussian draw (as the reference's short-circuit and conditional expressions do).
- *
- * <p>The DataVec {@code ImageTransform}s of this package ({@link HalfBodyTransform} and the others) call these.
  */
 public final class KeypointTransforms {
     private KeypointTransforms() {

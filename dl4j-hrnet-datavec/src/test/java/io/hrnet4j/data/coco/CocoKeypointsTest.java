@@ -1,5 +1,6 @@
 package io.hrnet4j.data.coco;
 
+import static io.hrnet4j.testing.BadFiles.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -93,10 +94,8 @@ class CocoKeypointsTest {
     @Test
     void malformedJsonNamesLineAndColumn(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("broken.json");
-        Files.writeString(f, "{\"images\": [ {\"id\": 1,, } ]}");
-        assertThatThrownBy(() -> CocoKeypoints.groundTruth(f, dir(), ASPECT))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("broken.json").hasMessageContaining("malformed JSON at line 1 column");
+        assertRefused(f, "{\"images\": [ {\"id\": 1,, } ]}", () -> CocoKeypoints.groundTruth(f, dir(), ASPECT),
+                "broken.json").hasMessageContaining("malformed JSON at line 1 column");
     }
 
     @Test
@@ -158,10 +157,9 @@ class CocoKeypointsTest {
     void nanValue(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("nan.json");
         String text = Files.readString(dir().resolve("test_coco.json"));
-        Files.writeString(f, text.replaceFirst("\"area\":\\s*27789.11055", "\"area\": NaN"));
-        assertThatThrownBy(() -> CocoKeypoints.groundTruth(f, dir(), ASPECT))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("nan.json: record annotation id=442619 (#0), field 'area': not a finite number");
+        assertRefused(f, text.replaceFirst("\"area\":\\s*27789.11055", "\"area\": NaN"),
+                () -> CocoKeypoints.groundTruth(f, dir(), ASPECT),
+                "nan.json: record annotation id=442619 (#0), field 'area': not a finite number");
     }
 
     @Test
@@ -184,11 +182,10 @@ class CocoKeypointsTest {
     @Test
     void zeroSizeDetectionBox(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("det.json");
-        Files.writeString(f, "[{\"image_id\": 785, \"category_id\": 1, \"bbox\": [10, 10, 0, 50], \"score\": 0.9}]");
-        assertThatThrownBy(() -> CocoKeypoints.detections(f, null, dir(), ASPECT, 0))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("det.json: record detection #0 (image_id=785), field 'bbox': box size must be "
-                        + "positive, got w=0.0 h=50.0");
+        assertRefused(f, "[{\"image_id\": 785, \"category_id\": 1, \"bbox\": [10, 10, 0, 50], \"score\": 0.9}]",
+                () -> CocoKeypoints.detections(f, null, dir(), ASPECT, 0),
+                "det.json: record detection #0 (image_id=785), field 'bbox': box size must be positive, got w=0.0"
+                        + " h=50.0");
     }
 
     @Test

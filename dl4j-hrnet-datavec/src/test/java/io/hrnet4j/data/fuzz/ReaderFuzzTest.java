@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fuzz-style robustness of every data reader, on variants of the real samples (shared/data, shared/oracle) made by
  * truncation, bit flips and JSON field mutations (seeded, a bounded count per reader): each variant is read
- * successfully or refused with the project's one bad-data exception ({@link DataFormatException}, of which
- * {@link io.hrnet4j.data.io.NumpyFormatException} is the NumPy kind) whose message names the file; never another
+ * successfully or refused with the project's one bad-data exception ({@link DataFormatException}, NumPy files
+ * included) whose message names the file; never another
  * exception, never a hang (each read has a time limit). The outcome counts are printed for docs/reliability.md.
  */
 class ReaderFuzzTest {

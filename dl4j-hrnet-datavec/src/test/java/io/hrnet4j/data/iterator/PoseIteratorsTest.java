@@ -8,7 +8,6 @@ import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.data.keypoints.LoadedSamples;
 import io.hrnet4j.data.keypoints.PoseSample;
-import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.testing.SharedData;
 import java.io.UncheckedIOException;
@@ -16,16 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.datavec.api.records.Record;
-import org.deeplearning4j.datasets.datavec.RecordReaderMultiDataSetIterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
-/** The record reader and the prefetching iterator on the real COCO and MPII samples. */
+/** The prefetching iterator on the real COCO and MPII samples. */
 class PoseIteratorsTest {
     private static LoadedSamples coco;
 
@@ -96,32 +92,6 @@ class PoseIteratorsTest {
             assertThat(one.epoch()).isEqualTo(1);
             assertThat(m.index()).isBetween(0, 11);
         }
-    }
-
-    @Test
-    void recordReaderWorksWithRecordReaderMultiDataSetIterator() throws Exception {
-        Path dir = SharedData.data("mpii-sample");
-        LoadedSamples mpii = MpiiAnnotations.load(dir.resolve("test_mpii.json"), dir);
-        TopDownSampleProcessor proc = new TopDownSampleProcessor(TopDownRecipe.mpii256x256(), true);
-        PoseRecordReader rr = new PoseRecordReader(mpii.samples(), proc, 7);
-        Record r = rr.nextRecord();
-        assertThat(r.getRecord()).hasSize(3);
-        PoseRecordMetaData meta = (PoseRecordMetaData) r.getMetaData();
-        assertThat(meta.imagePath()).endsWith("005808361.jpg");
-        assertThat(rr.loadFromMetaData(meta).getRecord().get(0).toString())
-                .isEqualTo(r.getRecord().get(0).toString());
-        rr.initialize(null);
-        RecordReaderMultiDataSetIterator it = new RecordReaderMultiDataSetIterator.Builder(2)
-                .addReader("pose", rr).addInput("pose", 0, 0).addOutput("pose", 1, 1).addOutput("pose", 2, 2).build();
-        MultiDataSet mds = it.next();
-        assertThat(mds.getFeatures(0).shape()).containsExactly(2, 3, 256, 256);
-        assertThat(mds.getLabels(0).shape()).containsExactly(2, 16, 64, 64);
-        assertThat(mds.getLabels(1).shape()).containsExactly(2, 16);
-        int n = 2;
-        while (it.hasNext()) {
-            n += it.next().getFeatures(0).size(0);
-        }
-        assertThat(n).isEqualTo(5);
     }
 
     @Test

@@ -1,14 +1,12 @@
 package io.hrnet4j.data.mpii;
 
+import static io.hrnet4j.testing.BadFiles.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.hrnet4j.data.io.DataFormatException;
 import io.hrnet4j.data.keypoints.LoadedSamples;
 import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.testing.SharedData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,35 +36,24 @@ class MpiiAnnotationsTest {
     }
 
     @Test
-    void wrongJointCount(@TempDir Path tmp) throws Exception {
+    void badRecordsAreRefusedNamingTheRecordAndField(@TempDir Path tmp) throws Exception {
+        String[][] cases = {
+            // wrong joint count
+            {"[{\"image\": \"005808361.jpg\", \"center\": [966, 340], \"scale\": 4.7, \"joints\": [[1, 2], [3, 4]],"
+                    + " \"joints_vis\": [1, 1]}]",
+                "mpii.json: record #0 (005808361.jpg), field 'joints': expected 16 [x, y] pairs, got 2 entries"},
+            // non-positive scale
+            {"[{\"image\": \"005808361.jpg\", \"center\": [966, 340], \"scale\": 0}]",
+                "field 'scale': must be positive, got 0.0"},
+            // NaN center
+            {"[{\"image\": \"005808361.jpg\", \"center\": [NaN, 340], \"scale\": 1}]",
+                "record #0 (005808361.jpg), field 'center[0]': not a finite number: NaN"},
+            // missing image
+            {"[{\"image\": \"missing.jpg\", \"center\": [966, 340], \"scale\": 4.7}]",
+                "record #0 (missing.jpg), field 'image': image file not found"}};
         Path f = tmp.resolve("mpii.json");
-        Files.writeString(f, "[{\"image\": \"005808361.jpg\", \"center\": [966, 340], \"scale\": 4.7,"
-                + " \"joints\": [[1, 2], [3, 4]], \"joints_vis\": [1, 1]}]");
-        assertThatThrownBy(() -> MpiiAnnotations.load(f, dir()))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("mpii.json: record #0 (005808361.jpg), field 'joints': expected 16 [x, y] pairs,"
-                        + " got 2 entries");
-    }
-
-    @Test
-    void nonPositiveScaleAndNaNCenter(@TempDir Path tmp) throws Exception {
-        Path f = tmp.resolve("mpii.json");
-        Files.writeString(f, "[{\"image\": \"005808361.jpg\", \"center\": [966, 340], \"scale\": 0}]");
-        assertThatThrownBy(() -> MpiiAnnotations.load(f, dir()))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("field 'scale': must be positive, got 0.0");
-        Files.writeString(f, "[{\"image\": \"005808361.jpg\", \"center\": [NaN, 340], \"scale\": 1}]");
-        assertThatThrownBy(() -> MpiiAnnotations.load(f, dir()))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("record #0 (005808361.jpg), field 'center[0]': not a finite number: NaN");
-    }
-
-    @Test
-    void missingImage(@TempDir Path tmp) throws Exception {
-        Path f = tmp.resolve("mpii.json");
-        Files.writeString(f, "[{\"image\": \"missing.jpg\", \"center\": [966, 340], \"scale\": 4.7}]");
-        assertThatThrownBy(() -> MpiiAnnotations.load(f, dir()))
-                .isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("record #0 (missing.jpg), field 'image': image file not found");
+        for (String[] c : cases) {
+            assertRefused(f, c[0], () -> MpiiAnnotations.load(f, dir()), c[1]);
+        }
     }
 }

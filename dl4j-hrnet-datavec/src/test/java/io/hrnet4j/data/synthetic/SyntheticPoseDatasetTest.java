@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hrnet4j.data.io.DataFormatException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -229,7 +230,7 @@ class SyntheticPoseDatasetTest {
         Path precious = mine.resolve("thesis.tex");
         Files.writeString(precious, "do not delete");
         assertThatThrownBy(() -> small().generateInto(mine))
-                .isInstanceOf(SyntheticDatasetException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(mine.toString())
                 .hasMessageContaining("is not empty and holds no synthetic dataset");
         assertThat(Files.readString(precious)).isEqualTo("do not delete");
@@ -238,7 +239,7 @@ class SyntheticPoseDatasetTest {
         SyntheticPoseDataset.builder().seed(1).counts(2, 1).imageSize(W, H).generateInto(ds);
         assertThatThrownBy(() -> SyntheticPoseDataset.builder().seed(2).counts(2, 1).imageSize(W, H)
                 .generateInto(ds))
-                .isInstanceOf(SyntheticDatasetException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(ds.toString())
                 .hasMessageContaining("other parameters (v=1;seed=1;");
         // the same parameters again: reused
@@ -252,7 +253,7 @@ class SyntheticPoseDatasetTest {
         Files.createDirectories(ds);
         Files.writeString(ds.resolve(SyntheticPoseDataset.MARKER), "{not json");
         assertThatThrownBy(() -> small().generateInto(ds))
-                .isInstanceOf(SyntheticDatasetException.class)
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(SyntheticPoseDataset.MARKER + " is not valid JSON");
     }
 

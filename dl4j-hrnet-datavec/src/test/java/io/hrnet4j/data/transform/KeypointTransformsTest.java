@@ -1,17 +1,11 @@
 package io.hrnet4j.data.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.hrnet4j.data.geometry.CenterScale;
 import io.hrnet4j.data.keypoints.KeypointSchema;
-import io.hrnet4j.testing.SharedData;
 import java.util.Random;
-import org.bytedeco.javacv.OpenCVFrameConverter;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.datavec.image.data.ImageWritable;
-import org.datavec.image.transform.ImageTransform;
 import org.junit.jupiter.api.Test;
 
 class KeypointTransformsTest {
@@ -88,41 +82,5 @@ class KeypointTransformsTest {
             CropState s = KeypointTransforms.randomScale(person(), 0.35, new Random(i));
             assertThat(s.box().sw() / person().box().sw()).isBetween(0.65 - 1e-12, 1.35 + 1e-12);
         }
-    }
-
-    @Test
-    void dataVecChainEqualsThePlainApiAndQueryMovesKeypoints() throws Exception {
-        Mat image = ImageDecoder.decodeBgr(SharedData.oracle("affine_image.png"), "oracle");
-        TopDownRecipe recipe = TopDownRecipe.coco256x192();
-        CropState start = new CropState(person().joints(), person().box(), 0, false, 640, 427);
-        OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
-        for (long seed = 0; seed < 6; seed++) {
-            ImageTransform chain = TopDownTransforms.pipeline(recipe, true, new Random(seed));
-            ImageWritable out = chain.transform(new PoseImageWritable(conv.convert(image), start, false, null));
-            PoseImageWritable p = (PoseImageWritable) out;
-            CropState expected = KeypointTransforms.augment(start, recipe, new Random(seed));
-            assertThat(p.state().box()).isEqualTo(expected.box());
-            assertThat(p.state().flipped()).isEqualTo(expected.flipped());
-            assertThat(p.getWidth()).isEqualTo(192);
-            assertThat(p.getHeight()).isEqualTo(256);
-            double[][] crop = KeypointTransforms.jointsInCrop(expected, 192, 256);
-            assertThat(p.jointsInCrop()[5][0]).isCloseTo(crop[5][0], within(1e-9));
-            // query maps source-image coordinates of joint 0 (unflipped image) into the crop
-            float[] q = chain.query((float) start.joints()[0][0], (float) start.joints()[0][1]);
-            int j0 = expected.flipped() ? 0 : 0; // nose is its own mirror
-            assertThat((double) q[0]).isCloseTo(crop[j0][0], within(1e-3));
-            assertThat((double) q[1]).isCloseTo(crop[j0][1], within(1e-3));
-            // the crop pixels equal the plain warp
-            Mat plain = TopDownWarp.warp(image, expected, 192, 256);
-            Mat chained = conv.convert(p.getFrame());
-            assertThat(org.bytedeco.opencv.global.opencv_core.norm(plain, chained,
-                    org.bytedeco.opencv.global.opencv_core.NORM_INF, null)).isZero();
-        }
-    }
-
-    @Test
-    void poseTransformsRejectAPlainImageWritable() {
-        assertThatThrownBy(() -> new RandomScaleTransform(0.35).transform(new ImageWritable(null), new Random(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a PoseImageWritable");
     }
 }

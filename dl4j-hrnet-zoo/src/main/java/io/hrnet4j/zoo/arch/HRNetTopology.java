@@ -199,26 +199,27 @@ public final class HRNetTopology {
 
     /** Official {@code BasicBlock}: 3x3, BN, ReLU, 3x3, BN, (+ downsample), + residual, ReLU. */
     private static <T> T basic(NetworkEmitter<T> e, String key, T x, int in, int planes) {
-        T t = e.conv(key + ".conv1", x, in, planes, 3, 1, false);
-        t = e.batchNorm(key + ".bn1", t, planes);
-        t = e.relu(key + ".relu1", t);
-        t = e.conv(key + ".conv2", t, planes, planes, 3, 1, false);
-        t = e.batchNorm(key + ".bn2", t, planes);
-        T res = in != planes ? downsample(e, key, x, in, planes) : x;
-        return e.relu(key + ".relu", e.add(key + ".add", List.of(t, res)));
+        T t = e.relu(key + ".relu1", convBn(e, key, 1, x, in, planes, 3));
+        t = convBn(e, key, 2, t, planes, planes, 3);
+        return residual(e, key, t, x, in, planes);
     }
 
     /** Official {@code Bottleneck}: 1x1, BN, ReLU, 3x3, BN, ReLU, 1x1 (x4), BN, (+ downsample), + residual, ReLU. */
     private static <T> T bottleneck(NetworkEmitter<T> e, String key, T x, int in, int planes) {
         int out = planes * BlockType.BOTTLENECK.expansion();
-        T t = e.conv(key + ".conv1", x, in, planes, 1, 1, false);
-        t = e.batchNorm(key + ".bn1", t, planes);
-        t = e.relu(key + ".relu1", t);
-        t = e.conv(key + ".conv2", t, planes, planes, 3, 1, false);
-        t = e.batchNorm(key + ".bn2", t, planes);
-        t = e.relu(key + ".relu2", t);
-        t = e.conv(key + ".conv3", t, planes, out, 1, 1, false);
-        t = e.batchNorm(key + ".bn3", t, out);
+        T t = e.relu(key + ".relu1", convBn(e, key, 1, x, in, planes, 1));
+        t = e.relu(key + ".relu2", convBn(e, key, 2, t, planes, planes, 3));
+        t = convBn(e, key, 3, t, planes, out, 1);
+        return residual(e, key, t, x, in, out);
+    }
+
+    /** The block's {@code conv<n>} (stride 1, no bias) and {@code bn<n>}. */
+    private static <T> T convBn(NetworkEmitter<T> e, String key, int n, T x, int in, int out, int kernel) {
+        return e.batchNorm(key + ".bn" + n, e.conv(key + ".conv" + n, x, in, out, kernel, 1, false), out);
+    }
+
+    /** The block's residual: {@code relu(t + x)}, through the 1x1 {@code downsample} when the channels differ. */
+    private static <T> T residual(NetworkEmitter<T> e, String key, T t, T x, int in, int out) {
         T res = in != out ? downsample(e, key, x, in, out) : x;
         return e.relu(key + ".relu", e.add(key + ".add", List.of(t, res)));
     }

@@ -190,13 +190,13 @@ public final class PyTorchComparison {
      * @param repeats timed rounds (>= 1)
      * @param progress receives one line per round (may be null)
      * @return the medians and ratios
-     * @throws BenchmarkException if the verification failed (no comparison is made), or a side fails
+     * @throws IllegalStateException if the verification failed (no comparison is made), or a side fails
      */
     public static Result run(HRNetConfig config, PyTorchPeer.Verification verification, List<Integer> threads,
                              IntFunction<RoundProcess> ours, IntFunction<RoundProcess> theirs, int warmup,
                              int repeats, Consumer<String> progress) {
         if (!verification.ok()) {
-            throw new BenchmarkException(String.format(Locale.ROOT, "the PyTorch peer does not reproduce the tiny "
+            throw new IllegalStateException(String.format(Locale.ROOT, "the PyTorch peer does not reproduce the tiny "
                     + "oracle (max |diff| %.3g > %.0e): refusing to compare", verification.maxAbsDiff(),
                     PyTorchPeer.TOLERANCE));
         }
@@ -258,7 +258,7 @@ public final class PyTorchComparison {
             double[] v = rounds.stream().mapToDouble(r -> (sub == null ? r.get("seconds") : r.get("seconds").get(sub))
                     .path(key).asDouble(Double.NaN)).toArray();
             if (Arrays.stream(v).anyMatch(x -> !(x > 0) || Double.isInfinite(x))) {
-                throw new BenchmarkException("a round reported an invalid time for " + (sub == null ? "" : sub + " ")
+                throw new IllegalStateException("a round reported an invalid time for " + (sub == null ? "" : sub + " ")
                         + key + ": " + Arrays.toString(v));
             }
             out.put(key, ModelBenchmark.median(v));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.data.io.AtomicFiles;
 import io.hrnet4j.zoo.arch.ExperimentConfig;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -63,14 +64,14 @@ public final class PyTorchPeer {
      * parent, else beside the code of this class (its {@code target/classes} or jar inside the checkout) or a parent.
      *
      * @return the script
-     * @throws BenchmarkException if it is nowhere
+     * @throws InvalidConfigException if it is nowhere, or the property names no file
      */
     public static Path locateScript() {
         String p = System.getProperty(SCRIPT_PROPERTY);
         if (p != null && !p.isBlank()) {
             Path f = Path.of(p);
             if (!Files.isRegularFile(f)) {
-                throw new BenchmarkException(SCRIPT_PROPERTY + "=" + p + ": no such file");
+                throw new InvalidConfigException(SCRIPT_PROPERTY + "=" + p + ": no such file");
             }
             return f;
         }
@@ -89,7 +90,7 @@ public final class PyTorchPeer {
                 }
             }
         }
-        throw new BenchmarkException(SCRIPT + " not found above " + starts.get(0) + ": run from the checkout or set -D"
+        throw new InvalidConfigException(SCRIPT + " not found above " + starts.get(0) + ": run from the checkout or set -D"
                 + SCRIPT_PROPERTY);
     }
 
@@ -120,7 +121,7 @@ public final class PyTorchPeer {
      *
      * @param python the interpreter ({@link #DEFAULT_PYTHON} for the Debian packages)
      * @param say receives one line before the installation and apt's output lines
-     * @throws BenchmarkException in one line when torch is missing and cannot be installed (not root, no apt-get,
+     * @throws IllegalStateException in one line when torch is missing and cannot be installed (not root, no apt-get,
      *     apt failed, or still missing afterwards)
      */
     public static void ensureTorch(Path python, Consumer<String> say) {
@@ -129,23 +130,23 @@ public final class PyTorchPeer {
         }
         String hint = "install it with: apt-get update && apt-get install -y python3-torch python3-numpy";
         if (!python.equals(DEFAULT_PYTHON)) {
-            throw new BenchmarkException(python + " has no PyTorch (torch, numpy): " + hint + ", or use "
+            throw new IllegalStateException(python + " has no PyTorch (torch, numpy): " + hint + ", or use "
                     + DEFAULT_PYTHON);
         }
         Path apt = Path.of("/usr/bin/apt-get");
         if (!Files.isExecutable(apt)) {
-            throw new BenchmarkException("PyTorch is missing for " + python + " and there is no apt-get to install "
+            throw new IllegalStateException("PyTorch is missing for " + python + " and there is no apt-get to install "
                     + "python3-torch: install PyTorch for it");
         }
         if (!isRoot()) {
-            throw new BenchmarkException("PyTorch is missing for " + python + " and installing python3-torch needs "
+            throw new IllegalStateException("PyTorch is missing for " + python + " and installing python3-torch needs "
                     + "root: " + hint + " (as root)");
         }
         say.accept("PyTorch is missing: installing Debian's python3-torch python3-numpy with apt-get (needs network)");
         runApt(List.of(apt.toString(), "update"), say);
         runApt(List.of(apt.toString(), "install", "-y", "python3-torch", "python3-numpy"), say);
         if (!torchAvailable(python)) {
-            throw new BenchmarkException("apt-get installed python3-torch but " + python + " still cannot import "
+            throw new IllegalStateException("apt-get installed python3-torch but " + python + " still cannot import "
                     + "torch");
         }
     }
@@ -175,14 +176,14 @@ public final class PyTorchPeer {
                 }
             }
             if (p.waitFor() != 0) {
-                throw new BenchmarkException(String.join(" ", cmd) + " failed (exit " + p.exitValue()
+                throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue()
                         + "): PyTorch cannot be installed");
             }
         } catch (IOException e) {
-            throw new BenchmarkException(String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BenchmarkException(String.join(" ", cmd) + " interrupted", e);
+            throw new IllegalStateException(String.join(" ", cmd) + " interrupted", e);
         }
     }
 
@@ -197,7 +198,7 @@ public final class PyTorchPeer {
      *     checkout)
      * @param threads {@code torch.set_num_threads} (the oracle was made with 2; 1 differs by float summation order)
      * @return the verification (check {@link Verification#ok()})
-     * @throws BenchmarkException if the script fails to run or report (missing oracle files, bad keys)
+     * @throws IllegalStateException if the script fails to run or report (missing oracle files, bad keys)
      */
     public static Verification verify(Path python, Path script, Path oracle, int threads) {
         List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), "--verify", "--threads",
@@ -213,7 +214,7 @@ public final class PyTorchPeer {
             v = null;
         }
         if (v == null || !v.path("max_abs_diff").isNumber()) {
-            throw new BenchmarkException(script + " --verify gave no report: " + firstLine(outErr[1]));
+            throw new IllegalStateException(script + " --verify gave no report: " + firstLine(outErr[1]));
         }
         double d = v.get("max_abs_diff").asDouble();
         return new Verification(d, d <= TOLERANCE, v.path("torch").asText(), v);
@@ -230,13 +231,15 @@ public final class PyTorchPeer {
      * @param trainBatch training-step batch size ({@code train_b<n>}), 0 for none
      * @param workDir where the configuration file is written (a temporary folder)
      * @return the running peer; {@link RoundProcess#round()} answers {@code {"seconds": {...}, "peak_rss_bytes": n}}
-     * @throws BenchmarkException if the configuration is a DE-HRNet or the peer fails to start
+     * @throws InvalidConfigException if the configuration is a DE-HRNet
+     * @throws IllegalStateException if the peer fails to start
      */
     public static RoundProcess start(Path python, Path script, HRNetConfig cfg, int threads, int[] inferBatches,
                                      int trainBatch, Path workDir) {
         Objects.requireNonNull(cfg, "cfg");
         if (cfg.isDeHrnet()) {
-            throw new BenchmarkException("the PyTorch peer is plain HRNet: compare DE-HRNet through --vs-hrnet");
+            throw new InvalidConfigException("the PyTorch peer is plain HRNet: it cannot run a DE-HRNet "
+                    + "configuration (compare the DE-HRNet with its plain HRNet instead)");
         }
         try {
             Path conf = workDir.resolve("pytorch_hrnet_config.json");
@@ -248,7 +251,7 @@ public final class PyTorchPeer {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             return new RoundProcess("PyTorch peer (" + threads + (threads == 1 ? " thread)" : " threads)"), p);
         } catch (IOException e) {
-            throw new BenchmarkException("cannot start " + python + " " + script + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start " + python + " " + script + ": " + e.getMessage(), e);
         }
     }
 
@@ -266,10 +269,10 @@ public final class PyTorchPeer {
                 Files.deleteIfExists(errFile.toPath());
             }
         } catch (IOException e) {
-            throw new BenchmarkException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BenchmarkException("interrupted: " + String.join(" ", cmd), e);
+            throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
         }
     }
 

@@ -31,7 +31,7 @@ public final class RoundProcess implements AutoCloseable {
      *
      * @param name what the process is, for messages (e.g. {@code PyTorch peer (2 threads)})
      * @param process the started process (stdout and stdin piped)
-     * @throws BenchmarkException if it exits or prints something else than a JSON object first
+     * @throws IllegalStateException if it exits or prints something else than a JSON object first
      */
     public RoundProcess(String name, Process process) {
         this.name = name;
@@ -41,7 +41,7 @@ public final class RoundProcess implements AutoCloseable {
         JsonNode r = readLine();
         if (!r.path("ready").asBoolean(false)) {
             close();
-            throw new BenchmarkException(name + ": expected a ready line first, got " + r);
+            throw new IllegalStateException(name + ": expected a ready line first, got " + r);
         }
         this.ready = r;
     }
@@ -58,7 +58,7 @@ public final class RoundProcess implements AutoCloseable {
 
     /**
      * @return the process's answer to one {@code round}: a JSON object with at least {@code seconds}
-     * @throws BenchmarkException if the process died or answered something else
+     * @throws IllegalStateException if the process died or answered something else
      */
     public JsonNode round() {
         try {
@@ -69,7 +69,7 @@ public final class RoundProcess implements AutoCloseable {
         }
         JsonNode r = readLine();
         if (!r.path("seconds").isObject()) {
-            throw new BenchmarkException(name + ": a round answered without \"seconds\": " + r);
+            throw new IllegalStateException(name + ": a round answered without \"seconds\": " + r);
         }
         return r;
     }
@@ -93,10 +93,10 @@ public final class RoundProcess implements AutoCloseable {
             // reported below
         }
         String shown = line.length() > 200 ? line.substring(0, 200) + "..." : line;
-        throw new BenchmarkException(name + ": expected a JSON line, got: " + shown);
+        throw new IllegalStateException(name + ": expected a JSON line, got: " + shown);
     }
 
-    private BenchmarkException failure(String what, Throwable cause) {
+    private IllegalStateException failure(String what, Throwable cause) {
         String exit = "";
         try {
             if (process.waitFor(10, TimeUnit.SECONDS)) {
@@ -105,7 +105,7 @@ public final class RoundProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new BenchmarkException(name + ": " + what + exit, cause);
+        return new IllegalStateException(name + ": " + what + exit, cause);
     }
 
     /** Sends {@code quit} and waits up to 30 s for the process to end, then kills it. */

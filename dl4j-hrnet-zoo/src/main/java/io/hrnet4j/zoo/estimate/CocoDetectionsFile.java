@@ -1,9 +1,7 @@
 package io.hrnet4j.zoo.estimate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hrnet4j.data.coco.CocoKeypoints;
 import io.hrnet4j.data.io.DataFormatException;
-import io.hrnet4j.data.io.JsonFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,9 +43,9 @@ public final class CocoDetectionsFile implements PersonDetector {
      * @param file the COCO detection results
      * @param threshold keep person boxes with {@code score >= threshold} (the official {@code TEST.IMAGE_THRE} is 0.0)
      * @return the detector
-     * @throws DataFormatException if the file is not a JSON list, or a record lacks {@code image_id},
-     *                             {@code category_id}, {@code bbox} (4 numbers, positive size) or a finite
-     *                             {@code score} (names the file, the record and the field)
+     * @throws DataFormatException as {@link CocoKeypoints#readDetections}: the file is not a JSON list, or a record
+     *                             lacks {@code image_id}, {@code category_id}, {@code bbox} (4 numbers, positive size
+     *                             for a person) or a finite {@code score} (names the file, the record and the field)
      * @throws IOException if the file cannot be read
      * @throws IllegalArgumentException if the threshold is NaN
      */
@@ -55,28 +53,12 @@ public final class CocoDetectionsFile implements PersonDetector {
         if (Double.isNaN(threshold)) {
             throw new IllegalArgumentException("detection score threshold must be a number");
         }
-        JsonNode root = JsonFields.readTree(file);
-        if (!root.isArray()) {
-            throw new DataFormatException(file, "-", "-", "expected a JSON list of detections");
-        }
         Map<Long, List<PersonBox>> byImage = new LinkedHashMap<>();
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode d = root.get(i);
-            String rec = "detection #" + i;
-            if (!d.isObject()) {
-                throw new DataFormatException(file, rec, "-", "expected an object");
-            }
-            long img = JsonFields.requiredLong(file, rec, d, "image_id");
-            List<PersonBox> boxes = byImage.computeIfAbsent(img, x -> new ArrayList<>());
-            long cat = JsonFields.requiredLong(file, rec, d, "category_id");
-            double[] b = JsonFields.requiredNumbers(file, rec, d, "bbox", 4);
-            double score = JsonFields.requiredFinite(file, rec, d, "score");
-            if (!(b[2] > 0 && b[3] > 0)) {
-                throw new DataFormatException(file, rec, "bbox", "box size must be positive, got w=" + b[2] + " h="
-                        + b[3]);
-            }
-            if (cat == CocoKeypoints.PERSON_CATEGORY && score >= threshold) {
-                boxes.add(new PersonBox(b[0], b[1], b[2], b[3], score));
+        for (CocoKeypoints.Detection d : CocoKeypoints.readDetections(file)) {
+            List<PersonBox> boxes = byImage.computeIfAbsent(d.imageId(), x -> new ArrayList<>());
+            double[] b = d.bbox();
+            if (d.isPerson() && d.score() >= threshold) {
+                boxes.add(new PersonBox(b[0], b[1], b[2], b[3], d.score()));
             }
         }
         return new CocoDetectionsFile(file, threshold, byImage);

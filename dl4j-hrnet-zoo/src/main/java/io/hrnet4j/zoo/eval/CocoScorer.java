@@ -68,9 +68,7 @@ public final class CocoScorer implements PoseScorer {
      */
     @Override
     public TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints) {
-        if (samples.size() != keypoints.length) {
-            throw new IllegalArgumentException(samples.size() + " samples but " + keypoints.length + " predictions");
-        }
+        PoseScorer.checkLengths(samples, keypoints);
         List<OksNms.PosePrediction> preds = new ArrayList<>(samples.size());
         Map<Long, String> paths = new HashMap<>();
         Set<Long> images = new HashSet<>();
@@ -95,13 +93,8 @@ public final class CocoScorer implements PoseScorer {
         }
         List<TopDownEvalResult.Prediction> out = new ArrayList<>(results.size());
         for (KeypointResult r : results) {
-            double[] f = r.keypoints();
-            double[][] kp = new double[f.length / 3][];
-            for (int j = 0; j < kp.length; j++) {
-                kp[j] = new double[] {f[3 * j], f[3 * j + 1], f[3 * j + 2]};
-            }
-            out.add(new TopDownEvalResult.Prediction(paths.get(r.imageId()), r.imageId(), kp, r.score(), r.center(),
-                    r.scale()));
+            out.add(new TopDownEvalResult.Prediction(paths.get(r.imageId()), r.imageId(),
+                    PoseScorer.perJoint(r.keypoints()), r.score(), r.center(), r.scale()));
         }
         return new TopDownEvalResult(EvalDataset.Kind.COCO, samples.size(), images.size(), stats.toMap(), stats,
                 null, perJoint, false, eval.summary(), out, null, null);

@@ -47,9 +47,7 @@ public final class MpiiScorer implements PoseScorer {
      */
     @Override
     public TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints) {
-        if (samples.size() != keypoints.length) {
-            throw new IllegalArgumentException(samples.size() + " samples but " + keypoints.length + " predictions");
-        }
+        PoseScorer.checkLengths(samples, keypoints);
         int records = gt.size();
         int k = schema.numJoints();
         double[][][] preds = new double[records][k][2];
@@ -62,10 +60,9 @@ public final class MpiiScorer implements PoseScorer {
                 throw new IllegalArgumentException(s.imagePath() + ": annotation id " + rec
                         + " is not a record of the ground truth (" + records + " records)");
             }
-            double[][] kp = new double[k][];
+            double[][] kp = PoseScorer.perJoint(keypoints[i]);
             double score = 0;
             for (int j = 0; j < k; j++) {
-                kp[j] = new double[] {keypoints[i][3 * j], keypoints[i][3 * j + 1], keypoints[i][3 * j + 2]};
                 preds[(int) rec][j] = kp[j];
                 score += kp[j][2] / k;
             }

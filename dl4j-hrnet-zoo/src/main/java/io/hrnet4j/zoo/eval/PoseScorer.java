@@ -21,4 +21,27 @@ public interface PoseScorer {
      *     message names the prediction and the field)
      */
     TopDownEvalResult score(List<PoseSample> samples, double[][] keypoints);
+
+    /**
+     * @param samples the evaluated person boxes
+     * @param keypoints their predictions
+     * @throws IllegalArgumentException if there is not one prediction per sample
+     */
+    static void checkLengths(List<PoseSample> samples, double[][] keypoints) {
+        if (samples.size() != keypoints.length) {
+            throw new IllegalArgumentException(samples.size() + " samples but " + keypoints.length + " predictions");
+        }
+    }
+
+    /**
+     * @param flat one pose as flat {@code [x, y, score] * K}
+     * @return the same values per joint, {@code [K][3]} (copies)
+     */
+    static double[][] perJoint(double[] flat) {
+        double[][] kp = new double[flat.length / 3][];
+        for (int j = 0; j < kp.length; j++) {
+            kp[j] = new double[] {flat[3 * j], flat[3 * j + 1], flat[3 * j + 2]};
+        }
+        return kp;
+    }
 }

@@ -112,7 +112,7 @@ public final class GraphWeights {
      * @return whether that parameter is a {@link NativeConvolution} weight, stored {@code [out, kH, kW, in]}
      *     (its PyTorch view {@code [out, in, kH, kW]} is {@code permute(0, 3, 1, 2)})
      */
-    static boolean isOhwi(Layer layer, String param) {
+    public static boolean isOhwi(Layer layer, String param) {
         return layer.conf().getLayer() instanceof NativeConvolution
                 && ConvolutionParamInitializer.WEIGHT_KEY.equals(param);
     }

@@ -16,7 +16,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DE-HRNet's Detail Enhancement Module (Liu et al., PLoS ONE 20(9): e0325540, 2025; choices where the paper is silent: docs/architecture.md): channel
@@ -327,30 +326,20 @@ public class DetailEnhancementModule extends SameDiffLayer {
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         if (attention == Attention.ECA) {
-            uniform(params.get(ECA_WEIGHT), 1.0 / Math.sqrt(getEcaKernelSize()));
+            LayerInputs.uniform(params.get(ECA_WEIGHT), 1.0 / Math.sqrt(getEcaKernelSize()));
         } else {
             double b1 = 1.0 / Math.sqrt(channels);
             double b2 = 1.0 / Math.sqrt(getHidden());
-            uniform(params.get(FC1_WEIGHT), b1);
-            uniform(params.get(FC1_BIAS), b1);
-            uniform(params.get(FC2_WEIGHT), b2);
-            uniform(params.get(FC2_BIAS), b2);
+            LayerInputs.uniform(params.get(FC1_WEIGHT), b1);
+            LayerInputs.uniform(params.get(FC1_BIAS), b1);
+            LayerInputs.uniform(params.get(FC2_WEIGHT), b2);
+            LayerInputs.uniform(params.get(FC2_BIAS), b2);
         }
-    }
-
-    private static void uniform(INDArray a, double bound) {
-        a.assign(Nd4j.rand(a.dataType(), a.shape()).muli(2 * bound).subi(bound));
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        long c = LayerInputs.convolutional(inputType, getLayerName(), "DEM").getChannels();
-        if (channels == 0 || override) {
-            channels = c;
-        } else if (channels != c) {
-            throw new IllegalArgumentException("DEM layer '" + getLayerName() + "': configured for " + channels
-                    + " channels but the input has " + c);
-        }
+        channels = LayerInputs.channels(inputType, getLayerName(), "DEM", channels, override);
     }
 
     @Override

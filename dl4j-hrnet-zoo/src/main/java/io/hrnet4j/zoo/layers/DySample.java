@@ -358,15 +358,12 @@ public class DySample extends SameDiffLayer {
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        InputType.InputTypeConvolutional c = LayerInputs.convolutional(inputType, getLayerName(), "DySample");
-        if (channels != 0 && !override && channels != c.getChannels()) {
-            throw new IllegalArgumentException("DySample layer '" + getLayerName() + "': configured for " + channels
-                    + " channels but the input has " + c.getChannels());
-        }
-        validateChannels(c.getChannels());
-        channels = c.getChannels();
-        height = c.getHeight();
-        width = c.getWidth();
+        long c = LayerInputs.channels(inputType, getLayerName(), "DySample", channels, override);
+        validateChannels(c);
+        channels = c;
+        InputType.InputTypeConvolutional t = (InputType.InputTypeConvolutional) inputType;
+        height = t.getHeight();
+        width = t.getWidth();
     }
 
     @Override

@@ -153,20 +153,12 @@ public class ECA extends SameDiffLayer {
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        double bound = 1.0 / Math.sqrt(getKernelSize());
-        INDArray w = params.get(WEIGHT);
-        w.assign(Nd4j.rand(w.dataType(), w.shape()).muli(2 * bound).subi(bound));
+        LayerInputs.uniform(params.get(WEIGHT), 1.0 / Math.sqrt(getKernelSize()));
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        long c = LayerInputs.convolutional(inputType, getLayerName(), "ECA").getChannels();
-        if (channels == 0 || override) {
-            channels = c;
-        } else if (channels != c) {
-            throw new IllegalArgumentException("ECA layer '" + getLayerName() + "': configured for " + channels
-                    + " channels but the input has " + c);
-        }
+        channels = LayerInputs.channels(inputType, getLayerName(), "ECA", channels, override);
     }
 
     @Override

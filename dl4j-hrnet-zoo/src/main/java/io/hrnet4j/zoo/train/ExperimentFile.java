@@ -96,43 +96,18 @@ public record ExperimentFile(HRNetConfig config, double sigma, TrainingRecipe re
                 throw new InvalidConfigException("TRAIN.OPTIMIZER " + train.get("OPTIMIZER").asText()
                         + " is not supported (adam only, as the published recipe)");
             }
-            if (train.has("LR")) {
-                r.learningRate(train.get("LR").asDouble());
-            }
-            if (train.has("LR_FACTOR")) {
-                r.factor(train.get("LR_FACTOR").asDouble());
-            }
-            if (train.has("LR_STEP")) {
-                r.milestones(ints(train.get("LR_STEP"), "TRAIN.LR_STEP"));
-            }
-            if (train.has("END_EPOCH")) {
-                r.epochs(train.get("END_EPOCH").asInt() - (train.has("BEGIN_EPOCH")
-                        ? train.get("BEGIN_EPOCH").asInt() : 0));
-            }
-            if (train.has("BATCH_SIZE_PER_GPU")) {
-                r.batchSize(train.get("BATCH_SIZE_PER_GPU").asInt());
-            }
-            if (train.has("SEED")) {
-                r.seed(train.get("SEED").asLong());
-            }
-            if (train.has("WARMUP_ITERS")) {
-                r.warmupIterations(train.get("WARMUP_ITERS").asInt());
-            }
-            if (train.has("CHECKPOINT_EVERY")) {
-                r.checkpointEveryIterations(train.get("CHECKPOINT_EVERY").asInt());
-            }
-            if (train.has("KEEP_CHECKPOINTS")) {
-                r.keepCheckpoints(train.get("KEEP_CHECKPOINTS").asInt());
-            }
-            if (train.has("VALIDATE_EVERY")) {
-                r.validateEveryEpochs(train.get("VALIDATE_EVERY").asInt());
-            }
-            if (train.has("WORKERS")) {
-                r.workers(train.get("WORKERS").asInt());
-            }
-            if (train.has("LOG_EVERY")) {
-                r.logEveryIterations(train.get("LOG_EVERY").asInt());
-            }
+            ifPresent(train, "LR", v -> r.learningRate(v.asDouble()));
+            ifPresent(train, "LR_FACTOR", v -> r.factor(v.asDouble()));
+            ifPresent(train, "LR_STEP", v -> r.milestones(ints(v, "TRAIN.LR_STEP")));
+            ifPresent(train, "END_EPOCH", v -> r.epochs(v.asInt() - train.path("BEGIN_EPOCH").asInt(0)));
+            ifPresent(train, "BATCH_SIZE_PER_GPU", v -> r.batchSize(v.asInt()));
+            ifPresent(train, "SEED", v -> r.seed(v.asLong()));
+            ifPresent(train, "WARMUP_ITERS", v -> r.warmupIterations(v.asInt()));
+            ifPresent(train, "CHECKPOINT_EVERY", v -> r.checkpointEveryIterations(v.asInt()));
+            ifPresent(train, "KEEP_CHECKPOINTS", v -> r.keepCheckpoints(v.asInt()));
+            ifPresent(train, "VALIDATE_EVERY", v -> r.validateEveryEpochs(v.asInt()));
+            ifPresent(train, "WORKERS", v -> r.workers(v.asInt()));
+            ifPresent(train, "LOG_EVERY", v -> r.logEveryIterations(v.asInt()));
         }
         JsonNode test = root.get("TEST");
         Boolean dark = null;
@@ -153,6 +128,13 @@ public record ExperimentFile(HRNetConfig config, double sigma, TrainingRecipe re
                     d.hasNonNull("MAX_VAL_SAMPLES") ? d.get("MAX_VAL_SAMPLES").asInt() : null);
         }
         return new ExperimentFile(cfg, sigma, r.build(), dark, dataset);
+    }
+
+    /** Hands the value of {@code field} to {@code use} when the section has it. */
+    private static void ifPresent(JsonNode section, String field, java.util.function.Consumer<JsonNode> use) {
+        if (section.has(field)) {
+            use.accept(section.get(field));
+        }
     }
 
     private static Path path(JsonNode n, String field) {

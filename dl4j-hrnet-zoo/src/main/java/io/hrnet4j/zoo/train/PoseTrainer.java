@@ -43,11 +43,13 @@ import org.slf4j.LoggerFactory;
  * ({@link TrainingData}); ND4J's random generator is re-seeded from (seed, step) before each step; the updater's
  * iteration count is checkpointed and the epoch count is set from the trainer's epoch (the learning-rate
  * {@code MapSchedule} by epoch); checkpoints hold the parameters, BN running statistics and updater state in one
- * format ({@link CheckpointStore}, {@link TrainingState}). A run checkpointed by one backend continues on another
- * with the same array layout ({@link TrainingBackend#arrayLayout()}: graph, ParallelWrapper and Spark share theirs).
+ * format ({@link CheckpointStore}, {@link TrainingState}). A run checkpointed by any backend continues on any other:
+ * with the same array layout ({@link TrainingBackend#arrayLayout()}: graph, ParallelWrapper and Spark share theirs)
+ * the arrays are restored as they are; across layouts (graph and SameDiff) the checkpoint is read by a network of its
+ * own realisation and handed over as {@link PortableArrays} (state dict and Adam moments by official key).
  *
  * <p>Failures: an unwritable output folder raises {@link TrainingException} before the model is built; a resume
- * checkpoint of another architecture, array layout or contradicting recipe is refused naming the difference; a
+ * checkpoint of another architecture or contradicting recipe is refused naming the difference; a
  * non-finite loss stops training with a {@link TrainingException} naming the epoch and iteration and the last good
  * checkpoint (nothing is written after the bad step); a checkpoint that cannot be written (full disk) stops training
  * with a {@link TrainingException}, every earlier checkpoint intact.
@@ -214,13 +216,11 @@ public final class PoseTrainer {
 
         void resume(CheckpointStore.Checkpoint c) {
             TrainingState s = c.state();
-            if (!s.arrays().equals(backend.arrayLayout())) {
-                throw new TrainingException(c.file() + " was written by the " + s.backend() + " backend (" + s.arrays()
-                        + " arrays); the " + backend.id() + " backend reads " + backend.arrayLayout() + " arrays: "
-                        + "resume with the " + s.backend() + " backend, or start a new run from its weights ("
-                        + "final.npz / best.npz)");
+            if (s.arrays().equals(backend.arrayLayout())) {
+                backend.restore(c.arrays(), s.updates());
+            } else {
+                backend.restorePortable(portable(c), s.updates());
             }
-            backend.restore(c.arrays(), s.updates());
             epoch = s.epoch();
             batchInEpoch = s.batchInEpoch();
             iteration = s.iteration();
@@ -234,6 +234,21 @@ public final class PoseTrainer {
             LOG.info("resumed from {} (epoch {}, batch {}, iteration {})", c.file(), epoch, batchInEpoch, iteration);
             reporter.line(String.format(Locale.ROOT, "resumed from %s (%s backend): epoch %d, batch %d, iteration %d",
                     c.file(), s.backend(), epoch + 1, batchInEpoch, iteration));
+        }
+
+        /**
+         * Reads a checkpoint of another array layout into a network of its own realisation and returns its state in
+         * the backend-neutral form.
+         */
+        private Map<String, INDArray> portable(CheckpointStore.Checkpoint c) {
+            TrainingBackend.Kind kind = TrainingBackend.kindOfLayout(c.state().arrays());
+            LOG.info("{}: converting the {} arrays for the {} backend", c.file(), c.state().arrays(), backend.id());
+            try (TrainingBackend source = kind.factory().create(config, recipe)) {
+                source.restore(c.arrays(), c.state().updates());
+                return source.portableArrays();
+            } catch (TrainingException e) {
+                throw new TrainingException(c.file() + ": " + e.getMessage(), e);
+            }
         }
 
         TrainingState state() {
@@ -268,7 +283,7 @@ public final class PoseTrainer {
             lr = Double.isNaN(learningRate) ? recipe.learningRateAt(Math.toIntExact(backend.updates()), epoch)
                     : learningRate;
             if (!Double.isFinite(loss)) {
-                throw new TrainingException(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
+                throw TrainingException.diverged(String.format(Locale.ROOT, "loss is %s at epoch %d, iteration "
                         + "%d (batch %d of %d): training diverged and was stopped; the last good checkpoint "
                         + "is %s. Lower the learning rate (now %.3g) or check the data", loss, epoch + 1,
                         iteration + minibatches, batchInEpoch + minibatches, data.batchesPerEpoch(),

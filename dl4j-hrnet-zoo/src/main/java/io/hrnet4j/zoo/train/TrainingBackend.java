@@ -38,7 +38,9 @@ import org.nd4j.linalg.learning.GradientUpdater;
  * <p>Checkpoint compatibility: the graph, ParallelWrapper and Spark backends share one array layout
  * ({@link #GRAPH_LAYOUT}: the flattened parameters, batch-norm running statistics included, and the flattened updater
  * state of the ComputationGraph), so a run checkpointed by any of them resumes on any other exactly; the SameDiff
- * backend's layout ({@link #SAMEDIFF_LAYOUT}) names its variables and updater states.
+ * backend's layout ({@link #SAMEDIFF_LAYOUT}) names its variables and updater states. Between the two layouts a run
+ * moves through {@link #portableArrays()} / {@link #restorePortable} ({@link PortableArrays}: the official state dict
+ * and each parameter's updater state, Adam's moments, by state-dict key), so any backend resumes any other's run.
  */
 public interface TrainingBackend extends AutoCloseable {
     /** {@link #arrayLayout()} of the ComputationGraph-based backends: arrays {@code params} and {@code updater}. */
@@ -160,6 +162,35 @@ public interface TrainingBackend extends AutoCloseable {
      */
     void restore(Map<String, INDArray> arrays, long updates);
 
+    /**
+     * @return the parameters and updater state in the backend-neutral form of {@link PortableArrays} (official
+     *     state dict plus {@code updater/<key>/<state>} in PyTorch layout; float32 copies)
+     */
+    Map<String, INDArray> portableArrays();
+
+    /**
+     * Restores what some backend's {@link #portableArrays()} gave and the updater's iteration count.
+     *
+     * @param arrays state dict plus updater entries
+     * @param updates the updater's iteration count
+     * @throws TrainingException naming the missing or mis-shaped entries
+     */
+    void restorePortable(Map<String, INDArray> arrays, long updates);
+
+    /**
+     * @param layout a checkpoint array layout, {@link #GRAPH_LAYOUT} or {@link #SAMEDIFF_LAYOUT}
+     * @return the single-device realisation that reads it
+     * @throws TrainingException for another layout name
+     */
+    static Kind kindOfLayout(String layout) {
+        return switch (layout) {
+            case GRAPH_LAYOUT -> Kind.GRAPH;
+            case SAMEDIFF_LAYOUT -> Kind.SAMEDIFF;
+            default -> throw new TrainingException("unknown checkpoint array layout '" + layout
+                    + "' (graph or samediff)");
+        };
+    }
+
     /** @return the weights as an official state dict (float32 copies) */
     Map<String, INDArray> stateDict();
 
@@ -201,8 +232,9 @@ public interface TrainingBackend extends AutoCloseable {
     }
 
     /**
-     * The ComputationGraph realisation on one device; its static helpers give the {@link #GRAPH_LAYOUT} arrays of any
-     * graph (used by the ParallelWrapper and Spark backends too).
+     * The ComputationGraph realisation on one device, trained with {@code graph.fit(DataSet)}; the ParallelWrapper and
+     * Spark backends extend it with their execution of the steps (they checkpoint, restore and export the graph the
+     * same way, through {@link #graph()}).
      */
     class GraphBackend implements TrainingBackend {
         private final HRNetConfig cfg;
@@ -219,7 +251,7 @@ public interface TrainingBackend extends AutoCloseable {
             this.network = PoseNetwork.of(graph, cfg);
         }
 
-        /** @return the graph */
+        /** @return the graph holding the state of the run (checkpointed, restored, validated) */
         public ComputationGraph graph() {
             return graph;
         }
@@ -258,27 +290,37 @@ public interface TrainingBackend extends AutoCloseable {
 
         @Override
         public Map<String, INDArray> checkpointArrays() {
-            return arrays(graph);
+            return arrays(graph());
         }
 
         @Override
         public long updates() {
-            return graph.getConfiguration().getIterationCount();
+            return graph().getConfiguration().getIterationCount();
         }
 
         @Override
         public void restore(Map<String, INDArray> arrays, long updates) {
-            restore(graph, arrays, updates);
+            restore(graph(), arrays, updates);
+        }
+
+        @Override
+        public Map<String, INDArray> portableArrays() {
+            return PortableArrays.fromGraph(cfg, graph());
+        }
+
+        @Override
+        public void restorePortable(Map<String, INDArray> arrays, long updates) {
+            PortableArrays.toGraph(cfg, graph(), arrays, updates);
         }
 
         @Override
         public Map<String, INDArray> stateDict() {
-            return GraphWeights.stateDict(cfg, graph);
+            return GraphWeights.stateDict(cfg, graph());
         }
 
         @Override
         public void loadStateDict(Map<String, INDArray> stateDict) {
-            GraphWeights.load(cfg, graph, stateDict);
+            GraphWeights.load(cfg, graph(), stateDict);
         }
 
         /**
@@ -421,8 +463,8 @@ public interface TrainingBackend extends AutoCloseable {
             return new TreeMap<>(sd.getUpdaterMap());
         }
 
-        @Override
-        public Map<String, INDArray> checkpointArrays() {
+        /** @return the live arrays of the model: {@code param/<variable>} and {@code updater/<variable>/<state>} */
+        private Map<String, INDArray> liveArrays() {
             Map<String, INDArray> m = new LinkedHashMap<>();
             for (SDVariable v : model.sameDiff().variables()) {
                 if ((v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT)
@@ -442,25 +484,14 @@ public interface TrainingBackend extends AutoCloseable {
         }
 
         @Override
+        public Map<String, INDArray> checkpointArrays() {
+            return liveArrays();
+        }
+
+        @Override
         public void restore(Map<String, INDArray> arrays, long updates) {
-            this.updates = updates;
-            SameDiff sd = model.sameDiff();
+            Map<String, INDArray> targets = liveArrays();
             List<String> problems = new java.util.ArrayList<>();
-            Map<String, INDArray> targets = new LinkedHashMap<>();
-            for (SDVariable v : sd.variables()) {
-                if ((v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT)
-                        && v.getArr() != null) {
-                    targets.put(PARAM + v.name(), v.getArr());
-                }
-            }
-            for (Map.Entry<String, GradientUpdater> e : updaters().entrySet()) {
-                Map<String, INDArray> st = e.getValue().getState();
-                if (st != null) {
-                    for (Map.Entry<String, INDArray> s : st.entrySet()) {
-                        targets.put(UPDATER + e.getKey() + "/" + s.getKey(), s.getValue());
-                    }
-                }
-            }
             for (Map.Entry<String, INDArray> t : targets.entrySet()) {
                 INDArray src = arrays.get(t.getKey());
                 if (src == null) {
@@ -478,6 +509,18 @@ public interface TrainingBackend extends AutoCloseable {
             for (Map.Entry<String, INDArray> t : targets.entrySet()) {
                 t.getValue().assign(arrays.get(t.getKey()).reshape(t.getValue().shape()));
             }
+            this.updates = updates;
+        }
+
+        @Override
+        public Map<String, INDArray> portableArrays() {
+            return PortableArrays.fromSameDiff(model, updaters());
+        }
+
+        @Override
+        public void restorePortable(Map<String, INDArray> arrays, long updates) {
+            PortableArrays.toSameDiff(model, updaters(), arrays);
+            this.updates = updates;
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.hrnet4j.data.iterator.PoseDataSetIterator;
 import io.hrnet4j.data.iterator.TopDownSampleProcessor;
 import io.hrnet4j.data.keypoints.PoseSample;
 import java.util.List;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -70,43 +71,42 @@ public interface TrainingData {
             throw new IllegalArgumentException("batch size and workers must be >= 1, got " + batchSize + ", "
                     + workers);
         }
-        List<PoseSample> copy = List.copyOf(samples);
-        return new TrainingData() {
-            @Override
-            public DataSetIterator epoch(int epoch) {
-                return PoseDataSetIterator.builder(copy, processor).batchSize(batchSize).workers(workers)
-                        .shuffle(true).seed(seed).epoch(epoch).build();
-            }
+        return new Samples(samples, processor, batchSize, workers, seed, null);
+    }
 
-            @Override
-            public int batchesPerEpoch() {
-                return (copy.size() + batchSize - 1) / batchSize;
-            }
+    /**
+     * The standard top-down training set of {@link #of}.
+     *
+     * @param samples the training samples
+     * @param processor the training pipeline
+     * @param batchSize examples per minibatch
+     * @param workers data threads
+     * @param seed the run's seed
+     * @param preProcessor applied to every minibatch after it is assembled (e.g. an ND4J normalizer), null for none
+     */
+    record Samples(List<PoseSample> samples, TopDownSampleProcessor processor, int batchSize, int workers, long seed,
+                   DataSetPreProcessor preProcessor) implements TrainingData {
+        /** Copies the sample list. */
+        public Samples {
+            samples = List.copyOf(samples);
+        }
 
-            @Override
-            public int examplesPerEpoch() {
-                return copy.size();
-            }
+        @Override
+        public DataSetIterator epoch(int epoch) {
+            PoseDataSetIterator it = PoseDataSetIterator.builder(samples, processor).batchSize(batchSize)
+                    .workers(workers).shuffle(true).seed(seed).epoch(epoch).build();
+            it.setPreProcessor(preProcessor);
+            return it;
+        }
 
-            @Override
-            public List<PoseSample> samples() {
-                return copy;
-            }
+        @Override
+        public int batchesPerEpoch() {
+            return (samples.size() + batchSize - 1) / batchSize;
+        }
 
-            @Override
-            public TopDownSampleProcessor processor() {
-                return processor;
-            }
-
-            @Override
-            public int batchSize() {
-                return batchSize;
-            }
-
-            @Override
-            public long seed() {
-                return seed;
-            }
-        };
+        @Override
+        public int examplesPerEpoch() {
+            return samples.size();
+        }
     }
 }

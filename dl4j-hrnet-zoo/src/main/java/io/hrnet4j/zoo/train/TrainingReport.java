@@ -123,10 +123,7 @@ public final class TrainingReport {
         }
         if (last != null) {
             root.put("metricName", last.metricName());
-            ObjectNode st = root.putObject("finalStats");
-            for (Map.Entry<String, Double> e : new java.util.TreeMap<>(last.stats()).entrySet()) {
-                TrainingState.putNumber(st, e.getKey(), e.getValue());
-            }
+            root.set("finalStats", TrainingState.JSON.valueToTree(new java.util.TreeMap<>(last.stats())));
         }
         List<List<Object>> loss = new ArrayList<>(losses.size());
         for (int i = 0; i < losses.size(); i++) {

@@ -1,10 +1,18 @@
 package io.hrnet4j.zoo.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -20,8 +28,8 @@ import java.util.List;
  * whole epoch (the loss is {@code SparkComputationGraph.getScore()}). {@code updates} is the updater's iteration count
  * (Adam bias correction, iteration-based schedules), restored into the network on resume.
  *
- * <p>Serialised with Jackson as a plain tree ({@link #toJson()} / {@link #fromJson}); NaN is written as JSON
- * {@code null}.
+ * <p>Serialised with Jackson databind, field by field ({@link #toJson()} / {@link #fromJson}); NaN is written as JSON
+ * {@code null} and read back as NaN ({@link #JSON}).
  *
  * @param formatVersion checkpoint format version ({@link #FORMAT_VERSION})
  * @param backend the execution backend that wrote it: {@code graph}, {@code samediff}, {@code parallel},
@@ -42,15 +50,37 @@ import java.util.List;
  * @param losses every step's loss so far
  * @param epochs one row per finished epoch
  */
-public record TrainingState(int formatVersion, String backend, String arrays, JsonNode experiment, int epoch,
-                            int batchInEpoch, long iteration, long updates, double learningRate, double bestMetric,
-                            int bestEpoch, long peakRssBytes, List<Double> losses, List<EpochRecord> epochs) {
+public record TrainingState(@JsonProperty(required = true) int formatVersion,
+                            @JsonProperty(required = true) String backend,
+                            @JsonProperty(required = true) String arrays,
+                            @JsonProperty(required = true) JsonNode experiment,
+                            @JsonProperty(required = true) int epoch,
+                            @JsonProperty(required = true) int batchInEpoch,
+                            @JsonProperty(required = true) long iteration,
+                            @JsonProperty(required = true) long updates,
+                            double learningRate, double bestMetric, int bestEpoch, long peakRssBytes,
+                            @JsonProperty(required = true) List<Double> losses,
+                            @JsonProperty(required = true) List<EpochRecord> epochs) {
     /** Current checkpoint format version. */
     public static final int FORMAT_VERSION = 2;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The mapper of {@code state.json} and of the epoch records in {@code metrics.json}: non-finite doubles are
+     * written as {@code null}, and {@code null} is read back as NaN.
+     */
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("nan-as-null")
+            .addSerializer(Double.class, new NanAsNull()).addSerializer(Double.TYPE, new NanAsNull())
+            .addDeserializer(Double.class, new NullAsNan()).addDeserializer(Double.TYPE, new NullAsNan()));
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @throws IllegalArgumentException for a negative epoch, batch or iteration count
+     */
     public TrainingState {
+        if (iteration < 0 || epoch < 0 || batchInEpoch < 0) {
+            throw new IllegalArgumentException("negative count: epoch " + epoch + ", batchInEpoch " + batchInEpoch
+                    + ", iteration " + iteration);
+        }
         losses = List.copyOf(losses);
         epochs = List.copyOf(epochs);
     }
@@ -67,34 +97,13 @@ public record TrainingState(int formatVersion, String backend, String arrays, Js
      * @param metricName validation metric name ({@code AP}, {@code PCKh}), or null when not validated
      * @param metric the validation metric, NaN when not validated
      */
-    public record EpochRecord(int epoch, long iteration, int steps, double meanLoss, double learningRate, double seconds,
-                              String metricName, double metric) {
+    public record EpochRecord(@JsonProperty(required = true) int epoch,
+                              @JsonProperty(required = true) long iteration,
+                              @JsonProperty(required = true) int steps,
+                              double meanLoss, double learningRate, double seconds, String metricName, double metric) {
         /** @return this record as a JSON object (NaN as null) */
         public ObjectNode toJson() {
-            ObjectNode n = JSON.createObjectNode();
-            n.put("epoch", epoch);
-            n.put("iteration", iteration);
-            n.put("steps", steps);
-            putNumber(n, "meanLoss", meanLoss);
-            putNumber(n, "learningRate", learningRate);
-            n.put("seconds", seconds);
-            if (metricName != null) {
-                n.put("metricName", metricName);
-                putNumber(n, "metric", metric);
-            }
-            return n;
-        }
-
-        /**
-         * @param n what {@link #toJson()} wrote
-         * @return the record
-         * @throws IllegalArgumentException naming a missing field
-         */
-        public static EpochRecord fromJson(JsonNode n) {
-            return new EpochRecord(required(n, "epoch").asInt(), required(n, "iteration").asLong(),
-                    required(n, "steps").asInt(),
-                    number(n.get("meanLoss")), number(n.get("learningRate")), number(n.get("seconds")),
-                    n.hasNonNull("metricName") ? n.get("metricName").asText() : null, number(n.get("metric")));
+            return JSON.valueToTree(this);
         }
     }
 
@@ -105,32 +114,7 @@ public record TrainingState(int formatVersion, String backend, String arrays, Js
 
     /** @return this state as a JSON object (what {@code state.json} holds) */
     public ObjectNode toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("formatVersion", formatVersion);
-        o.put("backend", backend);
-        o.put("arrays", arrays);
-        o.set("experiment", experiment);
-        o.put("epoch", epoch);
-        o.put("batchInEpoch", batchInEpoch);
-        o.put("iteration", iteration);
-        o.put("updates", updates);
-        putNumber(o, "learningRate", learningRate);
-        putNumber(o, "bestMetric", bestMetric);
-        o.put("bestEpoch", bestEpoch);
-        o.put("peakRssBytes", peakRssBytes);
-        ArrayNode l = o.putArray("losses");
-        for (double v : losses) {
-            if (Double.isFinite(v)) {
-                l.add(v);
-            } else {
-                l.addNull();
-            }
-        }
-        ArrayNode e = o.putArray("epochs");
-        for (EpochRecord r : epochs) {
-            e.add(r.toJson());
-        }
-        return o;
+        return JSON.valueToTree(this);
     }
 
     /**
@@ -144,49 +128,50 @@ public record TrainingState(int formatVersion, String backend, String arrays, Js
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("state is not a JSON object");
         }
-        int version = required(n, "formatVersion").asInt();
+        int version = n.path("formatVersion").asInt(-1);
         if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("checkpoint format " + version + ", this version reads "
-                    + FORMAT_VERSION);
+            throw new IllegalArgumentException("checkpoint format " + (version < 0 ? "unknown (no formatVersion)"
+                    : version) + ", this version reads " + FORMAT_VERSION);
         }
-        List<Double> losses = new ArrayList<>();
-        for (JsonNode v : required(n, "losses")) {
-            losses.add(number(v));
-        }
-        List<EpochRecord> epochs = new ArrayList<>();
-        for (JsonNode v : required(n, "epochs")) {
-            epochs.add(EpochRecord.fromJson(v));
-        }
-        long iteration = required(n, "iteration").asLong();
-        int epoch = required(n, "epoch").asInt();
-        int batch = required(n, "batchInEpoch").asInt();
-        if (iteration < 0 || epoch < 0 || batch < 0) {
-            throw new IllegalArgumentException("negative count: epoch " + epoch + ", batchInEpoch " + batch
-                    + ", iteration " + iteration);
-        }
-        return new TrainingState(version, required(n, "backend").asText(), required(n, "arrays").asText(),
-                required(n, "experiment"), epoch, batch, iteration, required(n, "updates").asLong(),
-                number(n.get("learningRate")), number(n.get("bestMetric")), n.path("bestEpoch").asInt(0),
-                n.path("peakRssBytes").asLong(0), losses, epochs);
-    }
-
-    private static JsonNode required(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("field '" + field + "' is missing");
-        }
-        return v;
-    }
-
-    static void putNumber(ObjectNode o, String field, double v) {
-        if (Double.isFinite(v)) {
-            o.put(field, v);
-        } else {
-            o.putNull(field);
+        try {
+            return JSON.treeToValue(n, TrainingState.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            String msg = cause == e ? e.getOriginalMessage() : cause.getMessage();
+            throw new IllegalArgumentException(msg, e);
         }
     }
 
-    static double number(JsonNode v) {
-        return v == null || v.isNull() ? Double.NaN : v.asDouble();
+    /** Writes a non-finite double as {@code null}. */
+    private static final class NanAsNull extends StdSerializer<Double> {
+        NanAsNull() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+            if (Double.isFinite(v)) {
+                g.writeNumber(v);
+            } else {
+                g.writeNull();
+            }
+        }
+    }
+
+    /** Reads {@code null} as NaN. */
+    private static final class NullAsNan extends StdScalarDeserializer<Double> {
+        NullAsNan() {
+            super(Double.class);
+        }
+
+        @Override
+        public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return p.getValueAsDouble(Double.NaN);
+        }
+
+        @Override
+        public Double getNullValue(DeserializationContext ctxt) {
+            return Double.NaN;
+        }
     }
 }

@@ -29,8 +29,8 @@ final class ArchitectureGuess {
         if (file.keySet().stream().anyMatch(k -> k.startsWith("incre_modules.") || k.startsWith("classifier."))) {
             Long w = dim(file, "transition1.0.0.weight", 0);
             return "the file is an HRNet" + (w == null ? "" : "-W" + w) + " ImageNet classification checkpoint"
-                    + " (incre_modules, classifier): use it to initialise a backbone (BackboneInit,"
-                    + " --pretrained-backbone), not as pose weights";
+                    + " (incre_modules, classifier): use it to initialise a backbone (BackboneInit), not as pose"
+                    + " weights";
         }
         List<String> exact = new ArrayList<>();
         for (Map.Entry<String, HRNetConfig> p : Presets.all().entrySet()) {

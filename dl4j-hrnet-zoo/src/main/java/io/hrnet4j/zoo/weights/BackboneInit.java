@@ -254,7 +254,7 @@ public final class BackboneInit {
         }
         if (!Files.isRegularFile(p.file())) {
             throw new NoSuchFileException(p.file().toString(), null, experiment + ": MODEL.INIT_WEIGHTS is true but"
-                    + " MODEL.PRETRAINED does not exist (download it, pass --pretrained-backbone FILE, or set"
+                    + " MODEL.PRETRAINED does not exist (download it, give the backbone file explicitly, or set"
                     + " MODEL.INIT_WEIGHTS: false)");
         }
         return Optional.of(initialWeights(cfg, p.file(), layers, seed, out));

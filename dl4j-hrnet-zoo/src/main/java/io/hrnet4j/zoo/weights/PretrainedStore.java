@@ -93,10 +93,11 @@ public final class PretrainedStore {
      *               (null) for a local file
      * @return the path of the verified file
      * @throws NoSuchFileException if a local file does not exist
-     * @throws ChecksumMismatchException if the file's SHA-256 differs (a local file is left in place)
-     * @throws PretrainedDownloadException if a download fails (HTTP error status, truncated body, connection error)
+     * @throws CheckpointFormatException ({@link CheckpointFormatException.Reason#CHECKSUM}) if the file's SHA-256
+     *     differs (a local file is left in place)
      * @throws IllegalArgumentException if a URL is given without a valid SHA-256
-     * @throws IOException if a file cannot be read or written
+     * @throws IOException if a file cannot be read or written, or a download fails (HTTP error status, truncated
+     *     body, connection error: the message names the URL)
      */
     public Path resolve(String location, String sha256) throws IOException {
         String lower = location.toLowerCase(Locale.ROOT);
@@ -111,8 +112,8 @@ public final class PretrainedStore {
             String expected = checkSha(sha256);
             String actual = sha256(file);
             if (!actual.startsWith(expected)) {
-                throw new ChecksumMismatchException(file + ": SHA-256 " + actual + " does not match the expected "
-                        + describe(expected), expected, actual);
+                throw CheckpointFormatException.checksum(file + ": SHA-256 " + actual
+                        + " does not match the expected " + describe(expected), expected, actual);
             }
         }
         return file;
@@ -125,12 +126,12 @@ public final class PretrainedStore {
      * @param url the {@code http}/{@code https} URL
      * @param sha256 the expected SHA-256, 64 hex digits or a prefix of 8 or more (either case)
      * @return the path of the verified cached file
-     * @throws ChecksumMismatchException if the downloaded bytes have another SHA-256 (the download is deleted)
-     * @throws PretrainedDownloadException if the server answers with a status other than 200, the body is shorter
-     *                                     than its {@code Content-Length}, or the transfer fails (the partial file
-     *                                     is deleted)
+     * @throws CheckpointFormatException ({@link CheckpointFormatException.Reason#CHECKSUM}) if the downloaded bytes
+     *     have another SHA-256 (the download is deleted)
      * @throws IllegalArgumentException if the checksum is missing or not 8 to 64 hex digits, or the URL names no file
-     * @throws IOException if the cache folder cannot be written
+     * @throws IOException if the server answers with a status other than 200, the body is shorter than its
+     *     {@code Content-Length}, or the transfer fails (the partial file is deleted; the message names the URL), or
+     *     the cache folder cannot be written
      */
     public Path fetch(URI url, String sha256) throws IOException {
         String expected = checkSha(sha256);
@@ -155,7 +156,7 @@ public final class PretrainedStore {
         try {
             String actual = download(url, part);
             if (!actual.startsWith(expected)) {
-                throw new ChecksumMismatchException(url + ": downloaded file has SHA-256 " + actual
+                throw CheckpointFormatException.checksum(url + ": downloaded file has SHA-256 " + actual
                         + ", expected " + describe(expected) + "; the corrupt download was deleted", expected, actual);
             }
             try {
@@ -177,22 +178,21 @@ public final class PretrainedStore {
         c.setConnectTimeout(connectTimeoutMs);
         c.setReadTimeout(readTimeoutMs);
         long total;
+        int status = HttpURLConnection.HTTP_OK;
+        String statusText = null;
         try {
-            if (c instanceof HttpURLConnection) {
-                HttpURLConnection h = (HttpURLConnection) c;
+            if (c instanceof HttpURLConnection h) {
                 h.setInstanceFollowRedirects(true);
-                int status = h.getResponseCode();
-                if (status != HttpURLConnection.HTTP_OK) {
-                    h.disconnect();
-                    throw new PretrainedDownloadException(url + ": HTTP " + status
-                            + (h.getResponseMessage() == null ? "" : " " + h.getResponseMessage()));
-                }
+                status = h.getResponseCode();
+                statusText = h.getResponseMessage();
             }
             total = c.getContentLengthLong();
-        } catch (PretrainedDownloadException e) {
-            throw e;
         } catch (IOException e) {
-            throw new PretrainedDownloadException(url + ": download failed: " + e, e);
+            throw new IOException(url + ": download failed: " + e, e);
+        }
+        if (status != HttpURLConnection.HTTP_OK) {
+            ((HttpURLConnection) c).disconnect();
+            throw new IOException(url + ": HTTP " + status + (statusText == null ? "" : " " + statusText));
         }
         log.info("Downloading {} ({}) to {}", url, total < 0 ? "size unknown" : total + " bytes", cacheDir);
         MessageDigest md = sha256Digest();
@@ -211,12 +211,12 @@ public final class PretrainedStore {
                 }
             }
         } catch (IOException e) {
-            throw new PretrainedDownloadException(url + ": download interrupted after " + done + " bytes"
+            throw new IOException(url + ": download interrupted after " + done + " bytes"
                     + (total > 0 ? " of " + total : "") + " (truncated transfer): " + e.getMessage()
                     + "; the partial file was deleted", e);
         }
         if (total >= 0 && done != total) {
-            throw new PretrainedDownloadException(url + ": truncated download: received " + done + " of " + total
+            throw new IOException(url + ": truncated download: received " + done + " of " + total
                     + " bytes; the partial file was deleted");
         }
         return HexFormat.of().formatHex(md.digest());

@@ -25,8 +25,8 @@ import java.util.Optional;
  *   {@code .../mpii/hrnet_mpii.yml}), trained with the same recipe by mmpose (COCO AP 0.760 W32 384x288, 0.756 W48
  *   256x192; MPII PCKh 0.900 W32, 0.901 W48).</li>
  * </ul>
- * File sizes of the downloadable files are not published ({@link #bytes()} is -1); a partial download is detected by
- * the HTTP {@code Content-Length} and the checksum.
+ * File sizes of the downloadable files are not published; a partial download is detected by the HTTP
+ * {@code Content-Length} and the checksum.
  * <p>
  * Tests point an entry at another location with the system properties {@code hrnet4j.pretrained.<name>.url} and
  * {@code hrnet4j.pretrained.<name>.sha256} (both required, e.g. {@code hrnet4j.pretrained.w32_256x192_coco.url}).
@@ -34,44 +34,50 @@ import java.util.Optional;
 public enum PretrainedWeights {
     /** HRNet-W32 256x192 COCO, official weights (AP 0.744), LibreYOLO mirror. */
     W32_256X192_COCO("w32_256x192", PosePretrainedType.COCO,
-            "https://huggingface.co/LibreYOLO/LibreHRNetw32-pose/resolve/main/LibreHRNetw32-pose.pt", -1,
+            "https://huggingface.co/LibreYOLO/LibreHRNetw32-pose/resolve/main/LibreHRNetw32-pose.pt",
             "c9d8eb383e63ce795f87a3ee2f2b0c8aa0df9bae981573ec4b3909d63815a825"),
     /** HRNet-W32 384x288 COCO, mmpose (AP 0.760). */
-    W32_384X288_COCO("w32_384x288", PosePretrainedType.COCO,
-            "https://download.openmmlab.com/mmpose/top_down/hrnet/hrnet_w32_coco_384x288-d9f0d786_20200708.pth", -1,
-            "d9f0d786"),
+    W32_384X288_COCO("w32_384x288", PosePretrainedType.COCO, "hrnet_w32_coco_384x288-d9f0d786_20200708.pth"),
     /** HRNet-W48 256x192 COCO, mmpose (AP 0.756). */
-    W48_256X192_COCO("w48_256x192", PosePretrainedType.COCO,
-            "https://download.openmmlab.com/mmpose/top_down/hrnet/hrnet_w48_coco_256x192-b9e0b3ab_20200708.pth", -1,
-            "b9e0b3ab"),
+    W48_256X192_COCO("w48_256x192", PosePretrainedType.COCO, "hrnet_w48_coco_256x192-b9e0b3ab_20200708.pth"),
     /** HRNet-W48 384x288 COCO, official weights (AP 0.763), LibreYOLO mirror. */
     W48_384X288_COCO("w48_384x288", PosePretrainedType.COCO,
-            "https://huggingface.co/LibreYOLO/LibreHRNetw48-pose/resolve/main/LibreHRNetw48-pose.pt", -1,
+            "https://huggingface.co/LibreYOLO/LibreHRNetw48-pose/resolve/main/LibreHRNetw48-pose.pt",
             "ab85504f323c43babdcbed6550f759d323efd0ffc284a0593043e108cd3c4df5"),
     /** HRNet-W32 256x256 MPII, mmpose (PCKh 0.900). */
-    W32_256X256_MPII("w32_256x256_mpii", PosePretrainedType.MPII,
-            "https://download.openmmlab.com/mmpose/top_down/hrnet/hrnet_w32_mpii_256x256-6c4f923f_20200812.pth", -1,
-            "6c4f923f"),
+    W32_256X256_MPII("w32_256x256_mpii", PosePretrainedType.MPII, "hrnet_w32_mpii_256x256-6c4f923f_20200812.pth"),
     /** HRNet-W48 256x256 MPII, mmpose (PCKh 0.901). */
-    W48_256X256_MPII("w48_256x256_mpii", PosePretrainedType.MPII,
-            "https://download.openmmlab.com/mmpose/top_down/hrnet/hrnet_w48_mpii_256x256-92cab7bd_20200812.pth", -1,
-            "92cab7bd");
+    W48_256X256_MPII("w48_256x256_mpii", PosePretrainedType.MPII, "hrnet_w48_mpii_256x256-92cab7bd_20200812.pth");
 
     /** System property prefix of the per-entry overrides ({@code <prefix><name>.url}, {@code .sha256}). */
     public static final String OVERRIDE_PREFIX = "hrnet4j.pretrained.";
 
+    /** Where mmpose publishes its top-down HRNet checkpoints. */
+    private static final String MMPOSE = "https://download.openmmlab.com/mmpose/top_down/hrnet/";
+
     private final String preset;
     private final PosePretrainedType type;
     private final String url;
-    private final long bytes;
     private final String checksum;
 
-    PretrainedWeights(String preset, PosePretrainedType type, String url, long bytes, String checksum) {
+    PretrainedWeights(String preset, PosePretrainedType type, String url, String checksum) {
         this.preset = preset;
         this.type = type;
         this.url = url;
-        this.bytes = bytes;
         this.checksum = checksum;
+    }
+
+    /**
+     * An mmpose checkpoint: {@code <MMPOSE>/<file>}, checked by the 8-hex-digit SHA-256 prefix its name carries
+     * ({@code name-<sha256[:8]>_<date>.pth}, mmpose's {@code publish_model}).
+     */
+    PretrainedWeights(String preset, PosePretrainedType type, String mmposeFile) {
+        this(preset, type, MMPOSE + mmposeFile, mmposeChecksum(mmposeFile));
+    }
+
+    private static String mmposeChecksum(String file) {
+        int dash = file.lastIndexOf('-');
+        return file.substring(dash + 1, dash + 9);
     }
 
     /**
@@ -108,11 +114,6 @@ public enum PretrainedWeights {
     public String url() {
         String o = override("url");
         return o != null ? o : url;
-    }
-
-    /** @return the file size in bytes, -1 when not published */
-    public long bytes() {
-        return override("url") != null ? -1 : bytes;
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 import java.util.zip.ZipException;
 
 import io.hrnet4j.data.io.NumpyFiles;
-import io.hrnet4j.data.io.NumpyFormatException;
+import io.hrnet4j.data.io.DataFormatException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -92,8 +92,9 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
      * @param file the weights file
      * @return the state dict, official key names
      * @throws CheckpointFormatException if the file is not a readable checkpoint (truncated or corrupt: one line
-     *                                   naming the file) or holds no state dict
-     * @throws NonFiniteWeightException if a weight holds NaN or an infinite value (names the key)
+     *                                   naming the file) or holds no state dict; reason
+     *                                   {@link CheckpointFormatException.Reason#NON_FINITE} if a weight holds NaN or
+     *                                   an infinite value (names the key)
      * @throws NoSuchFileException if the file does not exist
      * @throws IOException if the file cannot be read
      */
@@ -126,10 +127,11 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
      *
      * @param source the file name, for the message
      * @return this state dict
-     * @throws NonFiniteWeightException naming the first key (file order) holding NaN or an infinite value, its shape,
-     *                                  the NaN and infinite counts, and how many other keys are affected
+     * @throws CheckpointFormatException reason {@link CheckpointFormatException.Reason#NON_FINITE}, naming the first
+     *                                   key (file order) holding NaN or an infinite value, its shape, the NaN and
+     *                                   infinite counts, and how many other keys are affected
      */
-    public StateDict requireFinite(String source) throws NonFiniteWeightException {
+    public StateDict requireFinite(String source) throws CheckpointFormatException {
         String first = null;
         String detail = null;
         int others = 0;
@@ -154,7 +156,7 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
             }
         }
         if (first != null) {
-            throw new NonFiniteWeightException(source + ": weight '" + first + "' " + detail
+            throw CheckpointFormatException.nonFinite(source + ": weight '" + first + "' " + detail
                     + (others == 0 ? "" : " (" + others + " other key" + (others == 1 ? " is" : "s are")
                     + " also non-finite)"), first);
         }
@@ -179,7 +181,7 @@ public final class StateDict implements Iterable<Map.Entry<String, INDArray>> {
         } catch (ZipException | EOFException e) {
             throw new CheckpointFormatException(file + ": truncated or corrupt .npz archive (" + e.getMessage()
                     + ")", e);
-        } catch (NumpyFormatException e) {
+        } catch (DataFormatException e) {
             String m = String.valueOf(e.getMessage());
             throw new CheckpointFormatException(m.contains(file.toString()) ? m : file + ": " + m, e);
         }

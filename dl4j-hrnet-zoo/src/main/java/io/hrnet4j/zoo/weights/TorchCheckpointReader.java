@@ -22,10 +22,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
+import io.hrnet4j.data.io.NumpyFiles;
 import net.razorvine.pickle.PickleException;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads PyTorch checkpoints ({@code torch.save} files) without Python, in both formats written by
@@ -169,9 +168,9 @@ public final class TorchCheckpointReader {
             Map<String, ByteBuffer> cache = new LinkedHashMap<>();
             ByteOrder fOrder = order;
             StorageSource storages = (ref, tensorPath) -> {
-                ByteBuffer b = cache.get(ref.key);
+                ByteBuffer b = cache.get(ref.key());
                 if (b == null) {
-                    String entry = prefix + "data/" + ref.key;
+                    String entry = prefix + "data/" + ref.key();
                     ZipEntry e = zip.getEntry(entry);
                     if (e == null) {
                         throw new CheckpointFormatException(file + ": missing storage record '" + entry
@@ -184,14 +183,14 @@ public final class TorchCheckpointReader {
                         throw new CheckpointFormatException(file + ": storage record '" + entry + "' is corrupt or"
                                 + " truncated: " + ex.getMessage(), ex);
                     }
-                    long need = ref.numel * ref.type.elementSize;
+                    long need = ref.numel() * ref.type().elementSize;
                     if (bytes.length < need) {
                         throw new CheckpointFormatException(file + ": storage record '" + entry + "' holds "
-                                + bytes.length + " bytes, but the pickle declares " + ref.numel + " elements of "
-                                + ref.type + " (" + need + " bytes)");
+                                + bytes.length + " bytes, but the pickle declares " + ref.numel() + " elements of "
+                                + ref.type() + " (" + need + " bytes)");
                     }
                     b = ByteBuffer.wrap(bytes).order(fOrder);
-                    cache.put(ref.key, b);
+                    cache.put(ref.key(), b);
                 }
                 return b;
             };
@@ -250,12 +249,12 @@ public final class TorchCheckpointReader {
                 byte[] bytes;
                 try {
                     count = Long.reverseBytes(in.readLong());
-                    if (count != ref.numel) {
+                    if (count != ref.numel()) {
                         throw new CheckpointFormatException(src + ": storage '" + key + "' (" + (i + 1) + " of "
                                 + keys.size() + ") has " + count + " elements in the file, but the pickle declares "
-                                + ref.numel);
+                                + ref.numel());
                     }
-                    long nbytes = Math.multiplyExact(count, (long) ref.type.elementSize);
+                    long nbytes = Math.multiplyExact(count, (long) ref.type().elementSize);
                     if (nbytes > Integer.MAX_VALUE - 16) {
                         throw new CheckpointFormatException(src + ": storage '" + key + "' is larger than 2 GiB");
                     }
@@ -268,9 +267,9 @@ public final class TorchCheckpointReader {
                 data.put(key, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
             }
             StorageSource storages = (ref, tensorPath) -> {
-                ByteBuffer b = data.get(ref.key);
+                ByteBuffer b = data.get(ref.key());
                 if (b == null) {
-                    throw new CheckpointFormatException(src + ": missing storage '" + ref.key + "' needed by tensor '"
+                    throw new CheckpointFormatException(src + ": missing storage '" + ref.key() + "' needed by tensor '"
                             + tensorPath + "' (not in the legacy storage key list " + abbreviate(keys) + ")");
                 }
                 return b;
@@ -307,7 +306,7 @@ public final class TorchCheckpointReader {
     private static Object materialize(Object o, String path, StorageSource storages, String file) throws IOException {
         if (o instanceof TorchUnpickler.TensorRef) {
             TorchUnpickler.TensorRef t = (TorchUnpickler.TensorRef) o;
-            return toArray(t, storages.bytes(t.storage, path), path, file);
+            return toArray(t, storages.bytes(t.storage(), path), path, file);
         }
         if (o instanceof Map) {
             Map<Object, Object> out = new LinkedHashMap<>();
@@ -338,22 +337,22 @@ public final class TorchCheckpointReader {
 
     private static INDArray toArray(TorchUnpickler.TensorRef t, ByteBuffer storage, String path, String file)
             throws CheckpointFormatException {
-        TorchUnpickler.StorageType type = t.storage.type;
+        TorchUnpickler.StorageType type = t.storage().type();
         int es = type.elementSize;
         long available = storage.capacity() / es;
-        long base = t.storage.viewOffset + t.offset;
+        long base = t.storage().viewOffset() + t.offset();
         long numel = 1;
         long last = base;
-        for (int i = 0; i < t.size.length; i++) {
-            numel = Math.multiplyExact(numel, t.size[i]);
-            if (t.size[i] > 0) {
-                last += (t.size[i] - 1) * t.stride[i];
+        for (int i = 0; i < t.size().length; i++) {
+            numel = Math.multiplyExact(numel, t.size()[i]);
+            if (t.size()[i] > 0) {
+                last += (t.size()[i] - 1) * t.stride()[i];
             }
         }
         if (numel > 0 && last >= available) {
-            throw new CheckpointFormatException(file + ": tensor '" + path + "' " + Arrays.toString(t.size)
-                    + " (storage offset " + base + ", strides " + Arrays.toString(t.stride) + ") reads element " + last
-                    + " of storage '" + t.storage.key + "', which holds only " + available + " elements");
+            throw new CheckpointFormatException(file + ": tensor '" + path + "' " + Arrays.toString(t.size())
+                    + " (storage offset " + base + ", strides " + Arrays.toString(t.stride()) + ") reads element "
+                    + last + " of storage '" + t.storage().key() + "', which holds only " + available + " elements");
         }
         if (numel * es > Integer.MAX_VALUE - 16) {
             throw new CheckpointFormatException(file + ": tensor '" + path + "' is larger than 2 GiB");
@@ -361,10 +360,10 @@ public final class TorchCheckpointReader {
         int n = (int) numel;
         ByteBuffer out = ByteBuffer.allocate(n * es).order(ByteOrder.LITTLE_ENDIAN);
         if (n > 0) {
-            gather(storage, base, t.size, t.stride, es, out);
+            gather(storage, base, t.size(), t.stride(), es, out);
         }
         out.flip();
-        return decode(out, type.dataType, n, t.size);
+        return NumpyFiles.decode(out, type.dataType, n, t.size());
     }
 
     /** Copies the strided view into {@code out} in C order; contiguous runs are copied in one block. */
@@ -408,97 +407,6 @@ public final class TorchCheckpointReader {
                 return;
             }
         }
-    }
-
-    private static INDArray decode(ByteBuffer bb, DataType type, int n, long[] shape) {
-        INDArray arr;
-        switch (type) {
-            case FLOAT: {
-                float[] v = new float[n];
-                bb.asFloatBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case DOUBLE: {
-                double[] v = new double[n];
-                bb.asDoubleBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case HALF:
-            case BFLOAT16: {
-                // widened exactly to float, then narrowed back: both conversions are lossless for these values
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    short bits = bb.getShort(2 * i);
-                    v[i] = type == DataType.HALF ? halfToFloat(bits) : Float.intBitsToFloat((bits & 0xFFFF) << 16);
-                }
-                arr = Nd4j.createFromArray(v).castTo(type);
-                break;
-            }
-            case LONG: {
-                long[] v = new long[n];
-                bb.asLongBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case INT: {
-                int[] v = new int[n];
-                bb.asIntBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case SHORT: {
-                short[] v = new short[n];
-                bb.asShortBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case BYTE: {
-                byte[] v = new byte[n];
-                bb.get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case UBYTE: {
-                int[] v = new int[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = bb.get(i) & 0xFF;
-                }
-                arr = Nd4j.createFromArray(v).castTo(DataType.UBYTE);
-                break;
-            }
-            case BOOL: {
-                boolean[] v = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = bb.get(i) != 0;
-                }
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            default:
-                throw new IllegalStateException("no decoder for " + type);
-        }
-        if (n == 0) {
-            return Nd4j.create(type, shape);
-        }
-        return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
-    }
-
-    /** IEEE 754 binary16 to binary32 (exact). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1F;
-        int mant = bits & 0x3FF;
-        if (exp == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     private static String describeForeign(byte[] head, int n) {

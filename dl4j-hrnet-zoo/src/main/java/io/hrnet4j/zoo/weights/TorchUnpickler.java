@@ -67,35 +67,11 @@ final class TorchUnpickler extends Unpickler {
     }
 
     /** A storage named by a persistent id. Offsets and counts are in elements of {@link #type}. */
-    static final class StorageRef {
-        final StorageType type;
-        final String key;
-        final String location;
-        final long numel;
-        final long viewOffset;
-
-        StorageRef(StorageType type, String key, String location, long numel, long viewOffset) {
-            this.type = type;
-            this.key = key;
-            this.location = location;
-            this.numel = numel;
-            this.viewOffset = viewOffset;
-        }
+    record StorageRef(StorageType type, String key, String location, long numel, long viewOffset) {
     }
 
     /** A tensor still to be materialised: {@code storage[offset + sum(i_k * stride_k)]} for the index i. */
-    static final class TensorRef {
-        final StorageRef storage;
-        final long offset;
-        final long[] size;
-        final long[] stride;
-
-        TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
-            this.storage = storage;
-            this.offset = offset;
-            this.size = size;
-            this.stride = stride;
-        }
+    record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
     }
 
     /**
@@ -322,9 +298,9 @@ final class TorchUnpickler extends Unpickler {
             viewOffset = toLong(view[1], "storage view offset");
         }
         StorageRef known = storages.get(key);
-        if (known != null && (known.type != type || known.numel != numel)) {
+        if (known != null && (known.type() != type || known.numel() != numel)) {
             throw new PickleException("storage '" + key + "' is declared twice with different types or sizes ("
-                    + known.type + "/" + known.numel + " vs " + type + "/" + numel + ")");
+                    + known.type() + "/" + known.numel() + " vs " + type + "/" + numel + ")");
         }
         storages.putIfAbsent(key, new StorageRef(type, key, location, numel, 0));
         return new StorageRef(type, key, location, numel, viewOffset);

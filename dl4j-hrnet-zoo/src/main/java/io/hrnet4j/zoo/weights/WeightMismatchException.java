@@ -1,5 +1,6 @@
 package io.hrnet4j.zoo.weights;
 
+import io.hrnet4j.data.io.HrnetException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,7 +18,7 @@ import java.util.Map;
  *   the file's shapes match no known preset; they look like HRNet-W32, 16 joints
  * </pre>
  */
-public class WeightMismatchException extends IOException {
+public class WeightMismatchException extends IOException implements HrnetException {
     private static final long serialVersionUID = 1L;
 
     /** One key whose shape in the file differs from the shape the network expects. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hrnet4j.testing.SharedData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,24 +37,26 @@ class ExperimentConfigTest {
         assertThat(ExperimentConfig.parse(root)).isEqualTo(TinyConfigs.tiny());
     }
 
+    /** Writes {@code content} to {@code file} and reads it: an {@link InvalidConfigException} to check further. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(Path file, String content)
+            throws IOException {
+        Files.writeString(file, content);
+        return assertThatThrownBy(() -> ExperimentConfig.read(file)).isInstanceOf(InvalidConfigException.class);
+    }
+
     @Test
     void errorsNameTheFileAndTheField(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.yaml");
-        Files.writeString(f, Files.readString(resource("w32_256x192_adam_lr1e-3.yaml"))
-                .replace("      - 4\n      - 4\n      NUM_CHANNELS", "      - 4\n      NUM_CHANNELS"));
-        assertThatThrownBy(() -> ExperimentConfig.read(f)).isInstanceOf(InvalidConfigException.class)
+        assertRejected(f, Files.readString(resource("w32_256x192_adam_lr1e-3.yaml"))
+                .replace("      - 4\n      - 4\n      NUM_CHANNELS", "      - 4\n      NUM_CHANNELS"))
                 .hasMessage(f + ": MODEL.EXTRA.STAGE2: NUM_BLOCKS has 1 entries but NUM_BRANCHES is 2");
         Path g = dir.resolve("nojoints.json");
-        Files.writeString(g, "{\"MODEL\": {\"IMAGE_SIZE\": [192, 256], \"EXTRA\": {}}}");
-        assertThatThrownBy(() -> ExperimentConfig.read(g)).isInstanceOf(InvalidConfigException.class)
+        assertRejected(g, "{\"MODEL\": {\"IMAGE_SIZE\": [192, 256], \"EXTRA\": {}}}")
                 .hasMessage(g + ": MODEL.NUM_JOINTS is missing");
         Path h = dir.resolve("broken.json");
-        Files.writeString(h, "{\"MODEL\": ");
-        assertThatThrownBy(() -> ExperimentConfig.read(h)).isInstanceOf(InvalidConfigException.class)
-                .hasMessageStartingWith(h + ": not valid JSON");
+        assertRejected(h, "{\"MODEL\": ").hasMessageStartingWith(h + ": not valid JSON");
         Path n = dir.resolve("other.yaml");
-        Files.writeString(n, "MODEL:\n  NAME: pose_resnet\n  NUM_JOINTS: 17\n");
-        assertThatThrownBy(() -> ExperimentConfig.read(n)).isInstanceOf(InvalidConfigException.class)
+        assertRejected(n, "MODEL:\n  NAME: pose_resnet\n  NUM_JOINTS: 17\n")
                 .hasMessage(n + ": MODEL.NAME: only pose_hrnet is supported, got 'pose_resnet'");
         assertThatThrownBy(() -> Presets.get("w64_256x192")).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("unknown preset 'w64_256x192'");

@@ -73,6 +73,15 @@ class YoloPersonDetectorTest {
         return out;
     }
 
+    /** A box of the 608x608 input, stretched back to the 640x429 image: input pixels times 640/608 and 429/608. */
+    private static void assertStretched(PersonBox box, double score, double left, double top, double w, double h) {
+        assertThat(box.score()).isCloseTo(score, within(1e-9));
+        assertThat(box.x()).isCloseTo(left * 640 / 608.0, within(1e-6));
+        assertThat(box.y()).isCloseTo(top * 429 / 608.0, within(1e-6));
+        assertThat(box.w()).isCloseTo(w * 640 / 608.0, within(1e-6));
+        assertThat(box.h()).isCloseTo(h * 429 / 608.0, within(1e-6));
+    }
+
     @Test
     void decodesKnownBoxesIntoImagePixelsWithAPlainResize() {
         YoloPersonDetector.Geometry g = YoloPersonDetector.Geometry.of(640, 429, 608, 608,
@@ -87,19 +96,9 @@ class YoloPersonDetectorTest {
         assertThat(d.x() + d.w()).isCloseTo(640, within(1e-9));
         assertThat(d.y() + d.h()).isCloseTo(429, within(1e-9));
         // A: left (5.5 - 1.5) * 32 = 128, top (7.25 - 3) * 32 = 136, 96 x 192 input pixels
-        PersonBox a = boxes.get(1);
-        assertThat(a.score()).isCloseTo(0.72, within(1e-9));
-        assertThat(a.x()).isCloseTo(128 * 640 / 608.0, within(1e-6));
-        assertThat(a.y()).isCloseTo(136 * 429 / 608.0, within(1e-6));
-        assertThat(a.w()).isCloseTo(96 * 640 / 608.0, within(1e-6));
-        assertThat(a.h()).isCloseTo(192 * 429 / 608.0, within(1e-6));
+        assertStretched(boxes.get(1), 0.72, 128, 136, 96, 192);
         // B: left (15.5 - 0.75) * 32 = 472, top (3.5 - 1) * 32 = 80, 48 x 64
-        PersonBox b = boxes.get(2);
-        assertThat(b.score()).isCloseTo(0.63, within(1e-9));
-        assertThat(b.x()).isCloseTo(472 * 640 / 608.0, within(1e-6));
-        assertThat(b.y()).isCloseTo(80 * 429 / 608.0, within(1e-6));
-        assertThat(b.w()).isCloseTo(48 * 640 / 608.0, within(1e-6));
-        assertThat(b.h()).isCloseTo(64 * 429 / 608.0, within(1e-6));
+        assertStretched(boxes.get(2), 0.63, 472, 80, 48, 64);
     }
 
     @Test

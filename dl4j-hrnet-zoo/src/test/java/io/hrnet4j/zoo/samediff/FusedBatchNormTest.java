@@ -71,6 +71,20 @@ class FusedBatchNormTest {
         return sd.calculateGradients(Map.of(), "x", "gamma", "beta");
     }
 
+    /**
+     * @return {@code (loss(a[at] + h) - loss(a[at] - h)) / 2h}, the central difference of the loss in one element of
+     *     {@code a} (restored afterwards)
+     */
+    private static double centralDifference(INDArray a, long[] at, double h, java.util.function.DoubleSupplier loss) {
+        double v = a.getDouble(at);
+        a.putScalar(at, v + h);
+        double up = loss.getAsDouble();
+        a.putScalar(at, v - h);
+        double down = loss.getAsDouble();
+        a.putScalar(at, v);
+        return (up - down) / (2 * h);
+    }
+
     private static double relErr(INDArray a, INDArray b) {
         return a.sub(b).amaxNumber().doubleValue() / b.amaxNumber().doubleValue();
     }
@@ -92,23 +106,13 @@ class FusedBatchNormTest {
         double h = 1e-6;
         long[][] at = {{0, 0, 0, 0}, {1, 2, 3, 4}, {2, 3, 4, 5}, {0, 1, 2, 3}};
         for (long[] i : at) {
-            double v = x.getDouble(i);
-            x.putScalar(i, v + h);
-            double up = loss(x, gamma, beta, r);
-            x.putScalar(i, v - h);
-            double down = loss(x, gamma, beta, r);
-            x.putScalar(i, v);
-            assertThat(fused.get("x").getDouble(i)).isCloseTo((up - down) / (2 * h),
+            assertThat(fused.get("x").getDouble(i)).isCloseTo(
+                    centralDifference(x, i, h, () -> loss(x, gamma, beta, r)),
                     org.assertj.core.api.Assertions.within(1e-6));
         }
         for (int c = 0; c < C; c++) {
-            double v = gamma.getDouble(c);
-            gamma.putScalar(c, v + h);
-            double up = loss(x, gamma, beta, r);
-            gamma.putScalar(c, v - h);
-            double down = loss(x, gamma, beta, r);
-            gamma.putScalar(c, v);
-            assertThat(fused.get("gamma").getDouble(c)).isCloseTo((up - down) / (2 * h),
+            assertThat(fused.get("gamma").getDouble(c)).isCloseTo(
+                    centralDifference(gamma, new long[] {c}, h, () -> loss(x, gamma, beta, r)),
                     org.assertj.core.api.Assertions.within(1e-5));
             assertThat(fused.get("beta").getDouble(c)).isCloseTo(r.get(
                     org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c))

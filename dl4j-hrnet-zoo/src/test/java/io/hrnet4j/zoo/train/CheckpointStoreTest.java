@@ -47,6 +47,31 @@ class CheckpointStoreTest {
         }
     }
 
+    /** state.json through Jackson databind: NaN as null and back, a missing field or a negative count named. */
+    @Test
+    void stateJsonWritesNanAsNullAndNamesAMissingField() {
+        TrainingState.EpochRecord e = new TrainingState.EpochRecord(1, 3, 3, 0.25, 1e-3, 2.5, null, Double.NaN);
+        TrainingState s = new TrainingState(TrainingState.FORMAT_VERSION, "samediff", TrainingBackend.SAMEDIFF_LAYOUT,
+                state(3).experiment(), 1, 0, 3, 3, 1e-3, Double.NaN, 0, 123, List.of(0.5, Double.NaN, 0.25),
+                List.of(e));
+        com.fasterxml.jackson.databind.node.ObjectNode json = s.toJson();
+        assertThat(json.get("bestMetric").isNull()).isTrue();
+        assertThat(json.get("losses").get(1).isNull()).isTrue();
+        assertThat(json.get("epochs").get(0).get("metric").isNull()).isTrue();
+        assertThat(json.get("epochs").get(0).get("meanLoss").asDouble()).isEqualTo(0.25);
+        assertThat(TrainingState.fromJson(json)).isEqualTo(s);
+
+        json.remove("losses");
+        assertThatThrownBy(() -> TrainingState.fromJson(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'losses'");
+        com.fasterxml.jackson.databind.node.ObjectNode negative = s.toJson().put("iteration", -1);
+        assertThatThrownBy(() -> TrainingState.fromJson(negative)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("negative count: epoch 1, batchInEpoch 0, iteration -1");
+        com.fasterxml.jackson.databind.node.ObjectNode old = s.toJson().put("formatVersion", 1);
+        assertThatThrownBy(() -> TrainingState.fromJson(old)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checkpoint format 1, this version reads 2");
+    }
+
     @Test
     void truncatedLastCheckpointFallsBackToThePreviousOne() throws IOException {
         CheckpointStore s = CheckpointStore.of(dir, 3);
@@ -62,7 +87,8 @@ class CheckpointStoreTest {
     @Test
     void noReadableCheckpointIsAClearError() throws IOException {
         Files.write(dir.resolve(CheckpointStore.fileName(5)), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> CheckpointStore.of(dir, 3).loadLatest()).isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> CheckpointStore.of(dir, 3).loadLatest())
+                .isInstanceOfSatisfying(TrainingException.class, e -> assertThat(e.diverged()).isFalse())
                 .hasMessageContaining("no readable checkpoint in " + dir)
                 .hasMessageContaining("checkpoint-i000000005.zip");
         assertThat(CheckpointStore.of(dir.resolve("empty"), 3).loadLatest()).isNull();

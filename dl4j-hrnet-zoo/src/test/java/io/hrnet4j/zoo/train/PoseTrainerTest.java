@@ -2,6 +2,7 @@ package io.hrnet4j.zoo.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,8 +35,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * resume for both realisations, NaN loss, unwritable output, full disk, corrupt checkpoint, validation outputs.
  */
 class PoseTrainerTest {
-    static final HRNetConfig CFG = io.hrnet4j.zoo.arch.Presets.small(4, 17, 64, 48);
-    static final TopDownRecipe DATA_RECIPE = TopDownRecipe.coco256x192().withInputSize(48, 64);
+    static final HRNetConfig CFG = TrainerFixture.CFG;
+    static final TopDownRecipe DATA_RECIPE = TrainerFixture.DATA_RECIPE;
     static SyntheticPoseDataset synth;
     static List<PoseSample> train;
 
@@ -46,9 +47,8 @@ class PoseTrainerTest {
 
     @BeforeAll
     static void data() throws IOException {
-        synth = SyntheticPoseDataset.builder().counts(6, 3).threads(1).generate(shared.resolve("cache"));
-        train = CocoKeypoints.groundTruth(synth.train().annotationFile(), synth.train().imageDir(),
-                DATA_RECIPE.aspectRatio()).samples().subList(0, 6);
+        synth = TrainerFixture.synthetic(shared.resolve("cache"), 6, 3);
+        train = TrainerFixture.trainSamples(synth, 6);
     }
 
     static TrainingRecipe recipe() {
@@ -57,18 +57,19 @@ class PoseTrainerTest {
     }
 
     static TrainingData data(TrainingRecipe r) {
-        return TrainingData.of(train, new TopDownSampleProcessor(DATA_RECIPE, true), r.batchSize(), r.workers(),
-                r.seed());
+        return TrainerFixture.data(train, r);
     }
 
     static PoseTrainer.Builder trainer(Path out, TrainingBackend.Kind kind, PrintStream progress) {
-        TrainingRecipe r = recipe();
-        return PoseTrainer.builder(CFG, data(r), out).recipe(r).backend(kind).progress(progress)
-                .report(new TrainingReport.Options(false, 0, io.hrnet4j.data.keypoints.KeypointSchema.COCO));
+        return trainer(out, kind, progress, recipe());
+    }
+
+    static PoseTrainer.Builder trainer(Path out, TrainingBackend.Kind kind, PrintStream progress, TrainingRecipe r) {
+        return TrainerFixture.trainer(train, r, out, progress).backend(kind);
     }
 
     static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return TrainerFixture.quiet();
     }
 
     void resumeIsExact(TrainingBackend.Kind kind) {
@@ -99,6 +100,83 @@ class PoseTrainerTest {
         resumeIsExact(TrainingBackend.Kind.SAMEDIFF);
     }
 
+    /**
+     * Issue 12: the updater state moves between the realisations by official key. A graph trained 2 steps hands its
+     * weights and Adam moments to a SameDiff model (conv weights YXIO there, {@code [out, kH, kW, in]} in the graph)
+     * and back to a fresh graph: every checkpoint array comes back bit for bit, and the SameDiff model holds the
+     * graph's moments of the first conv (PyTorch layout) exactly.
+     */
+    @Test
+    void updaterStateRoundTripsGraphToSameDiffToGraphExactly() {
+        TrainingRecipe r = recipe();
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> before;
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> portable;
+        try (TrainingBackend g = TrainingBackend.graph(CFG, r)) {
+            TrainerFixture.RecordingSteps steps = new TrainerFixture.RecordingSteps();
+            g.fit(new BatchLimit(data(r).epoch(0), 2, false), steps);
+            assertThat(steps.losses()).hasSize(2).allMatch(Double::isFinite);
+            before = g.checkpointArrays();
+            portable = g.portableArrays();
+            assertThat(g.updates()).isEqualTo(2);
+        }
+        String m = PortableArrays.updaterKey("conv1.weight", "M");
+        String v = PortableArrays.updaterKey("conv1.weight", "V");
+        assertThat(portable.get(m).shape()).containsExactly(portable.get("conv1.weight").shape());
+        assertThat(portable.get(m).amaxNumber().doubleValue()).isGreaterThan(0);
+        assertThat(portable.get(v).amaxNumber().doubleValue()).isGreaterThan(0);
+        assertThat(portable.keySet()).doesNotContain(PortableArrays.updaterKey("bn1.running_mean", "M"));
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> viaSameDiff;
+        try (TrainingBackend sd = TrainingBackend.sameDiff(CFG, r)) {
+            sd.restorePortable(portable, 2);
+            assertThat(sd.updates()).isEqualTo(2);
+            viaSameDiff = sd.portableArrays();
+        }
+        assertThat(viaSameDiff.keySet()).containsExactlyInAnyOrderElementsOf(portable.keySet());
+        assertThat(viaSameDiff.get(m)).isEqualTo(portable.get(m));
+        assertThat(viaSameDiff.get(v)).isEqualTo(portable.get(v));
+        try (TrainingBackend back = TrainingBackend.graph(CFG, r.toBuilder().seed(99).build())) {
+            back.restorePortable(viaSameDiff, 2);
+            assertThat(back.updates()).isEqualTo(2);
+            assertThat(back.checkpointArrays()).containsOnlyKeys(before.keySet());
+            before.forEach((k, a) -> assertThat(back.checkpointArrays().get(k)).as(k).isEqualTo(a));
+        }
+    }
+
+    /**
+     * Issue 12, a run checkpointed by any backend resumes on any other: graph (2 steps) &rarr; SameDiff (2 steps,
+     * across the epoch boundary and the learning-rate drop) &rarr; graph (2 steps) follows the uninterrupted graph
+     * run: the first steps bit for bit, the SameDiff steps and the graph steps after them within the two
+     * realisations' float difference (their losses on the same weights and batch agree to 1e-4, see
+     * {@code TrainingStepTest}).
+     */
+    @Test
+    void graphThenSameDiffThenGraphContinuesTheUninterruptedLossSequence() throws IOException {
+        TrainingResult full = trainer(tmp.resolve("full"), TrainingBackend.Kind.GRAPH, quiet()).build().train();
+        Path out = tmp.resolve("run");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream progress = new PrintStream(log, true, StandardCharsets.UTF_8);
+        trainer(out, TrainingBackend.Kind.GRAPH, progress).maxIterations(2).build().train();
+        TrainingResult sd = trainer(out, TrainingBackend.Kind.SAMEDIFF, progress).resumeFrom(out).maxIterations(4)
+                .build().train();
+        TrainingState s = CheckpointStore.read(sd.lastCheckpoint()).state();
+        assertThat(s.backend()).isEqualTo("samediff");
+        assertThat(s.arrays()).isEqualTo(TrainingBackend.SAMEDIFF_LAYOUT);
+        assertThat(s.iteration()).isEqualTo(4);
+        assertThat(s.updates()).isEqualTo(4);
+        TrainingResult back = trainer(out, TrainingBackend.Kind.GRAPH, progress).resumeFrom(out).build().train();
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("checkpoint-i000000002.zip (graph backend): epoch 1, batch 2, iteration 2")
+                .contains("checkpoint-i000000004.zip (samediff backend): epoch 2, batch 1, iteration 4");
+        List<Double> l = back.losses();
+        System.out.println("cross-realisation losses " + l + " vs uninterrupted " + full.losses());
+        assertThat(l).hasSize(6).startsWith(full.losses().get(0), full.losses().get(1));
+        for (int i = 2; i < 6; i++) {
+            assertThat(l.get(i)).as("step %d", i + 1).isCloseTo(full.losses().get(i),
+                    within(1e-3 * full.losses().get(i)));
+        }
+        assertThat(back.epochs()).extracting(TrainingState.EpochRecord::learningRate).containsExactly(1e-3, 1e-4);
+    }
+
     @Test
     void corruptLastCheckpointFallsBackAndStillResumesExactly() throws IOException {
         TrainingResult full = trainer(tmp.resolve("full"), TrainingBackend.Kind.GRAPH, quiet()).build().train();
@@ -121,43 +199,18 @@ class PoseTrainerTest {
     @Test
     void nanLossStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
         TrainingRecipe r = recipe();
-        TrainingData good = data(r);
         AtomicInteger batches = new AtomicInteger();
-        TrainingData poisoned = new TrainingData() {
-            @Override
-            public DataSetIterator epoch(int epoch) {
-                DataSetIterator it = good.epoch(epoch);
-                return new MappedIterator(it, ds -> {
+        // the third minibatch of the run gets a NaN label
+        TrainingData poisoned = new TrainingData.Samples(train, new TopDownSampleProcessor(DATA_RECIPE, true),
+                r.batchSize(), r.workers(), r.seed(), ds -> {
                     if (batches.incrementAndGet() == 3) {
                         ds.getLabels().putScalar(0, Double.NaN);
                     }
-                    return ds;
                 });
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return good.batchesPerEpoch();
-            }
-
-            @Override
-            public int examplesPerEpoch() {
-                return good.examplesPerEpoch();
-            }
-
-            @Override
-            public int batchSize() {
-                return good.batchSize();
-            }
-
-            @Override
-            public long seed() {
-                return good.seed();
-            }
-        };
         Path out = tmp.resolve("nan");
-        assertThatThrownBy(() -> PoseTrainer.builder(CFG, poisoned, out).recipe(r).backend(TrainingBackend.Kind.SAMEDIFF).progress(quiet()).build().train())
-                .isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> PoseTrainer.builder(CFG, poisoned, out).recipe(r)
+                .backend(TrainingBackend.Kind.SAMEDIFF).progress(quiet()).build().train())
+                .isInstanceOfSatisfying(TrainingException.class, e -> assertThat(e.diverged()).isTrue())
                 .hasMessageStartingWith("loss is NaN at epoch 1, iteration 3 (batch 3 of 3): training diverged and was "
                         + "stopped; the last good checkpoint is " + out.resolve("checkpoints")
                         .resolve("checkpoint-i000000002.zip"));
@@ -219,8 +272,8 @@ class PoseTrainerTest {
         PoseValidator v = TopDownValidator.coco(val, DATA_RECIPE, CocoGroundTruth.read(synth.val().annotationFile()),
                 4, 1, true);
         Path out = tmp.resolve("val");
-        TrainingResult res = PoseTrainer.builder(CFG, data(r), out).recipe(r).backend(TrainingBackend.Kind.GRAPH).validator(v).progress(quiet()).build()
-                .train();
+        TrainingResult res = PoseTrainer.builder(CFG, data(r), out).recipe(r).backend(TrainingBackend.Kind.GRAPH)
+                .validator(v).progress(quiet()).build().train();
         assertThat(res.lastValidation().metricName()).isEqualTo("AP");
         assertThat(res.lastValidation().stats()).containsOnlyKeys("AP", "AP50", "AP75", "APm", "APl", "AR", "AR50",
                 "AR75", "ARm", "ARl");
@@ -267,13 +320,9 @@ class PoseTrainerTest {
     @Test
     void twoFreshGraphRunsWithTheSameSeedGiveBitIdenticalLosses() {
         TrainingRecipe r = recipe().toBuilder().seed(0).build();
-        TrainingResult a = PoseTrainer.builder(CFG, data(r), tmp.resolve("a")).recipe(r)
-                .backend(TrainingBackend.Kind.GRAPH).progress(quiet()).maxIterations(3)
-                .report(new TrainingReport.Options(false, 0, io.hrnet4j.data.keypoints.KeypointSchema.COCO)).build()
+        TrainingResult a = trainer(tmp.resolve("a"), TrainingBackend.Kind.GRAPH, quiet(), r).maxIterations(3).build()
                 .train();
-        TrainingResult b = PoseTrainer.builder(CFG, data(r), tmp.resolve("b")).recipe(r)
-                .backend(TrainingBackend.Kind.GRAPH).progress(quiet()).maxIterations(3)
-                .report(new TrainingReport.Options(false, 0, io.hrnet4j.data.keypoints.KeypointSchema.COCO)).build()
+        TrainingResult b = trainer(tmp.resolve("b"), TrainingBackend.Kind.GRAPH, quiet(), r).maxIterations(3).build()
                 .train();
         assertThat(a.losses()).hasSize(3);
         assertThat(b.losses()).containsExactlyElementsOf(a.losses());
@@ -284,12 +333,10 @@ class PoseTrainerTest {
     @org.junit.jupiter.api.Tag("slow")
     void twoFreshSameDiffRunsWithTheSameSeedGiveBitIdenticalLosses() {
         TrainingRecipe r = recipe().toBuilder().seed(0).build();
-        TrainingResult a = PoseTrainer.builder(CFG, data(r), tmp.resolve("a")).recipe(r).progress(quiet())
-                .maxIterations(2).report(new TrainingReport.Options(false, 0,
-                        io.hrnet4j.data.keypoints.KeypointSchema.COCO)).build().train();
-        TrainingResult b = PoseTrainer.builder(CFG, data(r), tmp.resolve("b")).recipe(r).progress(quiet())
-                .maxIterations(2).report(new TrainingReport.Options(false, 0,
-                        io.hrnet4j.data.keypoints.KeypointSchema.COCO)).build().train();
+        TrainingResult a = trainer(tmp.resolve("a"), TrainingBackend.Kind.SAMEDIFF, quiet(), r).maxIterations(2)
+                .build().train();
+        TrainingResult b = trainer(tmp.resolve("b"), TrainingBackend.Kind.SAMEDIFF, quiet(), r).maxIterations(2)
+                .build().train();
         assertThat(b.losses()).containsExactlyElementsOf(a.losses());
     }
 
@@ -306,8 +353,8 @@ class PoseTrainerTest {
         assertThat(yaml).contains("MODEL:", "  NUM_JOINTS: 17", "TRAIN:", "  LR_STEP:");
 
         TrainingRecipe other = recipe().toBuilder().learningRate(5e-3).build();
-        assertThatThrownBy(() -> PoseTrainer.builder(CFG, data(other), out).recipe(other)
-                .backend(TrainingBackend.Kind.GRAPH).progress(quiet()).resumeFrom(out).build().train())
+        assertThatThrownBy(() -> trainer(out, TrainingBackend.Kind.GRAPH, quiet(), other).resumeFrom(out).build()
+                .train())
                 .isInstanceOf(TrainingException.class)
                 .hasMessageEndingWith("checkpoint-i000000001.zip: the recipe contradicts the run's: lr 0.001 (run) vs "
                         + "0.005");

@@ -145,7 +145,8 @@ class BackboneInitTest {
         assertThatThrownBy(() -> BackboneInit.forTraining(CFG, null, yaml, 11, out))
                 .isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining(ckpt.toString())
-                .hasMessageContaining("MODEL.INIT_WEIGHTS is true but MODEL.PRETRAINED does not exist");
+                .hasMessageContaining("MODEL.INIT_WEIGHTS is true but MODEL.PRETRAINED does not exist")
+                .hasMessageNotContaining("--");
         // a file of which nothing fits: an error with the summary
         Path foreign = tmp.resolve("classifier-only.pth");
         Map<String, INDArray> cls = new LinkedHashMap<>();

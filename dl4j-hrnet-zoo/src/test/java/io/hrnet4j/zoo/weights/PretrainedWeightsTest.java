@@ -79,6 +79,8 @@ class PretrainedWeightsTest {
         assertThat(w32.pretrainedAvailable(PretrainedType.IMAGENET)).isFalse();
         HRNet mpii = new HRNet.Builder().config(Presets.get("w48_256x256_mpii")).build();
         assertThat(mpii.pretrainedChecksum(PosePretrainedType.MPII)).isEqualTo("92cab7bd");
+        assertThat(mpii.pretrainedUrl(PosePretrainedType.MPII)).isEqualTo("https://download.openmmlab.com/mmpose/"
+                + "top_down/hrnet/hrnet_w48_mpii_256x256-92cab7bd_20200812.pth");
         assertThat(new DEHRNet.Builder().build().pretrainedAvailable(PosePretrainedType.COCO)).isFalse();
         assertThatThrownBy(() -> new DEHRNet.Builder().build().initPretrained(PosePretrainedType.COCO))
                 .isInstanceOf(UnsupportedOperationException.class)
@@ -127,7 +129,8 @@ class PretrainedWeightsTest {
         System.setProperty(URL_PROP, base + "/corrupt/LibreHRNetw32-pose.pt");
         System.setProperty(SHA_PROP, sha);
         assertThatThrownBy(() -> zoo.initPretrained(PosePretrainedType.COCO))
-                .isInstanceOf(ChecksumMismatchException.class)
+.isInstanceOfSatisfying(CheckpointFormatException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CheckpointFormatException.Reason.CHECKSUM))
                 .hasMessageStartingWith(base + "/corrupt/LibreHRNetw32-pose.pt: downloaded file has SHA-256 ")
                 .hasMessageEndingWith(", expected " + sha + "; the corrupt download was deleted");
         assertThat(list(cacheDir)).isEmpty();
@@ -152,7 +155,8 @@ class PretrainedWeightsTest {
         System.setProperty(SHA_PROP, "00000000");
         System.setProperty(URL_PROP, base + "/corrupt/other.pth");
         assertThatThrownBy(() -> zoo.initPretrained(PosePretrainedType.COCO))
-                .isInstanceOf(ChecksumMismatchException.class)
+.isInstanceOfSatisfying(CheckpointFormatException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CheckpointFormatException.Reason.CHECKSUM))
                 .hasMessageContaining(", expected a SHA-256 starting with 00000000; the corrupt download was deleted");
         assertThat(list(cacheDir)).containsExactly("LibreHRNetw32-pose.pt");
     }

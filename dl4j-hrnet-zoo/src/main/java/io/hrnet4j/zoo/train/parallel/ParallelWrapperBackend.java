@@ -1,6 +1,5 @@
 package io.hrnet4j.zoo.train.parallel;
 
-import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.train.BatchLimit;
 import io.hrnet4j.zoo.train.TrainingBackend;
 import io.hrnet4j.zoo.train.TrainingException;
@@ -8,14 +7,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -40,11 +37,11 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * wrapped model ({@link WorkersReady} holds the first minibatch until they are ready). With one worker the slice goes
  * to the single-device graph backend ({@code ParallelWrapper} needs 2).
  *
- * <p>SameDiff has no {@code ParallelWrapper}: multi-device runs use the graph realisation (the official state dict
- * moves weights between the two). Not thread-safe: one {@link #fit} at a time.
+ * <p>SameDiff has no {@code ParallelWrapper}: multi-device runs use the graph realisation; a SameDiff run's
+ * checkpoint continues here with its Adam moments ({@link io.hrnet4j.zoo.train.PortableArrays}). Not thread-safe:
+ * one {@link #fit} at a time.
  */
-public final class ParallelWrapperBackend implements TrainingBackend {
-    private final GraphBackend single;
+public final class ParallelWrapperBackend extends TrainingBackend.GraphBackend {
     private final ParallelTrainingConfig config;
     private final List<TrainingListener> userListeners;
 
@@ -53,7 +50,7 @@ public final class ParallelWrapperBackend implements TrainingBackend {
      * @param config workers, prefetch, averaging
      */
     public ParallelWrapperBackend(GraphBackend single, ParallelTrainingConfig config) {
-        this.single = Objects.requireNonNull(single, "graph backend");
+        super(Objects.requireNonNull(single, "graph backend").config(), single.graph());
         this.config = Objects.requireNonNull(config, "config");
         ComputationGraph g = single.graph();
         this.userListeners = new ArrayList<>(g.getListeners() == null ? List.of() : g.getListeners());
@@ -68,33 +65,18 @@ public final class ParallelWrapperBackend implements TrainingBackend {
         return (cfg, recipe) -> new ParallelWrapperBackend(TrainingBackend.graph(cfg, recipe, listeners), config);
     }
 
-    /** @return the wrapped graph */
-    public ComputationGraph graph() {
-        return single.graph();
-    }
-
     @Override
     public String id() {
         return "parallel";
     }
 
     @Override
-    public String arrayLayout() {
-        return GRAPH_LAYOUT;
-    }
-
-    @Override
-    public PoseNetwork network() {
-        return single.network();
-    }
-
-    @Override
     public void fit(DataSetIterator batches, Steps steps) {
         if (config.workers() == 1) {
-            single.fit(batches, steps);
+            super.fit(batches, steps);
             return;
         }
-        ComputationGraph graph = single.graph();
+        ComputationGraph graph = graph();
         graph.getConfiguration().setEpochCount(steps.epoch());
         int before = graph.getConfiguration().getIterationCount();
         BatchLimit slice = new BatchLimit(batches, 0, config.prefetchBuffer() > 0);
@@ -144,31 +126,6 @@ public final class ParallelWrapperBackend implements TrainingBackend {
         if (recorder.diverged()) {
             steps.stepDone(0, Double.NaN, lr);
         }
-    }
-
-    @Override
-    public Map<String, INDArray> checkpointArrays() {
-        return single.checkpointArrays();
-    }
-
-    @Override
-    public long updates() {
-        return single.updates();
-    }
-
-    @Override
-    public void restore(Map<String, INDArray> arrays, long updates) {
-        single.restore(arrays, updates);
-    }
-
-    @Override
-    public Map<String, INDArray> stateDict() {
-        return single.stateDict();
-    }
-
-    @Override
-    public void loadStateDict(Map<String, INDArray> stateDict) {
-        single.loadStateDict(stateDict);
     }
 
     /** Collects each worker's minibatch loss in completion order; stops the wrapper on a non-finite loss. */

@@ -2,19 +2,12 @@ package io.hrnet4j.zoo.train.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hrnet4j.data.coco.CocoKeypoints;
-import io.hrnet4j.data.iterator.TopDownSampleProcessor;
-import io.hrnet4j.data.keypoints.KeypointSchema;
 import io.hrnet4j.data.keypoints.PoseSample;
-import io.hrnet4j.data.synthetic.SyntheticPoseDataset;
-import io.hrnet4j.data.transform.TopDownRecipe;
-import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.train.CheckpointStore;
 import io.hrnet4j.zoo.train.PoseTrainer;
+import io.hrnet4j.zoo.train.TrainerFixture;
 import io.hrnet4j.zoo.train.TrainingBackend;
-import io.hrnet4j.zoo.train.TrainingData;
 import io.hrnet4j.zoo.train.TrainingRecipe;
-import io.hrnet4j.zoo.train.TrainingReport;
 import io.hrnet4j.zoo.train.TrainingResult;
 import io.hrnet4j.zoo.train.TrainingState;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,46 +25,29 @@ import org.junit.jupiter.api.io.TempDir;
  * and back through the one checkpoint format, its loss sequence continuing.
  */
 class ParallelWrapperBackendTest {
-    static final HRNetConfig CFG = io.hrnet4j.zoo.arch.Presets.small(4, 17, 64, 48);
-    static final TopDownRecipe DATA_RECIPE = TopDownRecipe.coco256x192().withInputSize(48, 64);
-    static List<PoseSample> train;
-
-    @TempDir
-    static Path shared;
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void data() throws IOException {
-        SyntheticPoseDataset synth = SyntheticPoseDataset.builder().counts(8, 1).threads(1)
-                .generate(shared.resolve("cache"));
-        train = CocoKeypoints.groundTruth(synth.train().annotationFile(), synth.train().imageDir(),
-                DATA_RECIPE.aspectRatio()).samples().subList(0, 8);
-    }
 
     static TrainingRecipe recipe() {
         return TrainingRecipe.builder().epochs(3).milestones(2).learningRate(2e-3).batchSize(2).workers(1).seed(5)
                 .checkpointEveryIterations(0).keepCheckpoints(5).validateEveryEpochs(0).logEveryIterations(1).build();
     }
 
-    static PoseTrainer.Builder trainer(Path out, ByteArrayOutputStream log) {
-        TrainingRecipe r = recipe();
-        TrainingData d = TrainingData.of(train, new TopDownSampleProcessor(DATA_RECIPE, true), r.batchSize(),
-                r.workers(), r.seed());
-        return PoseTrainer.builder(CFG, d, out).recipe(r).backend(TrainingBackend.Kind.GRAPH)
-                .progress(new PrintStream(log, true, StandardCharsets.UTF_8))
-                .report(new TrainingReport.Options(false, 0, KeypointSchema.COCO));
+    static PoseTrainer.Builder trainer(List<PoseSample> train, Path out, ByteArrayOutputStream log) {
+        return TrainerFixture.trainer(train, recipe(), out, new PrintStream(log, true, StandardCharsets.UTF_8))
+                .backend(TrainingBackend.Kind.GRAPH);
     }
 
     @Test
     void singleThenTwoWorkersThenSingleContinuesOneLossSequence() throws IOException {
+        List<PoseSample> train = TrainerFixture.trainSamples(TrainerFixture.synthetic(tmp.resolve("cache"), 8, 1), 8);
         Path out = tmp.resolve("run");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         // epoch 1 on one device (4 steps of 1 minibatch)
-        TrainingResult a = trainer(out, log).maxIterations(4).build().train();
+        TrainingResult a = trainer(train, out, log).maxIterations(4).build().train();
         assertThat(a.losses()).hasSize(4);
         // epoch 2 on two ParallelWrapper workers (2 rounds of 2 minibatches)
-        TrainingResult b = trainer(out, log).devices(2).resumeFrom(out).maxIterations(8).build().train();
+        TrainingResult b = trainer(train, out, log).devices(2).resumeFrom(out).maxIterations(8).build().train();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("checkpoint-i000000004.zip (graph backend): "
                 + "epoch 2, batch 0, iteration 4");
         assertThat(b.losses()).hasSize(6).startsWith(a.losses().toArray(Double[]::new));
@@ -81,7 +56,7 @@ class ParallelWrapperBackendTest {
         assertThat(sb.iteration()).isEqualTo(8);
         assertThat(sb.updates()).isEqualTo(6);
         // epoch 3 on one device again, after the learning-rate drop at epoch 2
-        TrainingResult c = trainer(out, log).resumeFrom(out).build().train();
+        TrainingResult c = trainer(train, out, log).resumeFrom(out).build().train();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("checkpoint-i000000008.zip (parallel backend): "
                 + "epoch 3, batch 0, iteration 8");
         assertThat(c.losses()).hasSize(10).startsWith(b.losses().toArray(Double[]::new));

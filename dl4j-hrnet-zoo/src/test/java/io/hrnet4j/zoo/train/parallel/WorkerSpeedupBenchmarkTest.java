@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.arch.TinyConfigs;
+import io.hrnet4j.zoo.train.TrainerFixture;
 import io.hrnet4j.zoo.train.TrainingBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,22 +37,8 @@ class WorkerSpeedupBenchmarkTest {
         // the machine is shared: alternate 1, 2, 1, 2 workers and keep each setting's best epoch
         double[] rate = new double[3];
         ParallelWrapperBackend[] backends = new ParallelWrapperBackend[3];
-        List<Double> losses = new ArrayList<>();
-        TrainingBackend.Steps steps = new TrainingBackend.Steps() {
-            @Override
-            public int epoch() {
-                return 0;
-            }
-
-            @Override
-            public void beforeStep() {
-            }
-
-            @Override
-            public void stepDone(int minibatches, double loss, double learningRate) {
-                losses.add(loss);
-            }
-        };
+        TrainerFixture.RecordingSteps steps = new TrainerFixture.RecordingSteps();
+        List<Double> losses = steps.losses();
         for (int w = 1; w <= 2; w++) {
             ComputationGraph g = new HRNet.Builder().config(TinyConfigs.tiny()).updater(new Adam(1e-3)).build().init();
             backends[w] = new ParallelWrapperBackend(new TrainingBackend.GraphBackend(TinyConfigs.tiny(), g),

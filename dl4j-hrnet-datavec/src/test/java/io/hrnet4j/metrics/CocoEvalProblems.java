@@ -2,25 +2,20 @@ package io.hrnet4j.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Generates COCO-keypoint evaluation problems of any size and times {@link CocoKeypointEval} on them. The default
- * size is COCO val2017's: 5,000 images, 6,352 annotated persons (plus crowd regions and persons without labelled
- * joint), 100,000 detections (as a detector with a low threshold and a top-down model give).
- *
- * <p>Run: {@code java -cp ... io.hrnet4j.metrics.CocoEvalBenchmark [images] [persons] [detections] [repeats]}.
- * It prints the generation time, then for each repeat the evaluation time (OKS, matching, accumulation and
- * summary) and the stats.
+ * Test utility: generates COCO-keypoint evaluation problems of any size for {@link CocoKeypointEval} (e.g. COCO
+ * val2017's size: 5,000 images, 6,352 annotated persons plus crowd regions and persons without labelled joint,
+ * 100,000 detections, as a detector with a low threshold and a top-down model give).
  */
-public final class CocoEvalBenchmark {
+final class CocoEvalProblems {
     private static final double[] HUMAN_LAYOUT = {
         // rough (x, y) of the 17 COCO joints in a unit box: nose, eyes, ears, shoulders, elbows, wrists, hips, knees, ankles
         .50, .08, .54, .06, .46, .06, .58, .08, .42, .08, .65, .22, .35, .22, .72, .38, .28, .38, .75, .52, .25, .52,
         .60, .55, .40, .55, .60, .75, .40, .75, .60, .95, .40, .95};
 
-    private CocoEvalBenchmark() {
+    private CocoEvalProblems() {
     }
 
     /**
@@ -29,7 +24,7 @@ public final class CocoEvalBenchmark {
      * @param groundTruth the ground truth
      * @param results the detections
      */
-    public record Problem(CocoGroundTruth groundTruth, List<KeypointResult> results) {
+    record Problem(CocoGroundTruth groundTruth, List<KeypointResult> results) {
     }
 
     /**
@@ -45,7 +40,7 @@ public final class CocoEvalBenchmark {
      * @return the problem
      * @throws IllegalArgumentException if a count is not positive
      */
-    public static Problem generate(long seed, int numImages, int numPersons, int numDetections) {
+    static Problem generate(long seed, int numImages, int numPersons, int numDetections) {
         if (numImages < 1 || numPersons < 1 || numDetections < 1) {
             throw new IllegalArgumentException("counts must be positive: " + numImages + ", " + numPersons + ", "
                     + numDetections);
@@ -107,31 +102,5 @@ public final class CocoEvalBenchmark {
             dts.add(new KeypointResult(img, 1, kp, rnd.nextDouble()));
         }
         return new Problem(gt, dts);
-    }
-
-    /**
-     * Generates a problem (default: val2017 size) and times its evaluation.
-     *
-     * @param args optional: images, persons, detections, repeats (defaults 5000, 6352, 100000, 3)
-     */
-    public static void main(String[] args) {
-        int images = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        int persons = args.length > 1 ? Integer.parseInt(args[1]) : 6352;
-        int dets = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
-        int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        long t0 = System.nanoTime();
-        Problem p = generate(2017, images, persons, dets);
-        System.out.printf(Locale.ROOT, "generated %d images, %d persons, %d detections in %.2f s%n", images, persons,
-                dets, (System.nanoTime() - t0) / 1e9);
-        for (int r = 0; r < repeats; r++) {
-            long t1 = System.nanoTime();
-            CocoKeypointEval eval = new CocoKeypointEval(p.groundTruth(), p.results());
-            CocoStats s = eval.evaluate();
-            System.out.printf(Locale.ROOT, "run %d: evaluated in %.3f s, AP %.4f AR %.4f%n", r + 1,
-                    (System.nanoTime() - t1) / 1e9, s.ap(), s.ar());
-            if (r == repeats - 1) {
-                System.out.print(eval.summary());
-            }
-        }
     }
 }
