@@ -71,6 +71,12 @@ import picocli.CommandLine.Spec;
  * {@code config.yaml}; an option that contradicts them is refused in one line; {@code --epochs} (to extend the run),
  * the bookkeeping intervals and the execution options ({@link ExecutionOptions}: {@code --backend},
  * {@code --devices}, {@code --spark}) may change.
+ *
+ * <p>{@code --soak [N]} (default 1000) is the memory soak: N iterations of the chosen run (the embedded default
+ * without other options), the resident set sampled into {@code rss.csv} / {@code rss.json} / {@code rss.png}
+ * ({@link RssSampler}), the least-squares slope after the warm-up printed in MiB per 100 iterations; exit 1 when it
+ * exceeds {@code --soak-limit}. The training memory estimate is checked against the budget before any data is read
+ * ({@link PoseTrainer#checkMemory}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, modelTransformer = RecipeOptions.class,
         description = "Train HRNet top-down pose estimation (embedded synthetic default, COCO or MPII) on one device, "
@@ -133,7 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "when it exceeds --soak-limit")
     Integer soak;
 
-    @Option(names = "--soak-limit", paramLabel = "MIB", defaultValue = "1.0",
+    @Option(names = "--soak-limit", paramLabel = "MIB", defaultValue = "" + RssSampler.FLAT_LIMIT_MIB_PER_100,
             description = "--soak: largest slope counted as flat, MiB per 100 iterations (default ${DEFAULT-VALUE})")
     double soakLimit;
 

@@ -13,9 +13,12 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #inferenceBytes(int)} is a lower bound of one forward pass: the parameters, the input batch and the
  *       two largest activations that must coexist (the first convolution's input and output).</li>
- *   <li>{@link #trainingBytes(int)} is an estimate of one training step: parameters, gradients and Adam's two
- *       moments (4x the parameters), and the convolution, BatchNorm and ReLU outputs kept for the backward pass
- *       (3x every convolution output).</li>
+ *   <li>{@link #trainingBytes(int)} is an estimate of the resident memory a training run needs: the process's
+ *       fixed footprint ({@link #TRAINING_BASE_BYTES}), parameters, gradients and Adam's two moments (4x the
+ *       parameters), and {@link #TRAINING_ARRAYS_PER_ACTIVATION} float32 arrays per convolution output element kept
+ *       or produced by the forward and backward passes (convolution, BatchNorm and ReLU outputs and their
+ *       gradients). Calibrated against the peak RSS of {@code hrnet train} (SameDiff backend, ND4J 1.0.0-M2.1 CPU,
+ *       2 cores, synthetic data), see {@link #TRAINING_ARRAYS_PER_ACTIVATION}.</li>
  * </ul>
  *
  * @param parameters number of parameters and BatchNorm statistics
@@ -132,6 +135,34 @@ public record MemoryEstimate(double parameters, double activationsPerSample, dou
         return new MemoryEstimate(params, acts, 3 * hw + largest, biggest, biggestParams, inputHeight, inputWidth);
     }
 
+    /**
+     * Fixed resident memory of a training process besides the network's arrays, bytes: the JVM and its heap in use,
+     * ND4J's and OpenCV's native libraries, the data pipeline's decoded images and prefetched batches. Measured: 342
+     * MiB after the first step of the small W16 128x96 network at batch 8, 577 MiB at batch 32; set so that the
+     * calibrated estimate meets the measured peaks below.
+     */
+    public static final double TRAINING_BASE_BYTES = 0.7 * (1L << 30);
+
+    /**
+     * float32 arrays per convolution output element of a training step (forward outputs of convolution, BatchNorm
+     * and ReLU, their gradients, and the garbage ND4J frees only at the next garbage collection). Calibrated with
+     * {@code hrnet train --max-iterations N --rss-every 1} under a stated {@code HRNET_MEMORY} (SameDiff backend,
+     * ND4J 1.0.0-M2.1 CPU with oneDNN, 2 cores shared with other jobs):
+     * <ul>
+     *   <li>HRNet-W32 256x192, batch 2: peak RSS 3.01 GiB under a 4 GiB budget, but it also trains under a 2 GiB
+     *       budget (peak 2.08 GiB: JavaCPP's {@code maxphysicalbytes} forces garbage collections, which free
+     *       ND4J's dead arrays) - estimate 1.9 GiB;</li>
+     *   <li>small W16 128x96 (the embedded default's network), batch 8: peak 0.89 GiB under 3 GiB - estimate 0.75
+     *       GiB; batch 32: peak 1.26 GiB under 3 GiB, 1.42 GiB under 1.5 GiB (where it trains), 2.4-4.3 GiB with
+     *       the default budget's 5.9 GiB heap (no budget pressure) - estimate 0.91 GiB.</li>
+     * </ul>
+     * The estimate thus targets the smallest budget a run works in, not the peak of a run with memory to spare
+     * (which grows with the Java heap, since ND4J frees arrays only when the garbage collector finds them dead): it
+     * admits a run that fits and refuses one needing well over the budget (at 4096x4096, or W32 at batch 64 under
+     * 8 GiB), not one at the margin.
+     */
+    public static final double TRAINING_ARRAYS_PER_ACTIVATION = 5;
+
     private static double conv(double in, double out, int k) {
         return in * out * k * k;
     }
@@ -150,10 +181,13 @@ public record MemoryEstimate(double parameters, double activationsPerSample, dou
 
     /**
      * @param batch samples per training step
-     * @return an estimate of the bytes one training step needs with Adam (float32)
+     * @return an estimate of the resident bytes a training run with Adam (float32) needs: {@link
+     *     #TRAINING_BASE_BYTES} {@code + 4 * (4 * parameters + }{@link #TRAINING_ARRAYS_PER_ACTIVATION}{@code * batch
+     *     * activationsPerSample)}
      */
     public double trainingBytes(int batch) {
-        return 4 * (4 * parameters + 3 * (double) batch * activationsPerSample);
+        return TRAINING_BASE_BYTES + 4 * (4 * parameters + TRAINING_ARRAYS_PER_ACTIVATION * batch
+                * activationsPerSample);
     }
 
     /**

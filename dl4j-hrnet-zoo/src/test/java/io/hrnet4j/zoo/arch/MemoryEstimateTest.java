@@ -68,6 +68,26 @@ class MemoryEstimateTest {
                 .hasMessageStartingWith("IMAGE_SIZE 256x192 (HxW) at batch 64: training needs about ");
     }
 
+    /**
+     * The calibration points of the training estimate (measured peak RSS of {@code hrnet train}, see
+     * {@link MemoryEstimate#TRAINING_ARRAYS_PER_ACTIVATION}): W32 256x192 at batch 2 trains under a 2 GiB budget and
+     * is admitted there, refused under 1.5 GiB; the embedded network's estimates lie below its measured peaks.
+     */
+    @Test
+    void trainingEstimateMeetsTheCalibrationPoints() {
+        double gib = 1L << 30;
+        MemoryEstimate w32 = HRNetConfig.standard(32, 17, 256, 192).memoryEstimate();
+        assertThat(w32.trainingBytes(2) / gib).isBetween(1.8, 2.0);
+        w32.check(2, true, 2L << 30, "2.0 GiB (test)");
+        assertThatThrownBy(() -> w32.check(2, true, 3L << 29, "1.5 GiB (test)"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("IMAGE_SIZE 256x192 (HxW) at batch 2: training needs about 1.9 GiB, more than the memory "
+                        + "budget 1.5 GiB (test)");
+        MemoryEstimate small = Presets.embedded().memoryEstimate();
+        assertThat(small.trainingBytes(8) / gib).isBetween(0.7, 0.89);
+        assertThat(small.trainingBytes(32) / gib).isBetween(0.8, 1.26);
+    }
+
     @Test
     void budgetSizesParse() {
         assertThat(MemoryBudget.parseSize("12g", "HRNET_MEMORY")).isEqualTo(12L << 30);
