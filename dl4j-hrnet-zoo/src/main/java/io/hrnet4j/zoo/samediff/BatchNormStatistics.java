@@ -86,6 +86,10 @@ public class BatchNormStatistics extends BaseListener {
             rm.muli(1 - MOMENTUM).addi(bm.reshape(rm.shape()).castTo(rm.dataType()).muli(MOMENTUM));
             rv.muli(1 - MOMENTUM).addi(bv.reshape(rv.shape()).castTo(rv.dataType()).muli(MOMENTUM * unbias));
         }
+        // the copies are freed now rather than by the garbage collector (off-heap memory bounded per step)
+        for (INDArray a : pending.values()) {
+            a.close();
+        }
         pending.clear();
     }
 }

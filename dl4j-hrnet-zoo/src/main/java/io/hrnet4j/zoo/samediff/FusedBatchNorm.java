@@ -121,7 +121,6 @@ public class FusedBatchNorm extends DynamicCustomOp {
      *
      * @throws IllegalStateException if this ND4J version's registry does not have the expected structure
      */
-    @SuppressWarnings("unchecked")
     public static void register() {
         if (registered) {
             return;
@@ -130,31 +129,40 @@ public class FusedBatchNorm extends DynamicCustomOp {
             if (registered) {
                 return;
             }
-            try {
-                DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
-                Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
-                Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
-                single.setAccessible(true);
-                multi.setAccessible(true);
-                Map<Long, Class<?>> byHash = (Map<Long, Class<?>>) single.get(holder);
-                Map<Long, Map<String, Class<?>>> byHashAndName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
-                put(byHash, byHashAndName, new FusedBatchNorm().opHash(), OP, FusedBatchNorm.class);
-                put(byHash, byHashAndName, new Backprop().opHash(), OP_BP, Backprop.class);
-            } catch (ReflectiveOperationException | ClassCastException e) {
-                throw new IllegalStateException("cannot register the fused batchnorm op with ND4J's op registry "
-                        + "(DifferentialFunctionClassHolder of ND4J 1.0.0-M2.1 expected): " + e, e);
-            }
+            registerCustomOp(new FusedBatchNorm().opHash(), OP, FusedBatchNorm.class);
+            registerCustomOp(new Backprop().opHash(), OP_BP, Backprop.class);
             registered = true;
         }
     }
 
-    private static void put(Map<Long, Class<?>> byHash, Map<Long, Map<String, Class<?>>> byHashAndName, long hash,
-                            String name, Class<?> c) {
-        Map<String, Class<?>> named = byHashAndName.get(hash);
-        if (named != null) {
-            named.put(name, c);
-        } else {
-            byHash.put(hash, c);
+    /**
+     * Maps a custom-op hash to a class in ND4J's op registry ({@code DifferentialFunctionClassHolder}), so that ops
+     * re-created from their hash (the gradient-graph clone, deserialisation) are instances of that class.
+     *
+     * @param hash the libnd4j op hash ({@code opHash()} of an instance)
+     * @param name the libnd4j op name
+     * @param c the class implementing the op
+     * @throws IllegalStateException if this ND4J version's registry does not have the expected structure
+     */
+    @SuppressWarnings("unchecked")
+    static synchronized void registerCustomOp(long hash, String name, Class<?> c) {
+        try {
+            DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
+            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
+            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
+            single.setAccessible(true);
+            multi.setAccessible(true);
+            Map<Long, Class<?>> byHash = (Map<Long, Class<?>>) single.get(holder);
+            Map<Long, Map<String, Class<?>>> byHashAndName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
+            Map<String, Class<?>> named = byHashAndName.get(hash);
+            if (named != null) {
+                named.put(name, c);
+            } else {
+                byHash.put(hash, c);
+            }
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot register the " + name + " op with ND4J's op registry "
+                    + "(DifferentialFunctionClassHolder of ND4J 1.0.0-M2.1 expected): " + e, e);
         }
     }
 

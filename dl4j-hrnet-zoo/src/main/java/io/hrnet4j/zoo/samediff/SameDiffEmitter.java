@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the weight variable of conv module {@code key} is {@link #convWeightName(String) key + ".weight/yxio"} (M2.1's
  * {@code conv2d_bp} ignores the OIYX format, and a per-call permute of PyTorch's {@code [out, in, kH, kW]} cost a
  * copy of every weight and its gradient per step); {@link SameDiffHRNet} converts at import / export. Explicit padding
- * {@code (k-1)/2}.
+ * {@code (k-1)/2}. ReLUs are {@link FastRelu} (libnd4j's {@code relu} with a vectorised derivative).
  */
 public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
     /** Which BN statistics a path uses. */
@@ -159,7 +159,7 @@ public class SameDiffEmitter implements NetworkEmitter<SDVariable> {
 
     @Override
     public SDVariable relu(String name, SDVariable x) {
-        return sd.nn().relu(prefix + name, x, 0.0);
+        return FastRelu.apply(sd, prefix + name, x, 0.0);
     }
 
     @Override

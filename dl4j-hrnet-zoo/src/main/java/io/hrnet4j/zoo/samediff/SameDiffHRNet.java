@@ -8,18 +8,27 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Listener;
-import org.nd4j.autodiff.listeners.records.History;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.listeners.records.LossCurve;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -58,6 +67,9 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
     private final HRNetConfig config;
     private final SameDiff sd;
     private final BatchNormStatistics bnStats;
+    private final LossTap lossTap = new LossTap();
+    private PersistentTrainingSession session;
+    private Set<String> trainable;
 
     private SameDiffHRNet(HRNetConfig config, SameDiff sd, List<String> bnKeys) {
         this.config = config;
@@ -167,20 +179,159 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
     }
 
     /**
-     * Trains for the given number of epochs (BN in training mode, running statistics updated).
+     * Trains for the given number of epochs (BN in training mode, running statistics updated), one optimizer step per
+     * minibatch. The steps are those of M2.1's {@code SameDiff.fit} (the same gradient graph, ops, updater and update
+     * order, so the same numbers bit for bit), executed by one {@link PersistentTrainingSession} kept across calls:
+     * its array cache and op contexts serve every step, which bounds the off-heap memory of training by construction
+     * instead of by garbage-collection timing, and saves the per-call session set-up of {@code SameDiff.fit}.
+     * The training configuration's iteration count advances by one per step and its epoch count by one per epoch, as
+     * in {@code SameDiff.fit}. Listeners see {@code operationStart}, {@code epochStart}, {@code iterationStart},
+     * the op and activation callbacks, {@code iterationDone} (with loss 0: the session never runs the loss op, see
+     * {@link LossRecorder}), {@code epochEnd} (with a loss curve of the JointsMSELoss) and {@code operationEnd}.
      *
      * @param iterator DataSets with features {@code [N, 3, H, W]}, labels {@code [N, K, H/4, W/4]} and labels
      *     mask (target weights) of the labels' shape
-     * @param epochs number of passes
+     * @param epochs number of passes (&gt; 1 needs an iterator that can be reset)
      * @param listeners extra listeners (score, checkpoint, ...)
-     * @return the training history
+     * @return the mean JointsMSELoss {@code 0.5 * mean((w * (pred - gt))^2)} of the steps of the last epoch
+     *     (NaN when the iterator was empty)
+     * @throws IllegalArgumentException if a minibatch has no labels mask, or {@code epochs < 1}
      */
-    public History fit(DataSetIterator iterator, int epochs, Listener... listeners) {
+    public double fit(DataSetIterator iterator, int epochs, Listener... listeners) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
         prepareTraining();
+        SameDiff grad = sd.getFunction("grad");
+        if (session == null) {
+            session = new PersistentTrainingSession(grad);
+            trainable = new LinkedHashSet<>();
+            for (SDVariable v : sd.variables()) {
+                if (v.getVariableType() == VariableType.VARIABLE) {
+                    trainable.add(v.name());
+                }
+            }
+        }
+        TrainingConfig tc = sd.getTrainingConfig();
+        grad.setTrainingConfig(tc);
+        Map<String, GradientUpdater> updaters = updaters();
         List<Listener> all = new ArrayList<>();
         all.add(bnStats);
+        all.add(lossTap);
         all.addAll(Arrays.asList(listeners));
-        return sd.fit(iterator, epochs, all.toArray(new Listener[0]));
+        for (Listener l : sd.getListeners()) {
+            if (!all.contains(l)) {
+                all.add(l);
+            }
+        }
+        all.removeIf(l -> !l.isActive(Operation.TRAINING));
+        At at = At.builder().epoch(tc.getEpochCount()).iteration(tc.getIterationCount()).trainingThreadNum(0)
+                .javaThreadNum(Thread.currentThread().getId()).operation(Operation.TRAINING).build();
+        for (Listener l : all) {
+            l.operationStart(grad, Operation.TRAINING);
+        }
+        double mean = Double.NaN;
+        for (int e = 0; e < epochs; e++) {
+            if (e > 0) {
+                iterator.reset();
+            }
+            at.setEpoch(tc.getEpochCount());
+            for (Listener l : all) {
+                l.epochStart(sd, at);
+            }
+            long start = System.currentTimeMillis();
+            double sum = 0;
+            int count = 0;
+            while (iterator.hasNext()) {
+                sum += step(iterator.next(), tc, updaters, all, at);
+                count++;
+            }
+            mean = count == 0 ? Double.NaN : sum / count;
+            LossCurve curve = new LossCurve(new double[] {mean}, List.of(LOSS));
+            for (Listener l : all) {
+                l.epochEnd(sd, at, curve, System.currentTimeMillis() - start);
+            }
+            tc.incrementEpochCount();
+        }
+        for (Listener l : all) {
+            l.operationEnd(grad, Operation.TRAINING);
+        }
+        return mean;
+    }
+
+    private double step(DataSet ds, TrainingConfig tc, Map<String, GradientUpdater> updaters, List<Listener> all,
+                        At at) {
+        if (ds.getLabelsMaskArray() == null) {
+            throw new IllegalArgumentException("training minibatch has no labels mask (the target weights "
+                    + TARGET_WEIGHT + ", shape of the labels " + Arrays.toString(ds.getLabels().shape()) + ")");
+        }
+        Map<String, INDArray> placeholders = Map.of(INPUT, ds.getFeatures(), LABELS, ds.getLabels(),
+                TARGET_WEIGHT, ds.getLabelsMaskArray());
+        org.nd4j.linalg.dataset.api.MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(
+                new INDArray[] {ds.getFeatures()}, new INDArray[] {ds.getLabels()}, null,
+                new INDArray[] {ds.getLabelsMaskArray()});
+        at.setIteration(tc.getIterationCount());
+        for (Listener l : all) {
+            l.iterationStart(sd, at, batch, 0);
+        }
+        lossTap.loss = Double.NaN;
+        session.trainingIteration(tc, placeholders, trainable, updaters, batch, sd.getLossVariables(), all, at);
+        session.releaseStepOutputs(placeholders.values());
+        tc.incrementIterationCount();
+        return lossTap.loss;
+    }
+
+    /**
+     * @return the Adam (or other) updater state of every trainable variable, by variable name, created on first use
+     *     (as {@code SameDiff.fit} does on its first step)
+     * @throws IllegalStateException if this ND4J version's {@code SameDiff} cannot initialise its updaters
+     */
+    public Map<String, GradientUpdater> updaters() {
+        if (!sd.isInitializedTraining()) {
+            try {
+                java.lang.reflect.Method m = SameDiff.class.getDeclaredMethod("initializeTraining");
+                m.setAccessible(true);
+                m.invoke(sd);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot initialise the SameDiff updater state: " + e, e);
+            }
+        }
+        return sd.getUpdaterMap();
+    }
+
+    /**
+     * Frees the arrays the training session keeps for the next step (activations, gradients and temporaries of a
+     * step, a few hundred MB for W32 at batch 8). The next {@link #fit} starts a new session. Idempotent.
+     */
+    public void releaseTrainingMemory() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    /** Records the JointsMSELoss of a step from the weighted difference (see {@link LossRecorder}). */
+    private static final class LossTap extends BaseListener {
+        private double loss = Double.NaN;
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void activationAvailable(SameDiff sd, At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                        SameDiffOp op, String varName, INDArray activation) {
+            if (WEIGHTED_DIFF.equals(varName)) {
+                loss = jointsMseLoss(activation);
+            }
+        }
+    }
+
+    private static double jointsMseLoss(INDArray weightedDiff) {
+        try (INDArray sq = weightedDiff.mul(weightedDiff)) {
+            return 0.5 * sq.meanNumber().doubleValue();
+        }
     }
 
     /**
@@ -208,7 +359,7 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
      * @return a listener recording the loss of every {@code fit} iteration (see {@link LossRecorder})
      */
     public static LossRecorder lossRecorder(java.util.function.DoubleConsumer onIteration) {
-        return new LossRecorder(WEIGHTED_DIFF, d -> 0.5 * d.mul(d).meanNumber().doubleValue(), onIteration);
+        return new LossRecorder(WEIGHTED_DIFF, SameDiffHRNet::jointsMseLoss, onIteration);
     }
 
     /** @return the listener that keeps the BN running statistics; add it when calling {@code sameDiff().fit} directly */

@@ -4,10 +4,7 @@ import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.graph.GraphWeights;
-import io.hrnet4j.zoo.samediff.LossRecorder;
 import io.hrnet4j.zoo.samediff.SameDiffHRNet;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +49,7 @@ public interface TrainingBackend extends AutoCloseable {
     enum Kind {
         /** DL4J {@link ComputationGraph}, trained with {@code graph.fit(DataSet)}. */
         GRAPH,
-        /** Pure SameDiff ({@link SameDiffHRNet}), trained with {@code SameDiff.fit}. */
+        /** Pure SameDiff ({@link SameDiffHRNet}), trained with {@link SameDiffHRNet#fit} (one persistent session). */
         SAMEDIFF;
 
         /** @return {@code graph} or {@code samediff} */
@@ -388,17 +385,12 @@ public interface TrainingBackend extends AutoCloseable {
         private static final String PARAM = "param/";
         private static final String UPDATER = "updater/";
         private final SameDiffHRNet model;
-        private final LossRecorder recorder;
         private final Listener[] listeners;
-        private double last = Double.NaN;
         private long updates;
 
         SameDiffBackend(SameDiffHRNet model, Listener... extra) {
             this.model = model;
-            this.recorder = SameDiffHRNet.lossRecorder(v -> last = v);
-            this.listeners = new Listener[extra.length + 1];
-            listeners[0] = recorder;
-            System.arraycopy(extra, 0, listeners, 1, extra.length);
+            this.listeners = extra.clone();
             model.prepareTraining();
         }
 
@@ -442,25 +434,14 @@ public interface TrainingBackend extends AutoCloseable {
                 tc.setEpochCount(steps.epoch());
                 double lr = tc.getUpdater().hasLearningRate()
                         ? tc.getUpdater().getLearningRate(Math.toIntExact(updates), steps.epoch()) : Double.NaN;
-                last = Double.NaN;
-                model.fit(new SingletonDataSetIterator(batch), 1, listeners);
+                double last = model.fit(new SingletonDataSetIterator(batch), 1, listeners);
                 updates++;
                 steps.stepDone(1, last, lr);
             }
         }
 
         private Map<String, GradientUpdater> updaters() {
-            SameDiff sd = model.sameDiff();
-            if (!sd.isInitializedTraining()) {
-                try {
-                    Method m = SameDiff.class.getDeclaredMethod("initializeTraining");
-                    m.setAccessible(true);
-                    m.invoke(sd);
-                } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
-                    throw new TrainingException("cannot initialise the SameDiff updater state: " + e, e);
-                }
-            }
-            return new TreeMap<>(sd.getUpdaterMap());
+            return new TreeMap<>(model.updaters());
         }
 
         /** @return the live arrays of the model: {@code param/<variable>} and {@code updater/<variable>/<state>} */
@@ -526,6 +507,12 @@ public interface TrainingBackend extends AutoCloseable {
         @Override
         public Map<String, INDArray> stateDict() {
             return model.stateDict();
+        }
+
+        /** Frees the arrays the model's training session keeps between steps (the model stays usable). */
+        @Override
+        public void close() {
+            model.releaseTrainingMemory();
         }
     }
 }
