@@ -248,7 +248,8 @@ class NativeLayersTest {
         assertThat(((NativeConvolutionLayer) g.getLayer("stage2.0.fuse_layers.0.1.0")).isFoldingBatchNorm()).isTrue();
         INDArray folded = g.outputSingle(x);
         assertThat(folded.sub(expected).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
-        assertThat(folded.sub(first).amaxNumber().doubleValue()).isLessThanOrEqualTo(1e-4);
+        // float rounding of W * s against BN(W x): the oracle's tolerance (output std 5.48)
+        assertThat(folded.sub(first).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
         // feedForward: the convolution's own output, not BN(conv)
         ComputationGraph fresh = new HRNet.Builder().config(cfg).build().init();
         GraphWeights.load(cfg, fresh, weights);
@@ -263,7 +264,7 @@ class NativeLayersTest {
         GraphWeights.load(cfg, fresh, changed);
         INDArray reference = fresh.outputSingle(x);
         assertThat(reference.sub(expected).amaxNumber().doubleValue()).isGreaterThan(1e-2);
-        assertThat(g.outputSingle(x).sub(reference).amaxNumber().doubleValue()).isLessThanOrEqualTo(1e-4);
+        assertThat(g.outputSingle(x).sub(reference).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
     }
 
     @Test
