@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The ReLU fused into this package's layers and vertices, forward and backward, on ND4J's element-wise (legacy
- * scalar and pairwise) ops: one vectorised pass each. libnd4j's {@code relu_bp} custom op was measured ~8x slower
- * than a {@code step} + {@code mul} pair on HRNet's {@code [8, 32, 64, 48]} tensors at one thread.
+ * scalar and pairwise) ops: one vectorised pass each. On HRNet's {@code [8, 32, 64, 48]} tensors at one thread,
+ * libnd4j's {@code relu_bp} custom op took 3.2 ms against 2.4 ms for the {@code step} + {@code mul} pair.
  */
 final class Relu {
     private Relu() {
