@@ -36,7 +36,9 @@ import org.nd4j.linalg.activations.Activation;
  * <p>Operations are collected first and added to the builder at {@link #output}: a ReLU whose input is a batch
  * norm or a sum that nothing else reads is fused into that vertex ({@link NativeBatchNorm#isRelu()},
  * {@link AddRelu}), so it costs no vertex of its own (ReLUs have no state-dict key; the fused vertex keeps the
- * module's key); a ReLU that cannot be fused stays a DL4J {@link ActivationLayer}. Sums are {@link AddRelu}
+ * module's key); a ReLU that cannot be fused stays a DL4J {@link ActivationLayer}. A convolution whose only reader
+ * is a batch norm folds that batch norm at inference ({@link NativeConvolution#setFoldedBatchNorm}): in
+ * {@code output()} the pair runs as one {@code conv2d} on folded weights, the batch norm copying the result. Sums are {@link AddRelu}
  * vertices. The output vertex {@value #OUTPUT} is a {@link CnnLossLayer} (identity) with {@link JointsMSELoss};
  * labels {@code [N, K, H/4, W/4]}, labels mask = target weights broadcast to the same shape. DE-HRNet modules are
  * the SameDiff layers of {@code io.hrnet4j.zoo.layers} (their gradient doubling in M2.1 is corrected inside them)
@@ -146,6 +148,15 @@ public class GraphEmitter implements NetworkEmitter<String> {
                         && (src.conf() instanceof NativeBatchNorm || src.conf() instanceof AddRelu)) {
                     alias.put(n.name(), src.name());
                     fusedRelu.put(src.name(), true);
+                }
+            }
+        }
+        // a convolution read only by a batch norm folds that batch norm's inference (NativeConvolutionLayer)
+        for (Node n : nodes) {
+            if (n.conf() instanceof NativeBatchNorm) {
+                Node src = byName.get(n.inputs().get(0));
+                if (src != null && readers.get(src.name()) == 1 && src.conf() instanceof NativeConvolution conv) {
+                    conv.setFoldedBatchNorm(n.name());
                 }
             }
         }

@@ -2,11 +2,13 @@ package io.hrnet4j.zoo.layers;
 
 import java.util.Map;
 
+import io.hrnet4j.zoo.graph.layers.AddRelu;
+import io.hrnet4j.zoo.graph.layers.NativeBatchNorm;
+import io.hrnet4j.zoo.graph.layers.NativeConvolution;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
@@ -30,9 +32,10 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
  * </ul>
  * This layer is the <b>single-input</b> form (highest-resolution branch). The <b>dual-input</b> form of the lower
  * branches, {@code F_out = Dropout((A(a) + 1) ⊙ a)} with {@code a = F_i + D(F_{i-1})}, D = 3x3 stride-2 conv + BN,
- * dropout 0.1 in training only, is assembled by {@link #addDualInput} from stock DL4J layers around this layer.
+ * dropout 0.1 in training only, is assembled by {@link #addDualInput} from the graph's native layers and DL4J's
+ * {@link DropoutLayer} around this layer.
  * That split is deliberate (DL4J 1.0.0-M2.1 facts): the training flag is not visible inside a SameDiff layer, so a
- * dropout there would stay on at inference; DL4J's {@link DropoutLayer} and {@link BatchNormalization} honour it.
+ * dropout there would stay on at inference; DL4J's {@link DropoutLayer} and the batch norm layers honour it.
  * It also avoids a two-input {@code SameDiffVertex} (reported to fail in training with workspaces on in M2.1, and
  * needing hand-written {@code getOutputType} and {@code clone()}): only single-input SameDiff layers are used.
  */
@@ -236,11 +239,13 @@ public class DetailEnhancementModule extends SameDiffLayer {
     }
 
     /**
-     * Adds the dual-input DEM to a DL4J graph as stock layers around a {@link DetailEnhancementModule} layer:
+     * Adds the dual-input DEM to a DL4J graph around a {@link DetailEnhancementModule} layer, on the native layers
+     * of the HRNet graph ({@code io.hrnet4j.zoo.graph.layers}: libnd4j {@code conv2d} / {@code batchnorm} ops):
      * <pre>
-     * name + ".down.0"     ConvolutionLayer 3x3 stride 2 pad 1, C_{i-1} → C_i, no bias   (input: higherRes)
-     * name + ".down.1"     BatchNormalization eps 1e-5, decay 0.9, useLogStd false
-     * name + ".add"        ElementWiseVertex Add (own, name + ".down.1")
+     * name + ".down.0"     NativeConvolution 3x3 stride 2 pad 1, C_{i-1} → C_i, no bias, weights [out, 3, 3, in]
+     *                      (input: higherRes; folds ".down.1" in output())
+     * name + ".down.1"     NativeBatchNorm eps 1e-5, decay 0.9 (PyTorch running statistics)
+     * name + ".add"        AddRelu without ReLU (own + name + ".down.1")
      * name + ".attention"  the given DetailEnhancementModule                           ((A(a) + 1) ⊙ a)
      * name + ".dropout"    DropoutLayer (drop probability {@code dropout}; training only) — omitted when 0
      * </pre>
@@ -253,23 +258,25 @@ public class DetailEnhancementModule extends SameDiffLayer {
      * @param dem            the single-input module (its channels must be C_i or unset)
      * @param dropout        drop probability in [0, 1) (DE-HRNet choice 3: 0.1)
      * @return the name of the output vertex
-     * @throws IllegalArgumentException for a dropout outside [0, 1)
+     * @throws IllegalArgumentException for a dropout outside [0, 1) or a module without channels
      */
     public static String addDualInput(ComputationGraphConfiguration.GraphBuilder graph, String name, String higherRes,
                                       String own, long higherChannels, DetailEnhancementModule dem, double dropout) {
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("DEM '" + name + "': dropout must be in [0, 1), got " + dropout);
         }
+        long channels = dem.channels > 0 ? dem.channels : outChannelsUnknown(name);
         String conv = name + ".down.0";
         String bn = name + ".down.1";
         String add = name + ".add";
         String att = name + ".attention";
-        graph.addLayer(conv, new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nIn(higherChannels)
-                .hasBias(false).convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY)
-                .nOut(dem.channels > 0 ? dem.channels : outChannelsUnknown(name)).build(), higherRes);
-        graph.addLayer(bn, new BatchNormalization.Builder().eps(1e-5).decay(0.9).useLogStd(false)
-                .activation(Activation.IDENTITY).build(), conv);
-        graph.addVertex(add, new ElementWiseVertex(ElementWiseVertex.Op.Add), own, bn);
+        NativeConvolution down = new NativeConvolution(new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1)
+                .nIn(higherChannels).nOut(channels).hasBias(false).convolutionMode(ConvolutionMode.Truncate)
+                .activation(Activation.IDENTITY));
+        down.setFoldedBatchNorm(bn);
+        graph.addLayer(conv, down, higherRes);
+        graph.addLayer(bn, new NativeBatchNorm(Math.toIntExact(channels), 1e-5, 0.9, false), conv);
+        graph.addVertex(add, new AddRelu(false), own, bn);
         graph.addLayer(att, dem, add);
         if (dropout == 0) {
             return att;

@@ -10,6 +10,7 @@ import io.hrnet4j.zoo.arch.TinyConfigs;
 import io.hrnet4j.zoo.graph.layers.AddRelu;
 import io.hrnet4j.zoo.graph.layers.NativeBatchNorm;
 import io.hrnet4j.zoo.graph.layers.NativeConvolution;
+import io.hrnet4j.zoo.graph.layers.NativeConvolutionLayer;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -217,8 +218,53 @@ class NativeLayersTest {
         assertThat(g.getConfiguration().getVertices().values().stream()
                 .filter(v -> v.toString().contains("ActivationLayer")).count()).isZero();
         assertThat(g.getLayer("conv1").getParam("W").shape()).containsExactly(64, 3, 3, 3);
+        // a convolution read only by a batch norm folds it at inference; final_layer has no batch norm
+        assertThat(((NativeConvolution) g.getLayer("conv1").conf().getLayer()).getFoldedBatchNorm()).isEqualTo("bn1");
+        assertThat(((NativeConvolution) g.getLayer("layer1.0.downsample.0").conf().getLayer()).getFoldedBatchNorm())
+                .isEqualTo("layer1.0.downsample.1");
+        assertThat(((NativeConvolution) g.getLayer("final_layer").conf().getLayer()).getFoldedBatchNorm()).isNull();
         // the JSON form is read back to the same configuration
         assertThat(ComputationGraphConfiguration.fromJson(conf.toJson())).isEqualTo(conf);
+    }
+
+    /**
+     * Inference folding: after the first {@code output()} links every convolution to the batch norm it feeds, later
+     * calls run conv+BN(+ReLU) as one folded convolution and still reproduce the official output; parameters
+     * changed in place afterwards are followed (refolded at each call); {@code feedForward} keeps each vertex's
+     * exact activation.
+     */
+    @Test
+    void foldedInferenceReproducesTheOfficialOutputAndFollowsParameterChanges() throws Exception {
+        HRNetConfig cfg = TinyConfigs.tiny();
+        Map<String, INDArray> weights = NumpyFiles.readNpz(SharedData.oracle("tiny_hrnet.npz"));
+        INDArray x = NumpyFiles.readNpy(SharedData.oracle("tiny_input.npy"));
+        INDArray expected = NumpyFiles.readNpy(SharedData.oracle("tiny_output.npy"));
+        ComputationGraph g = new HRNet.Builder().config(cfg).build().init();
+        GraphWeights.load(cfg, g, weights);
+        NativeConvolutionLayer conv1 = (NativeConvolutionLayer) g.getLayer("conv1");
+        assertThat(conv1.isFoldingBatchNorm()).isFalse();
+        INDArray first = g.outputSingle(x);
+        assertThat(conv1.isFoldingBatchNorm()).isTrue();
+        assertThat(((NativeConvolutionLayer) g.getLayer("stage2.0.fuse_layers.0.1.0")).isFoldingBatchNorm()).isTrue();
+        INDArray folded = g.outputSingle(x);
+        assertThat(folded.sub(expected).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
+        // float rounding of W * s against BN(W x): the oracle's tolerance (output std 5.48)
+        assertThat(folded.sub(first).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
+        // feedForward: the convolution's own output, not BN(conv)
+        ComputationGraph fresh = new HRNet.Builder().config(cfg).build().init();
+        GraphWeights.load(cfg, fresh, weights);
+        INDArray exact = fresh.feedForward(x, false).get("conv1");
+        assertThat(g.feedForward(x, false).get("conv1").sub(exact).amaxNumber().doubleValue()).isLessThan(1e-6);
+        // new statistics written in place after linking: the folded output follows them
+        Map<String, INDArray> changed = new java.util.HashMap<>(weights);
+        changed.put("bn1.running_mean", weights.get("bn1.running_mean").add(0.3));
+        changed.put("bn1.running_var", weights.get("bn1.running_var").mul(2.0));
+        changed.put("conv1.weight", weights.get("conv1.weight").mul(0.5));
+        GraphWeights.load(cfg, g, changed);
+        GraphWeights.load(cfg, fresh, changed);
+        INDArray reference = fresh.outputSingle(x);
+        assertThat(reference.sub(expected).amaxNumber().doubleValue()).isGreaterThan(1e-2);
+        assertThat(g.outputSingle(x).sub(reference).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
     }
 
     @Test

@@ -11,13 +11,13 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The vertex of an {@link AddRelu}: forward {@code mergeadd} of all inputs into one {@code ACTIVATIONS} array, then
- * an in-place {@code relu}; backward one {@code relu_bp} (mask of the kept output) whose result is every input's
- * gradient (the first input receives it, the others a copy, all in {@code ACTIVATION_GRAD}).
+ * The vertex of an {@link AddRelu}: forward pairwise {@code add} of all inputs into one {@code ACTIVATIONS} array,
+ * then an in-place ReLU; backward one ReLU gradient ({@link Relu#backward}, mask of the kept output) whose result is
+ * every input's gradient (the first input receives it, the others a copy, all in {@code ACTIVATION_GRAD}).
  */
 public class AddReluVertex extends BaseGraphVertex {
     private final boolean relu;
@@ -63,17 +63,31 @@ public class AddReluVertex extends BaseGraphVertex {
             }
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, xs[0].shape(), 'c');
-        if (xs.length == 1) {
-            out.assign(xs[0]);
-        } else {
-            Nd4j.exec(DynamicCustomOp.builder("mergeadd").addInputs(xs).addOutputs(out).build());
-        }
+        sum(xs, out);
         if (relu) {
-            Nd4j.exec(DynamicCustomOp.builder("relu").addInputs(out).addOutputs(out)
-                    .addFloatingPointArguments(0.0).callInplace(true).build());
+            Relu.inPlace(out);
         }
         output = training ? out : null;
         return out;
+    }
+
+    /**
+     * Writes {@code xs[0] + xs[1] + ...} into {@code out} with pairwise {@code add} ops (a vectorised pass over
+     * memory each). libnd4j's n-ary {@code mergeadd} was measured ~90x slower than {@code add} on HRNet's
+     * {@code [8, 32, 64, 48]} tensors at one thread (175 ms against 1.9 ms), three quarters of the graph's inference.
+     *
+     * @param xs one or more arrays of one shape
+     * @param out the destination, same shape
+     */
+    private static void sum(INDArray[] xs, INDArray out) {
+        if (xs.length == 1) {
+            out.assign(xs[0]);
+            return;
+        }
+        Nd4j.exec(new AddOp(xs[0], xs[1], out));
+        for (int i = 2; i < xs.length; i++) {
+            Nd4j.exec(new AddOp(out, xs[i], out));
+        }
     }
 
     @Override
@@ -89,10 +103,13 @@ public class AddReluVertex extends BaseGraphVertex {
             if (y == null) {
                 // no training forward pass kept the output: the mask is where the sum is positive
                 y = Nd4j.createUninitialized(dataType, eps.shape());
-                Nd4j.exec(DynamicCustomOp.builder("mergeadd").addInputs(inputs).addOutputs(y).build());
+                INDArray[] xs = new INDArray[inputs.length];
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = inputs[i].castTo(dataType);
+                }
+                sum(xs, y);
             }
-            Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(y, eps).addOutputs(out[0])
-                    .addFloatingPointArguments(0.0).build());
+            Relu.backward(y, eps, out[0]);
         } else {
             out[0].assign(eps);
         }

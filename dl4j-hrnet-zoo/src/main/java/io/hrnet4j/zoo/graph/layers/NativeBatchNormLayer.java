@@ -12,16 +12,23 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The layer of a {@link NativeBatchNorm}. Training forward: {@code moments} over axes (0, 2, 3) (biased batch
  * mean and variance), {@code batchnorm}, optional in-place ReLU; the batch statistics and the output are kept for
  * the backward pass (they live in the {@code ACTIVATIONS} workspace, open until backprop ends). Inference forward:
- * {@code batchnorm} with the running statistics. Backward: ReLU mask ({@code relu_bp} on the kept output), then
+ * {@code batchnorm} with the running statistics. Backward: ReLU mask ({@link Relu#backward} on the kept output), then
  * {@code batchnorm_bp}, which differentiates through the batch statistics (training-mode gradient, as PyTorch);
  * the running-statistics update is returned as the gradients of {@code mean} / {@code var}, which DL4J applies with
  * its {@code NoOp} updater as {@code param -= gradient} (the mechanism of DL4J's own batch norm).
+ *
+ * <p>In {@code ComputationGraph.output}, a batch norm whose input comes from a {@link NativeConvolutionLayer}
+ * configured to fold it ({@link NativeConvolution#getFoldedBatchNorm()}) links to that convolution on the first
+ * call ({@link FoldLinks}); from then on the convolution computes this layer's inference output
+ * ({@link #fold}) and this layer only copies it into its own activations workspace.
  */
 public class NativeBatchNormLayer extends BatchNormalization {
     private static final long serialVersionUID = 1L;
@@ -34,6 +41,7 @@ public class NativeBatchNormLayer extends BatchNormalization {
     private transient INDArray cachedMean;
     private transient INDArray cachedVar;
     private transient INDArray cachedOutput;
+    private transient NativeConvolutionLayer foldSource;
 
     /**
      * @param conf the layer's configuration (a {@link NativeBatchNorm})
@@ -69,6 +77,19 @@ public class NativeBatchNormLayer extends BatchNormalization {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
+        if (!training) {
+            if (foldSource == null) {
+                foldSource = FoldLinks.take(input, layerConf().getLayerName());
+                if (foldSource != null) {
+                    foldSource.foldInto(this);
+                }
+            }
+            if (foldSource != null && foldSource.producedFolded(input)) {
+                // the convolution already computed this layer's inference output (NativeConvolutionLayer)
+                clearCache();
+                return workspaceMgr.dup(ArrayType.ACTIVATIONS, input);
+            }
+        }
         INDArray x = input.castTo(dataType);
         long c = channels(x);
         INDArray mean;
@@ -89,8 +110,7 @@ public class NativeBatchNormLayer extends BatchNormalization {
                 .addInputs(x, mean, var, vector(getParam(GAMMA), c), vector(getParam(BETA), c)).addOutputs(out)
                 .addFloatingPointArguments(layerConf().getEps()).addIntegerArguments(1, 1, 1).build());
         if (relu()) {
-            Nd4j.exec(DynamicCustomOp.builder("relu").addInputs(out).addOutputs(out)
-                    .addFloatingPointArguments(0.0).callInplace(true).build());
+            Relu.inPlace(out);
         }
         if (training) {
             cachedInput = input;
@@ -101,6 +121,40 @@ public class NativeBatchNormLayer extends BatchNormalization {
             clearCache();
         }
         return out;
+    }
+
+    /** @return whether this layer applies a ReLU after the normalisation */
+    boolean reluFused() {
+        return relu();
+    }
+
+    /**
+     * Folds this layer's inference transform {@code y = gamma * (z - mean) / sqrt(var + eps) + beta} into the
+     * convolution {@code z = W * x + b} that feeds it: {@code W' = W * s} per output channel and
+     * {@code b' = beta + (b - mean) * s}, {@code s = gamma / sqrt(var + eps)}, from the current parameters. The
+     * results live in the {@code FF_WORKING_MEM} workspace of the current forward step.
+     *
+     * @param w convolution weights {@code [C, kH, kW, in]} (output channels first)
+     * @param b convolution bias ({@code C} elements) or null
+     * @param workspaceMgr the network's workspace manager
+     * @return {@code {W' [C, kH, kW, in], b' [C]}}
+     */
+    INDArray[] fold(INDArray w, INDArray b, LayerWorkspaceMgr workspaceMgr) {
+        long c = layerConf().getNOut();
+        INDArray mean = vector(getParam(MEAN), c);
+        INDArray s = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {c}, 'c');
+        s.assign(vector(getParam(VAR), c)).addi(layerConf().getEps());
+        Transforms.sqrt(s, false).rdivi(vector(getParam(GAMMA), c));
+        INDArray wf = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, w.shape(), 'c');
+        Nd4j.exec(new BroadcastMulOp(w, s, wf, 0));
+        INDArray bf = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {c}, 'c');
+        if (b != null) {
+            bf.assign(b.reshape(c)).subi(mean);
+        } else {
+            bf.assign(mean).negi();
+        }
+        bf.muli(s).addi(vector(getParam(BETA), c));
+        return new INDArray[] {wf, bf};
     }
 
     private void clearCache() {
@@ -128,8 +182,7 @@ public class NativeBatchNormLayer extends BatchNormalization {
         INDArray eps = epsilon.castTo(dataType);
         if (relu()) {
             INDArray masked = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, eps.shape(), 'c');
-            Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(cachedOutput, eps).addOutputs(masked)
-                    .addFloatingPointArguments(0.0).build());
+            Relu.backward(cachedOutput, eps, masked);
             eps = masked;
         }
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');

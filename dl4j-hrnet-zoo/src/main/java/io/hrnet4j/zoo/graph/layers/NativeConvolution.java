@@ -20,9 +20,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the layout in which oneDNN runs fastest; the element count, and so every parameter count, is that of DL4J's
  * {@code [out, in, kH, kW]}. Bias {@code b} is {@code [1, out]} as in DL4J. Serialises to JSON (class name + the
  * fields of {@link ConvolutionLayer}), so {@code ModelSerializer} and {@code TransferLearning} work unchanged.
+ *
+ * <p>Inference folding ({@link #getFoldedBatchNorm()}): when this convolution's only reader is a
+ * {@link NativeBatchNorm}, {@code ComputationGraph.output} (not training, activations in workspaces) computes
+ * {@code BN(conv(x))} (with the batch norm's ReLU) as one {@code conv2d} on weights and bias folded from the batch
+ * norm's running statistics at each call, and the batch norm passes it on; see {@link NativeConvolutionLayer}.
  */
 public class NativeConvolution extends ConvolutionLayer {
     private static final long serialVersionUID = 1L;
+
+    private String foldedBatchNorm;
 
     /** For JSON deserialisation. */
     public NativeConvolution() {
@@ -46,6 +53,37 @@ public class NativeConvolution extends ConvolutionLayer {
                     + " activation; got " + check.getConvolutionMode() + ", " + check.getCnn2dDataFormat()
                     + ", dilation " + java.util.Arrays.toString(check.getDilation()) + ", " + check.getActivationFn());
         }
+    }
+
+    /**
+     * @return the name of the batch-norm vertex that is this convolution's only reader and whose inference is
+     *     folded into it, or null (no folding)
+     */
+    public String getFoldedBatchNorm() {
+        return foldedBatchNorm;
+    }
+
+    /**
+     * Marks the batch norm whose inference transform is folded into this convolution in {@code output()}. Only
+     * valid while that batch norm is the only vertex reading this convolution: a graph edit that adds another
+     * reader (e.g. {@code TransferLearning.GraphBuilder.addLayer(name, layer, thisConv)}) must set it back to null,
+     * or that reader would see {@code BN(conv(x))} at inference.
+     *
+     * @param name the batch-norm vertex name, or null for no folding
+     */
+    public void setFoldedBatchNorm(String name) {
+        this.foldedBatchNorm = name;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && o instanceof NativeConvolution c
+                && java.util.Objects.equals(c.foldedBatchNorm, foldedBatchNorm);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + java.util.Objects.hashCode(foldedBatchNorm);
     }
 
     @Override

@@ -20,9 +20,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [N, out, (H + 2p - k) / s + 1, (W + 2p - k) / s + 1]} is allocated in the {@code ACTIVATIONS} workspace,
  * the input gradient in {@code ACTIVATION_GRAD}; the weight and bias gradients are written straight into the
  * network's flattened gradient views.
+ *
+ * <p>Inference folding: once the {@link NativeBatchNormLayer} named by {@link NativeConvolution#getFoldedBatchNorm()}
+ * has found this layer (the first {@code output()} call, by the identity of the array it reads), each later
+ * {@code ComputationGraph.output} forward computes {@code BN(conv(x))} (and the batch norm's ReLU) in one
+ * {@code conv2d} with {@code W' = W * s} per output channel and bias {@code b' = beta + (b - mean) * s},
+ * {@code s = gamma / sqrt(var + eps)} (the folding of the official {@code pose_hrnet.py} modules' eval-mode
+ * {@code BatchNorm2d}), refolded from the current parameters at every call (no cache to go stale). Folding applies
+ * only in that path: not in training, not in {@code feedForward} (every vertex's exact activation) and not when
+ * this vertex's own output is requested (its activations are then outside workspaces).
  */
 public class NativeConvolutionLayer extends ConvolutionLayer {
     private static final long serialVersionUID = 1L;
+    /** Prefix of the per-vertex activation workspaces of {@code ComputationGraph.outputOfLayersDetached}. */
+    private static final String OUTPUT_WORKSPACE_PREFIX = "WS_LAYER_ACT_";
+
+    private transient NativeBatchNormLayer foldTarget;
+    private transient INDArray lastOutput;
+    private transient boolean lastFolded;
 
     /**
      * @param conf the layer's configuration (a {@link NativeConvolution})
@@ -69,14 +84,73 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[] {in[0], layerConf().getNOut(), oH, oW}, 'c');
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray b = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
+        boolean foldable = !training && inOutputWorkspace(workspaceMgr)
+                && ((NativeConvolution) layerConf()).getFoldedBatchNorm() != null;
+        boolean fold = foldable && foldTarget != null;
+        if (fold) {
+            INDArray[] folded = foldTarget.fold(w, b, workspaceMgr);
+            w = folded[0];
+            b = folded[1];
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
-        if (layerConf().hasBias()) {
-            op.addInputs(x, w, getParam(ConvolutionParamInitializer.BIAS_KEY));
+        if (b != null) {
+            op.addInputs(x, w, b);
         } else {
             op.addInputs(x, w);
         }
         Nd4j.exec(op.addOutputs(out).addIntegerArguments(intArgs()).build());
+        if (fold && foldTarget.reluFused()) {
+            Relu.inPlace(out);
+        }
+        // only workspace-backed outputs are remembered (an identity token for the batch norm, never read again)
+        lastOutput = foldable ? out : null;
+        lastFolded = fold;
+        if (foldable && foldTarget == null) {
+            FoldLinks.offer(this);
+        }
         return out;
+    }
+
+    private static boolean inOutputWorkspace(LayerWorkspaceMgr workspaceMgr) {
+        if (workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) || !workspaceMgr.hasConfiguration(ArrayType.ACTIVATIONS)) {
+            return false;
+        }
+        String ws = workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
+        return ws != null && ws.startsWith(OUTPUT_WORKSPACE_PREFIX);
+    }
+
+    /**
+     * @return whether this layer has been linked to the batch norm it folds at inference (after the first
+     *     {@code output()} call of a graph whose configuration asks for it)
+     */
+    public boolean isFoldingBatchNorm() {
+        return foldTarget != null;
+    }
+
+    /**
+     * @param bn the batch norm that reads this layer's output and folds its inference into it from now on
+     */
+    void foldInto(NativeBatchNormLayer bn) {
+        this.foldTarget = bn;
+    }
+
+    /**
+     * @param x an array a batch norm received as input
+     * @param bnName that batch norm's vertex name
+     * @return whether {@code x} is this layer's last output, made in {@code output()}, and that batch norm is the one
+     *     this convolution's configuration folds
+     */
+    boolean produced(INDArray x, String bnName) {
+        return x == lastOutput && bnName.equals(((NativeConvolution) layerConf()).getFoldedBatchNorm());
+    }
+
+    /**
+     * @param x an array a batch norm received as input
+     * @return whether {@code x} is this layer's last output and already holds {@code BN(conv(x))}
+     */
+    boolean producedFolded(INDArray x) {
+        return lastFolded && x == lastOutput;
     }
 
     /**
@@ -87,6 +161,8 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        lastOutput = null;
+        lastFolded = false;
         INDArray x = input.castTo(dataType);
         long[] in = checkedInputShape(x);
         INDArray eps = epsilon.castTo(dataType);
