@@ -12,6 +12,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import io.hrnet4j.zoo.arch.HRNetTopology;
 import io.hrnet4j.zoo.graph.GraphEmitter;
+import io.hrnet4j.zoo.graph.layers.NativeConvolution;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -81,6 +82,7 @@ public class HRNet extends ZooModel<HRNet> {
     public ComputationGraph init() {
         ComputationGraph g = new ComputationGraph(conf());
         g.init();
+        NativeConvolution.linkFolding(g); // every output() call, the first included, folds BN into the convolution
         return g;
     }
 

@@ -213,6 +213,7 @@ public final class PoseNetworks {
         checkGraph(cfg, g, file);
         StateDict.of(GraphWeights.stateDict(cfg, g)).requireFinite(file.toString());
         if (backend == Backend.GRAPH) {
+            io.hrnet4j.zoo.graph.layers.NativeConvolution.linkFolding(g);
             return PoseNetwork.of(g, cfg);
         }
         return build(cfg, GraphWeights.stateDict(cfg, g), backend, 0);

@@ -228,10 +228,11 @@ class NativeLayersTest {
     }
 
     /**
-     * Inference folding: after the first {@code output()} links every convolution to the batch norm it feeds, later
-     * calls run conv+BN(+ReLU) as one folded convolution and still reproduce the official output; parameters
-     * changed in place afterwards are followed (refolded at each call); {@code feedForward} keeps each vertex's
-     * exact activation.
+     * Inference folding: {@code HRNet.init()} links every convolution to the batch norm it feeds, so every
+     * {@code output()} call, the first included, runs conv+BN(+ReLU) as one folded convolution and reproduces the
+     * official output; a graph built without {@code init()} (e.g. restored) links itself during its first
+     * {@code output()}, which runs unfolded; parameters changed in place afterwards are followed (refolded at each
+     * call); {@code feedForward} keeps each vertex's exact activation.
      */
     @Test
     void foldedInferenceReproducesTheOfficialOutputAndFollowsParameterChanges() throws Exception {
@@ -242,27 +243,34 @@ class NativeLayersTest {
         ComputationGraph g = new HRNet.Builder().config(cfg).build().init();
         GraphWeights.load(cfg, g, weights);
         NativeConvolutionLayer conv1 = (NativeConvolutionLayer) g.getLayer("conv1");
-        assertThat(conv1.isFoldingBatchNorm()).isFalse();
-        INDArray first = g.outputSingle(x);
         assertThat(conv1.isFoldingBatchNorm()).isTrue();
         assertThat(((NativeConvolutionLayer) g.getLayer("stage2.0.fuse_layers.0.1.0")).isFoldingBatchNorm()).isTrue();
+        INDArray first = g.outputSingle(x);
         INDArray folded = g.outputSingle(x);
+        assertThat(folded).isEqualTo(first); // the same folded computation at every call
         assertThat(folded.sub(expected).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
-        // float rounding of W * s against BN(W x): the oracle's tolerance (output std 5.48)
-        assertThat(folded.sub(first).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
-        // feedForward: the convolution's own output, not BN(conv)
-        ComputationGraph fresh = new HRNet.Builder().config(cfg).build().init();
+        // a graph not linked by init(): its first output() runs unfolded and links it
+        ComputationGraph fresh = new ComputationGraph(g.getConfiguration().clone());
+        fresh.init();
         GraphWeights.load(cfg, fresh, weights);
+        assertThat(((NativeConvolutionLayer) fresh.getLayer("conv1")).isFoldingBatchNorm()).isFalse();
+        // feedForward: the convolution's own output, not BN(conv)
         INDArray exact = fresh.feedForward(x, false).get("conv1");
         assertThat(g.feedForward(x, false).get("conv1").sub(exact).amaxNumber().doubleValue()).isLessThan(1e-6);
+        INDArray unfolded = fresh.outputSingle(x);
+        assertThat(((NativeConvolutionLayer) fresh.getLayer("conv1")).isFoldingBatchNorm()).isTrue();
+        // float rounding of W * s against BN(W x): the oracle's tolerance (output std 5.48)
+        assertThat(folded.sub(unfolded).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
         // new statistics written in place after linking: the folded output follows them
         Map<String, INDArray> changed = new java.util.HashMap<>(weights);
         changed.put("bn1.running_mean", weights.get("bn1.running_mean").add(0.3));
         changed.put("bn1.running_var", weights.get("bn1.running_var").mul(2.0));
         changed.put("conv1.weight", weights.get("conv1.weight").mul(0.5));
         GraphWeights.load(cfg, g, changed);
-        GraphWeights.load(cfg, fresh, changed);
-        INDArray reference = fresh.outputSingle(x);
+        ComputationGraph unlinked = new ComputationGraph(g.getConfiguration().clone());
+        unlinked.init();
+        GraphWeights.load(cfg, unlinked, changed);
+        INDArray reference = unlinked.outputSingle(x); // first call: unfolded
         assertThat(reference.sub(expected).amaxNumber().doubleValue()).isGreaterThan(1e-2);
         assertThat(g.outputSingle(x).sub(reference).amaxNumber().doubleValue()).isLessThanOrEqualTo(2e-4);
     }

@@ -21,6 +21,30 @@ final class FoldLinks {
     private FoldLinks() {
     }
 
+    /**
+     * Links every convolution of {@code graph} configured to fold a batch norm ({@link
+     * NativeConvolution#getFoldedBatchNorm()}) to that batch-norm layer, so that the first {@code output()} call is
+     * folded like every later one (without it, a graph links itself during its first {@code output()} call, which
+     * then runs unfolded: float rounding differs from later calls).
+     *
+     * @param graph an initialised graph (its layers exist)
+     * @return the convolutions linked
+     */
+    static int linkAll(org.deeplearning4j.nn.graph.ComputationGraph graph) {
+        int linked = 0;
+        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+            if (l instanceof NativeConvolutionLayer conv && !conv.isFoldingBatchNorm()) {
+                String bnName = ((NativeConvolution) conv.conf().getLayer()).getFoldedBatchNorm();
+                if (bnName != null && graph.getLayer(bnName) instanceof NativeBatchNormLayer bn) {
+                    conv.foldInto(bn);
+                    bn.linkFoldSource(conv);
+                    linked++;
+                }
+            }
+        }
+        return linked;
+    }
+
     /** @param conv a convolution that has just run an {@code output()} forward and is not linked yet */
     static void offer(NativeConvolutionLayer conv) {
         ArrayDeque<WeakReference<NativeConvolutionLayer>> q = RECENT.get();

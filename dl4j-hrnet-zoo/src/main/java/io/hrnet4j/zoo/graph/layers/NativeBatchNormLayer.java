@@ -68,6 +68,11 @@ public class NativeBatchNormLayer extends BatchNormalization {
         return a.rank() == 1 ? a : a.reshape(c);
     }
 
+    /** @param conv the convolution that computes this layer's inference output from now on ({@link FoldLinks}) */
+    void linkFoldSource(NativeConvolutionLayer conv) {
+        this.foldSource = conv;
+    }
+
     /**
      * @param training batch statistics (true) or running statistics (false)
      * @param workspaceMgr the network's workspace manager
