@@ -73,6 +73,7 @@ public final class PoseTrainer {
     private final long maxIterations;
     private final TrainingReport.Options reportOptions;
     private final RssSampler rss;
+    private final long memoryHeadroom;
 
     private PoseTrainer(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -92,6 +93,7 @@ public final class PoseTrainer {
         this.maxIterations = b.maxIterations;
         this.reportOptions = b.reportOptions;
         this.rss = b.rss;
+        this.memoryHeadroom = b.memoryHeadroom;
     }
 
     private static double dataSigma(TrainingData d) {
@@ -207,6 +209,7 @@ public final class PoseTrainer {
         Path lastCheckpoint;
         TopDownEvalResult lastValidation;
         final ProgressReporter reporter;
+        final NativeMemoryGuard memoryGuard = memoryHeadroom > 0 ? new NativeMemoryGuard(memoryHeadroom) : null;
 
         Run(TrainingBackend backend, CheckpointStore store) {
             this.backend = backend;
@@ -295,6 +298,9 @@ public final class PoseTrainer {
             reporter.iteration(iteration, minibatches, batchInEpoch, loss, lr, minibatches * data.batchSize());
             if (rss != null) {
                 rss.stepDone(losses.size());
+            }
+            if (memoryGuard != null) {
+                memoryGuard.check();
             }
         }
 
@@ -403,6 +409,9 @@ public final class PoseTrainer {
                 metricName = lastValidation.metricName();
                 metric = lastValidation.metric();
                 reporter.validation(done, lastValidation, (System.nanoTime() - t) / 1e9);
+                if (memoryGuard != null) {
+                    memoryGuard.check();
+                }
                 if (Double.isNaN(bestMetric) || metric > bestMetric) {
                     bestMetric = metric;
                     bestEpoch = done;
@@ -457,6 +466,7 @@ public final class PoseTrainer {
         private long maxIterations;
         private TrainingReport.Options reportOptions = TrainingReport.Options.DEFAULT;
         private RssSampler rss;
+        private long memoryHeadroom = NativeMemoryGuard.DEFAULT_HEADROOM_BYTES;
 
         private Builder(HRNetConfig config, TrainingData data, Path outputDir) {
             this.config = config;
@@ -603,6 +613,23 @@ public final class PoseTrainer {
          */
         public Builder rssSampler(RssSampler s) {
             this.rss = s;
+            return this;
+        }
+
+        /**
+         * @param bytes resident-memory growth, in bytes above the level after the last collection, at which the
+         *     trainer asks for a garbage collection so that ND4J frees the native buffers of dead arrays
+         *     ({@link NativeMemoryGuard}; default {@link NativeMemoryGuard#DEFAULT_HEADROOM_BYTES}); 0: never (the
+         *     resident set then grows until the collector runs on its own or JavaCPP's {@code maxphysicalbytes}
+         *     limit forces it)
+         * @return this
+         * @throws IllegalArgumentException when {@code bytes < 0}
+         */
+        public Builder nativeMemoryHeadroom(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("native memory headroom must be >= 0 bytes, got " + bytes);
+            }
+            this.memoryHeadroom = bytes;
             return this;
         }
 
