@@ -17,7 +17,9 @@ class NativeMemoryGuardTest {
     private static List<Integer> collectionsAt(long headroomMib, long... rssMib) {
         PrimitiveIterator.OfLong it = LongStream.of(rssMib).map(m -> m * MIB).iterator();
         int[] gcs = {0};
-        NativeMemoryGuard g = new NativeMemoryGuard(headroomMib * MIB, it::nextLong, () -> gcs[0]++);
+        int[] trims = {0};
+        NativeMemoryGuard g = new NativeMemoryGuard(headroomMib * MIB, it::nextLong, () -> gcs[0]++,
+                () -> trims[0]++);
         List<Integer> at = new ArrayList<>();
         for (int i = 0; i < rssMib.length; i++) {
             if (g.check()) {
@@ -25,6 +27,9 @@ class NativeMemoryGuardTest {
             }
         }
         assertThat(g.collections()).isEqualTo(at.size()).isEqualTo(gcs[0]);
+        // the freed pages are returned once per collection, at the next check (unless the series ended first)
+        long trimmed = at.stream().filter(i -> i < rssMib.length - 1).count();
+        assertThat(trims[0]).isEqualTo((int) trimmed);
         return at;
     }
 
