@@ -56,11 +56,9 @@ import picocli.CommandLine.Spec;
  * <p>With no arguments: the embedded synthetic COCO-format dataset ({@link SyntheticPoseDataset}, default cache),
  * the small W16 HRNet at 128x96 ({@link Presets#EMBEDDED}, 37 M multiply-adds per crop), 6 epochs over the 3,941
  * synthetic training persons at Adam 5e-3 ({@link TrainingRecipe#embedded}), the SameDiff backend (it trains BN like
- * PyTorch with exact running statistics and, measured here on the W16 model, batch 32, is at least as fast as the
- * ComputationGraph: 8.2 s against 8.3-14.1 s per iteration on two shared cores; on the full-size W32 its
- * convolutions are about 4x faster), validation by OKS AP on the held-out val split (flip test, DARK decoding;
- * measured: AP 0.638 in 13 min 44 s on 2 cores); output in {@code ./hrnet-output/<timestamp>} (config.yaml,
- * checkpoints, metrics.json/csv, training-curves.png, predictions/*.png). With {@code --dataset coco|mpii} the
+ * PyTorch with exact running statistics), validation by OKS AP on the held-out val split (flip test, DARK decoding;
+ * measured on 2 cores: AP 0.611 in about 5 minutes, peak RSS under 2 GiB; README, Set-up); output in
+ * {@code ./hrnet-output/<timestamp>} (config.yaml, checkpoints, metrics.json/csv, training-curves.png, predictions/*.png). With {@code --dataset coco|mpii} the
  * standard W32 model at 256x192 (COCO) or 256x256 (MPII) and the published recipe, unless options say otherwise.
  * The architecture options are the shared {@link ArchOptions} ({@code --config} also supplies its {@code TRAIN}
  * section), the dataset options the shared {@link TrainingDataOptions}, the evaluation options of validation the
