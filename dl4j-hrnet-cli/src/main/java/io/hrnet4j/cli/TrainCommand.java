@@ -70,7 +70,7 @@ import picocli.CommandLine.Spec;
  * the bookkeeping intervals and the execution options ({@link ExecutionOptions}: {@code --backend},
  * {@code --devices}, {@code --spark}) may change.
  *
- * <p>{@code --soak [N]} (default 1000) is the memory soak: N iterations of the chosen run (the embedded default
+ * <p>{@code --soak [N]} (default 1000; {@link SoakOptions}) is the memory soak: N iterations of the chosen run (the embedded default
  * without other options), the resident set sampled into {@code rss.csv} / {@code rss.json} / {@code rss.png}
  * ({@link RssSampler}), the least-squares slope after the warm-up printed in MiB per 100 iterations; exit 1 when it
  * exceeds {@code --soak-limit}. The training memory estimate is checked against the budget before any data is read
@@ -122,24 +122,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "continue a run: a checkpoint, a run folder, or (no value) the newest run in ./hrnet-output")
     String resume;
 
-    @Option(names = "--rss-every", paramLabel = "N",
-            description = "sample the resident memory every N steps into rss.csv and print its slope after warm-up "
-                    + "(memory soak: --max-iterations 1000 --rss-every 10)")
-    Integer rssEvery;
-
     @Mixin
     ExecutionOptions execution;
 
-    @Option(names = "--soak", arity = "0..1", fallbackValue = "1000", paramLabel = "ITERATIONS",
-            description = "memory soak: train ITERATIONS iterations (default 1000; epochs extended to cover them), "
-                    + "sample the resident memory every --rss-every (default ITERATIONS/100) into rss.csv, rss.json, "
-                    + "rss.png, print the slope after the warm-up (first 20%%) in MiB per 100 iterations; exit 1 "
-                    + "when it exceeds --soak-limit")
-    Integer soak;
-
-    @Option(names = "--soak-limit", paramLabel = "MIB", defaultValue = "" + RssSampler.FLAT_LIMIT_MIB_PER_100,
-            description = "--soak: largest slope counted as flat, MiB per 100 iterations (default ${DEFAULT-VALUE})")
-    double soakLimit;
+    @Mixin
+    SoakOptions soakOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -177,7 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingRecipe recipe = experiment.recipe();
         PoseTrainer.checkMemory(cfg, recipe.batchSize());
-        RssSampler soakSampler = soakSampler();
+        RssSampler soakSampler = soakOptions.sampler(resume != null ? "--resume"
+                : maxIterations != null ? "--max-iterations" : null);
         TopDownRecipe dataRecipe = TopDownRecipe.defaults(schema).withInputSize(cfg.inputWidth(), cfg.inputHeight())
                 .withSigma(experiment.sigma());
         execution.kind(); // the execution options are checked before the data is loaded
@@ -219,8 +207,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingData data = TrainingData.of(trainSamples, new TopDownSampleProcessor(dataRecipe, true),
                 recipe.batchSize(), recipe.workers(), recipe.seed());
-        if (soakSampler != null && RecipeOptions.epochs(spec) == null && (long) recipe.epochs() * data.batchesPerEpoch() < soak) {
-            recipe = recipe.toBuilder().epochs((soak + data.batchesPerEpoch() - 1) / data.batchesPerEpoch()).build();
+        int soakEpochs = soakOptions.epochsCovering(recipe.epochs(), data.batchesPerEpoch());
+        if (RecipeOptions.epochs(spec) == null && soakEpochs != recipe.epochs()) {
+            recipe = recipe.toBuilder().epochs(soakEpochs).build();
             experiment = new ExperimentFile(cfg, experiment.sigma(), recipe, experiment.dark(), d);
         }
 
@@ -233,11 +222,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (maxIterations != null) {
             b.maxIterations(maxIterations);
         }
-        if (soakSampler != null) {
-            b.maxIterations(soak).rssSampler(soakSampler);
-        } else if (rssEvery != null) {
-            b.rssEvery(rssEvery);
-        }
+        soakOptions.configure(b, soakSampler);
         if (weights != null) {
             b.initialWeights(StateDict.load(weights).withoutBatchCounters().asMap());
         }
@@ -253,36 +238,7 @@ public final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "trained %d iterations, %d epochs; weights: %s%n", r.losses().size(),
                 r.epochs().size(), output.resolve("final.npz"));
         progress.flush();
-        if (soakSampler != null && !soakSampler.flat()) {
-            spec.commandLine().getErr().println("hrnet train --soak: " + soakSampler.summary() + " (samples in "
-                    + output.resolve("rss.csv") + ")");
-            spec.commandLine().getErr().flush();
-            return 1;
-        }
-        return 0;
-    }
-
-    /** @return the memory soak's sampler for {@code --soak}, null without it */
-    private RssSampler soakSampler() {
-        if (soak == null) {
-            return null;
-        }
-        if (soak < 10) {
-            throw new IllegalArgumentException("--soak needs at least 10 iterations, got " + soak);
-        }
-        if (resume != null || maxIterations != null) {
-            throw new IllegalArgumentException("--soak runs a fresh training of its own length: it excludes "
-                    + (resume != null ? "--resume" : "--max-iterations"));
-        }
-        int every = rssEvery != null ? rssEvery : Math.max(1, soak / 100);
-        if (every < 1 || every > soak / 3) {
-            throw new IllegalArgumentException("--rss-every with --soak " + soak + " must be 1.." + soak / 3
-                    + " (at least 3 samples), got " + every);
-        }
-        if (!(soakLimit >= 0) || Double.isInfinite(soakLimit)) {
-            throw new IllegalArgumentException("--soak-limit must be a finite number >= 0, got " + soakLimit);
-        }
-        return new RssSampler(every, RssSampler.WARMUP_FRACTION, soakLimit);
+        return SoakOptions.exitCode(soakSampler, output, spec.commandLine().getErr());
     }
 
     /** The experiment of a new run: options over the defaults of the dataset (and over {@code --config}'s TRAIN). */

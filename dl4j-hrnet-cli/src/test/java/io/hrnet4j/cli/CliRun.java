@@ -2,6 +2,7 @@ package io.hrnet4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hrnet4j.testing.SharedData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -9,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
@@ -85,6 +87,26 @@ final class CliRun {
         String e = err().strip();
         assertThat(e.lines().count()).as(e).isLessThanOrEqualTo(2);
         assertThat(e).contains(expected).doesNotContain("\tat ").doesNotContain("Exception:");
+    }
+
+    /**
+     * The command line of {@code hrnet train} on a real sample of {@code ../shared/data} with the micro model the
+     * training tests run (the small HRNet at width 4).
+     *
+     * @param dataset {@code coco} ({@code coco-sample/test_coco.json}: 4 val2017 images) or {@code mpii}
+     *     ({@code mpii-sample/test_mpii.json})
+     * @param input the input size HxW, e.g. {@code 64x48}
+     * @param more the further options
+     * @return {@code train --dataset DATASET --images SAMPLE --annotations SAMPLE/test_DATASET.json --arch small
+     *     --width 4 --input INPUT MORE...}
+     */
+    static String[] trainOnSample(String dataset, String input, String... more) {
+        Path data = SharedData.data(dataset + "-sample");
+        String[] head = {"train", "--dataset", dataset, "--images", data.toString(), "--annotations",
+            data.resolve("test_" + dataset + ".json").toString(), "--arch", "small", "--width", "4", "--input", input};
+        String[] all = Arrays.copyOf(head, head.length + more.length);
+        System.arraycopy(more, 0, all, head.length, more.length);
+        return all;
     }
 
     /** @return the tiny oracle architecture as a JSON config (test resource {@code configs/tiny.json}) */

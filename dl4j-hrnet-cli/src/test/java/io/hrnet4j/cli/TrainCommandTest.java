@@ -34,12 +34,10 @@ class TrainCommandTest {
 
     @Test
     void trainsOnTheCocoSample(@TempDir Path tmp) throws Exception {
-        Path data = SharedData.data("coco-sample");
         Path dir = tmp.resolve("coco");
-        int rc = cli.run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
-                data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input",
-                "64x48", "--backend", "graph", "--epochs", "4", "--batch", "12", "--lr", "5e-3", "--workers", "1",
-                "--checkpoint-every", "0", "--validate-every", "4", "--log-every", "1", "--out", dir.toString());
+        int rc = cli.run(CliRun.trainOnSample("coco", "64x48", "--backend", "graph", "--epochs", "4", "--batch", "12",
+                "--lr", "5e-3", "--workers", "1", "--checkpoint-every", "0", "--validate-every", "4", "--log-every",
+                "1", "--out", dir.toString()));
         assertThat(rc).as(cli.err()).isZero();
         assertThat(cli.out()).contains("epoch 4/4 iter 1/1").contains("validation after epoch 4: AP ")
                 .contains("final stats:");
@@ -51,10 +49,9 @@ class TrainCommandTest {
         Path data = SharedData.data("mpii-sample");
         Path dir = tmp.resolve("mpii");
         Path gt = headBoxGroundTruth(data.resolve("test_mpii.json"), tmp.resolve("gt.json"));
-        int rc = cli.run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--val-gt", gt.toString(), "--arch", "small", "--width", "4", "--input",
-                "64x64", "--backend", "graph", "--epochs", "4", "--batch", "5", "--lr", "5e-3", "--workers", "1",
-                "--checkpoint-every", "0", "--validate-every", "4", "--log-every", "1", "--out", dir.toString());
+        int rc = cli.run(CliRun.trainOnSample("mpii", "64x64", "--val-gt", gt.toString(), "--backend", "graph",
+                "--epochs", "4", "--batch", "5", "--lr", "5e-3", "--workers", "1", "--checkpoint-every", "0",
+                "--validate-every", "4", "--log-every", "1", "--out", dir.toString()));
         assertThat(rc).as(cli.err()).isZero();
         assertThat(cli.out()).contains("validation after epoch 4: PCKh ");
         assertTrained(dir, "PCKh", 4);
@@ -90,11 +87,8 @@ class TrainCommandTest {
 
     @Test
     void mpiiWithoutHeadBoxesTrainsWithoutValidation(@TempDir Path tmp) throws Exception {
-        Path data = SharedData.data("mpii-sample");
-        int rc = cli.run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input",
-                "64x64", "--backend", "graph", "--epochs", "1", "--batch", "5", "--workers", "1", "--out",
-                tmp.resolve("run").toString());
+        int rc = cli.run(CliRun.trainOnSample("mpii", "64x64", "--backend", "graph", "--epochs", "1", "--batch", "5",
+                "--workers", "1", "--out", tmp.resolve("run").toString()));
         assertThat(rc).as(cli.err()).isZero();
         assertThat(cli.out()).contains("no validation: MPII PCKh needs head boxes");
         assertThat(CheckpointStore.of(tmp.resolve("run/checkpoints"), 3).loadLatest().state().epoch()).isEqualTo(1);
@@ -107,20 +101,14 @@ class TrainCommandTest {
         assertThat(cli.run("train", "--dataset", "kitti")).isEqualTo(1);
         assertThat(cli.err()).contains("--dataset must be synthetic, coco or mpii, got 'kitti'");
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        Path data = SharedData.data("mpii-sample");
-        assertThat(cli.run("train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input",
-                "64x64", "--out", file.resolve("run").toString())).isEqualTo(1);
+        assertThat(cli.run(CliRun.trainOnSample("mpii", "64x64", "--out", file.resolve("run").toString())))
+                .isEqualTo(1);
         assertThat(cli.err()).contains("output folder is not writable: " + file.resolve("run").toAbsolutePath());
-        String[] mpii = {"train", "--dataset", "mpii", "--images", data.toString(), "--annotations",
-                data.resolve("test_mpii.json").toString(), "--arch", "small", "--width", "4", "--input", "64x64",
-                "--out", tmp.resolve("ui").toString(), "--ui"};
-        assertThat(cli.run(mpii)).isEqualTo(1);
+        String ui = tmp.resolve("ui").toString();
+        assertThat(cli.run(CliRun.trainOnSample("mpii", "64x64", "--out", ui, "--ui"))).isEqualTo(1);
         assertThat(cli.err()).contains("--ui needs --backend graph");
-        String[] graph = java.util.Arrays.copyOf(mpii, mpii.length + 2);
-        graph[mpii.length] = "--backend";
-        graph[mpii.length + 1] = "graph";
-        assertThat(cli.run(graph)).isEqualTo(1);
+        assertThat(cli.run(CliRun.trainOnSample("mpii", "64x64", "--out", ui, "--ui", "--backend", "graph")))
+                .isEqualTo(1);
         assertThat(cli.err()).contains("--ui needs the DL4J training UI (org.deeplearning4j:deeplearning4j-ui) on "
                 + "the classpath, which the default build leaves out (~60 MB): rebuild with 'mvn -Pui -DskipTests package'");
         assertThat(cli.run("train", "--input", "256by192")).isEqualTo(1);
@@ -142,10 +130,9 @@ class TrainCommandTest {
     void resumeTakesEverythingFromTheRunAndEvalReadsItsConfig(@TempDir Path tmp) throws Exception {
         Path data = SharedData.data("coco-sample");
         Path dir = tmp.resolve("coco");
-        int rc = cli.run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
-                data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input", "64x48",
-                "--backend", "graph", "--epochs", "1", "--batch", "12", "--lr", "5e-3", "--workers", "1",
-                "--checkpoint-every", "0", "--log-every", "1", "--out", dir.toString());
+        int rc = cli.run(CliRun.trainOnSample("coco", "64x48", "--backend", "graph", "--epochs", "1", "--batch", "12",
+                "--lr", "5e-3", "--workers", "1", "--checkpoint-every", "0", "--log-every", "1", "--out",
+                dir.toString()));
         assertThat(rc).as(cli.err()).isZero();
         assertThat(dir.resolve("config.yaml")).isRegularFile();
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.arch.MemoryBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +18,10 @@ class TrainSoakTest {
     /** A soak of 12 iterations sampled every 2: 6 rows, the fit over the 5 after the cut at iteration 2. */
     @Test
     void soakWritesOneRowPerSampleAndTheSlope(@TempDir Path tmp) throws Exception {
-        Path data = SharedData.data("coco-sample");
         Path dir = tmp.resolve("soak");
-        int rc = cli.run("train", "--dataset", "coco", "--images", data.toString(), "--annotations",
-                data.resolve("test_coco.json").toString(), "--arch", "small", "--width", "4", "--input", "64x48",
-                "--backend", "samediff", "--batch", "4", "--workers", "1", "--checkpoint-every", "0",
-                "--validate-every", "0", "--soak", "12", "--rss-every", "2", "--out", dir.toString());
+        int rc = cli.run(CliRun.trainOnSample("coco", "64x48", "--backend", "samediff", "--batch", "4", "--workers",
+                "1", "--checkpoint-every", "0", "--validate-every", "0", "--soak", "12", "--rss-every", "2", "--out",
+                dir.toString()));
         List<String> rows = Files.readAllLines(dir.resolve("rss.csv"));
         assertThat(rows).as(cli.err()).hasSize(7);
         assertThat(rows.get(0)).isEqualTo("iteration,rss_bytes,heap_used_bytes");

@@ -14,15 +14,11 @@ import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.eval.EvalDataset;
 import io.hrnet4j.zoo.eval.TopDownEvalResult;
 import io.hrnet4j.zoo.eval.TopDownEvaluator;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The COCO evaluation example on the real COCO sample (4 val2017 images, 14 annotated persons, the real detector
@@ -30,14 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * statistics of the library's one-call evaluation ({@link TopDownEvaluator}, the {@code hrnet eval} path) and writes
  * its predictions bit for bit, and the results file re-evaluates to the same numbers.
  */
-class EvaluateOnCocoTest {
-    @TempDir
-    Path tmp;
-
+class EvaluateOnCocoTest extends ExampleRunTest {
     @Test
     void theExampleEqualsTheLibraryEvaluationOnTheCocoSample() throws Exception {
-        Path sample = TinyModel.cocoSample();
-        Path annotations = sample.resolve("test_coco.json");
         // the real detector boxes scored >= 0.5 (keeps the test short on 2 cores: 2 x 19 crops with flip test)
         Path detections = tmp.resolve("detections.json");
         ObjectMapper json = new ObjectMapper();
@@ -54,18 +45,8 @@ class EvaluateOnCocoTest {
         Path results = tmp.resolve("results.json");
 
         // the example as a user runs it, its output captured
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            EvaluateOnCoco.main(new String[] {annotations.toString(), sample.toString(),
-                "--detections", detections.toString(), "--weights", TinyModel.weights().toString(),
-                "--config", config.toString(), "--results", results.toString(), "--batch", "16"});
-        } finally {
-            System.setOut(stdout);
-        }
-        String text = printed.toString(StandardCharsets.UTF_8);
-        System.out.print(text);
+        String text = runMain(EvaluateOnCoco::main, annotations, sample, "--detections", detections,
+                "--weights", TinyModel.weights(), "--config", config, "--results", results, "--batch", 16);
 
         // the library's evaluation of the same weights and boxes
         PoseNetwork network = PredictWithPretrainedWeights.loadNetwork(TinyModel.weights(), config);

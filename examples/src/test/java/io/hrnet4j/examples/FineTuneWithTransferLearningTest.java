@@ -9,9 +9,6 @@ import io.hrnet4j.data.mpii.MpiiAnnotations;
 import io.hrnet4j.data.transform.TopDownRecipe;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.HRNet;
-import io.hrnet4j.zoo.arch.BlockType;
-import io.hrnet4j.zoo.arch.HRNetConfig;
-import io.hrnet4j.zoo.arch.StageConfig;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -24,17 +21,11 @@ import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
  * 17 joints, 128x96) becomes a 16-joint MPII model; the body stays frozen bit for bit, the new head learns.
  */
 class FineTuneWithTransferLearningTest {
-    /** shared/oracle/tiny_config.json: widths 4/8/16/32, one module and one block per stage, input 128x96. */
-    static final HRNetConfig TINY = new HRNetConfig(17, 128, 96, 64, 4, 64, List.of(
-            new StageConfig(1, 2, BlockType.BASIC, new int[] {1, 1}, new int[] {4, 8}),
-            new StageConfig(1, 3, BlockType.BASIC, new int[] {1, 1, 1}, new int[] {4, 8, 16}),
-            new StageConfig(1, 4, BlockType.BASIC, new int[] {1, 1, 1, 1}, new int[] {4, 8, 16, 32})), 1, null);
-
     @Test
     void cocoModelBecomesAnMpiiModelWithAFrozenBody() throws Exception {
-        ComputationGraph coco = new HRNet.Builder().config(TINY).build().initPretrained(SharedData.oracle("tiny_hrnet.pth"));
+        ComputationGraph coco = new HRNet.Builder().config(TinyModel.CONFIG).build().initPretrained(TinyModel.weights());
         INDArray conv1Before = coco.getLayer("conv1").getParam("W").dup();
-        ComputationGraph mpii = FineTuneWithTransferLearning.replaceJoints(coco, TINY, 16, 1e-3);
+        ComputationGraph mpii = FineTuneWithTransferLearning.replaceJoints(coco, TinyModel.CONFIG, 16, 1e-3);
 
         LoadedSamples samples = MpiiAnnotations.load(SharedData.data("mpii-sample/test_mpii.json"),
                 SharedData.data("mpii-sample"));

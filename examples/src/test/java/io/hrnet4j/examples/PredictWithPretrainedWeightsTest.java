@@ -12,26 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the prediction example's {@code main} on real COCO val2017 photos with real detector boxes (the official
  * {@code COCO_val2017_detections_AP_H_56_person.json} entries of the sample) and an official PyTorch checkpoint with
  * its experiment file, as a user would.
  */
-class PredictWithPretrainedWeightsTest {
-    @TempDir
-    Path tmp;
-
+class PredictWithPretrainedWeightsTest extends ExampleRunTest {
     @Test
     void predictsEveryDetectedPersonOfAPhotoAndWritesTheDrawingAndTheJson() throws Exception {
-        Path sample = TinyModel.cocoSample();
         Path image = sample.resolve("000000197388.jpg");
         Path detections = sample.resolve("test_coco_det_AP_H_56.json");
         Path out = tmp.resolve("out");
-        PredictWithPretrainedWeights.main(new String[] {image.toString(), out.toString(),
-            "--weights", TinyModel.weights().toString(), "--config", TinyModel.writeConfig(tmp).toString(),
-            "--detections", detections.toString(), "--threshold", "0.9"});
+        runMain(PredictWithPretrainedWeights::main, image, out, "--weights", TinyModel.weights(),
+                "--config", TinyModel.writeConfig(tmp), "--detections", detections, "--threshold", 0.9);
 
         // the boxes of image 197388 scored >= 0.9, read independently from the detections file
         ObjectMapper m = new ObjectMapper();
@@ -76,10 +70,10 @@ class PredictWithPretrainedWeightsTest {
 
     @Test
     void withoutDetectionsTheWholePhotoIsOnePerson() throws Exception {
-        Path image = TinyModel.cocoSample().resolve("000000000785.jpg");
+        Path image = sample.resolve("000000000785.jpg");
         Path out = tmp.resolve("whole");
-        PredictWithPretrainedWeights.main(new String[] {image.toString(), out.toString(),
-            "--weights", TinyModel.weights().toString(), "--config", TinyModel.writeConfig(tmp).toString()});
+        runMain(PredictWithPretrainedWeights::main, image, out, "--weights", TinyModel.weights(),
+                "--config", TinyModel.writeConfig(tmp));
         JsonNode json = new ObjectMapper().readTree(out.resolve("000000000785-poses.json").toFile());
         assertThat(json.get("detector").asText()).isEqualTo("whole image");
         assertThat(json.get("persons")).hasSize(1);

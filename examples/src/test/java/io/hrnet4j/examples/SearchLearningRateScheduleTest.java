@@ -14,22 +14,17 @@ import io.hrnet4j.zoo.arch.Presets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The search example's {@code main} on the real COCO sample: 2 candidates of the learning-rate schedule space, 2
  * iterations of batch 4 each, on the small CPU model ({@code small_w16_128x96}), scored by OKS AP.
  */
-class SearchLearningRateScheduleTest {
-    @TempDir
-    Path tmp;
-
+class SearchLearningRateScheduleTest extends ExampleRunTest {
     @Test
     void twoCandidatesAreTrainedScoredAndRanked() throws Exception {
-        Path sample = TinyModel.cocoSample();
         Path out = tmp.resolve("search");
-        SearchLearningRateSchedule.main(new String[] {sample.resolve("test_coco.json").toString(), sample.toString(),
-            out.toString(), "--candidates", "2", "--budget", "2i", "--batch", "4", "--seed", "7"});
+        runMain(SearchLearningRateSchedule::main, annotations, sample, out, "--candidates", 2, "--budget", "2i",
+                "--batch", 4, "--seed", 7);
 
         CsvMapper csv = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
         List<List<String>> rows = csv.readerForListOf(String.class).<List<String>>readValues(out.resolve(

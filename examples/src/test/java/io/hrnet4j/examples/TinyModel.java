@@ -3,6 +3,7 @@ package io.hrnet4j.examples;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.arch.ExperimentConfig;
 import io.hrnet4j.zoo.arch.HRNetConfig;
+import io.hrnet4j.zoo.arch.TinyConfigs;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -12,8 +13,8 @@ import java.nio.file.Path;
  * saved by {@code torch.save(model.state_dict())}), as a user holds a {@code pose_hrnet_*.pth} file.
  */
 final class TinyModel {
-    /** The architecture. */
-    static final HRNetConfig CONFIG = FineTuneWithTransferLearningTest.TINY;
+    /** The architecture (shared/oracle/tiny_config.json). */
+    static final HRNetConfig CONFIG = TinyConfigs.tiny();
 
     private TinyModel() {
     }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -25,17 +24,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * small CPU model ({@code small_w16_128x96}): the published recipe shortened to 2 epochs with its x0.1 drop after
  * the first and a 2-iteration warm-up, batch 4 (3 iterations per epoch), validation by OKS AP after each epoch.
  */
-class TrainOnCocoTest {
-    @TempDir
-    Path tmp;
-
+class TrainOnCocoTest extends ExampleRunTest {
     @Test
     void trainsWithThePublishedRecipeAndWritesTheRunFolder() throws Exception {
-        Path sample = TinyModel.cocoSample();
         Path run = tmp.resolve("run");
-        TrainOnCoco.main(new String[] {sample.resolve("test_coco.json").toString(), sample.toString(), run.toString(),
-            "--preset", Presets.EMBEDDED, "--epochs", "2", "--milestones", "1", "--batch", "4", "--warmup", "2",
-            "--validate-every", "1"});
+        runMain(TrainOnCoco::main, annotations, sample, run, "--preset", Presets.EMBEDDED, "--epochs", 2,
+                "--milestones", 1, "--batch", 4, "--warmup", 2, "--validate-every", 1);
 
         // config.yaml: the experiment in the official format, read back to the same model and recipe
         ExperimentFile experiment = ExperimentFile.read(run.resolve("config.yaml"));
