@@ -74,20 +74,17 @@ public final class PoseSampleRdd {
                 Nd4j.create(mask, new long[] {1, k, hh, hw}, 'c'));
     }
 
-    /** Runs the per-sample pipeline over one partition. */
-    static final class ProcessPartition implements FlatMapFunction<Iterator<Tuple2<Integer, SampleRef>>, DataSet> {
+    /**
+     * Runs the per-sample pipeline over one partition.
+     *
+     * @param spec the recipe, in its serialisable form
+     * @param train apply the random augmentations
+     * @param seed the run's data seed
+     * @param epoch the epoch
+     */
+    record ProcessPartition(RecipeSpec spec, boolean train, long seed, int epoch)
+            implements FlatMapFunction<Iterator<Tuple2<Integer, SampleRef>>, DataSet> {
         private static final long serialVersionUID = 1L;
-        private final RecipeSpec spec;
-        private final boolean train;
-        private final long seed;
-        private final int epoch;
-
-        ProcessPartition(RecipeSpec spec, boolean train, long seed, int epoch) {
-            this.spec = spec;
-            this.train = train;
-            this.seed = seed;
-            this.epoch = epoch;
-        }
 
         @Override
         public Iterator<DataSet> call(Iterator<Tuple2<Integer, SampleRef>> it) {

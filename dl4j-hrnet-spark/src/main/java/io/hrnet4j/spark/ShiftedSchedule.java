@@ -10,38 +10,19 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * .clone()}, which drops the iteration and epoch counts, so every epoch's workers start at (0, 0); handing them the
  * recipe's schedule shifted to the epoch and the updates done makes them apply the rate of the run's position (the
  * multi-step drops by epoch, the warm-up by iteration).
+ *
+ * @param base the run's schedule
+ * @param iterationOffset updates done before the workers' first iteration
+ * @param epochOffset the epoch being trained
  */
-public final class ShiftedSchedule implements ISchedule {
+public record ShiftedSchedule(@JsonProperty("base") ISchedule base,
+                              @JsonProperty("iterationOffset") int iterationOffset,
+                              @JsonProperty("epochOffset") int epochOffset) implements ISchedule {
     private static final long serialVersionUID = 1L;
-    private final ISchedule base;
-    private final int iterationOffset;
-    private final int epochOffset;
 
-    /**
-     * @param base the run's schedule
-     * @param iterationOffset updates done before the workers' first iteration
-     * @param epochOffset the epoch being trained
-     */
-    public ShiftedSchedule(@JsonProperty("base") ISchedule base, @JsonProperty("iterationOffset") int iterationOffset,
-                           @JsonProperty("epochOffset") int epochOffset) {
-        this.base = Objects.requireNonNull(base, "base");
-        this.iterationOffset = iterationOffset;
-        this.epochOffset = epochOffset;
-    }
-
-    /** @return the run's schedule */
-    public ISchedule getBase() {
-        return base;
-    }
-
-    /** @return updates done before the workers' first iteration */
-    public int getIterationOffset() {
-        return iterationOffset;
-    }
-
-    /** @return the epoch being trained */
-    public int getEpochOffset() {
-        return epochOffset;
+    /** @throws NullPointerException when {@code base} is null */
+    public ShiftedSchedule {
+        Objects.requireNonNull(base, "base");
     }
 
     @Override
@@ -52,17 +33,6 @@ public final class ShiftedSchedule implements ISchedule {
     @Override
     public ISchedule clone() {
         return new ShiftedSchedule(base.clone(), iterationOffset, epochOffset);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ShiftedSchedule s && s.base.equals(base) && s.iterationOffset == iterationOffset
-                && s.epochOffset == epochOffset;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(base, iterationOffset, epochOffset);
     }
 
     @Override

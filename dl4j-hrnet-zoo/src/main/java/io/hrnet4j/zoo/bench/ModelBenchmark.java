@@ -1,5 +1,10 @@
 package io.hrnet4j.zoo.bench;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hrnet4j.zoo.HRNet;
 import io.hrnet4j.zoo.PoseNetwork;
 import io.hrnet4j.zoo.PoseNetworks;
@@ -39,6 +44,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * reports the median. This is a benchmark command, not a test: never assert on its timings.
  */
 public final class ModelBenchmark {
+    private static final ObjectMapper ROWS = new ObjectMapper();
 
     /**
      * One measurement.
@@ -51,8 +57,16 @@ public final class ModelBenchmark {
      * @param gflops network conv GFLOP/s reached (forward FLOPs; x3 for a training step)
      * @param ratioToBaseline gflops / baseline conv2d GFLOP/s
      */
-    public record Measurement(Backend realisation, String kind, int batch, double seconds, double imagesPerSecond,
-                              double gflops, double ratioToBaseline) {
+    @JsonPropertyOrder({"realisation", "kind", "batch", "secondsPerCall", "imagesPerSecond", "gflops",
+            "ratioToBaseline"})
+    public record Measurement(@JsonIgnore Backend realisation, String kind, int batch,
+                              @JsonProperty("secondsPerCall") double seconds, double imagesPerSecond, double gflops,
+                              double ratioToBaseline) {
+        /** @return the realisation's name in the table and the JSON results: {@code graph}, {@code samediff}, ... */
+        @JsonProperty("realisation")
+        public String realisationName() {
+            return realisation.name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**
@@ -75,31 +89,24 @@ public final class ModelBenchmark {
                     "batch", "s/call", "img/s", "GFLOP/s", "x base"));
             for (Measurement m : measurements) {
                 sb.append(String.format(Locale.ROOT, "%-16s %-10s %5d %10.3f %10.2f %9.2f %9.3f%n",
-                        m.realisation().name().toLowerCase(Locale.ROOT), m.kind(), m.batch(), m.seconds(),
+                        m.realisationName(), m.kind(), m.batch(), m.seconds(),
                         m.imagesPerSecond(), m.gflops(), m.ratioToBaseline()));
             }
             return sb.toString();
         }
 
-        /** @return the results as a JSON-friendly map */
+        /**
+         * @return the results as a JSON-friendly map: {@code natives}, {@code baselineConv2dGflops}, {@code macs} and
+         *     {@code measurements}, one object per {@link Measurement} with the keys {@code realisation},
+         *     {@code kind}, {@code batch}, {@code secondsPerCall}, {@code imagesPerSecond}, {@code gflops},
+         *     {@code ratioToBaseline}
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("natives", nativeVariant.isEmpty() ? "generic" : nativeVariant);
             m.put("baselineConv2dGflops", baselineGflops);
             m.put("macs", Complexity.of(config).macs());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Measurement x : measurements) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("realisation", x.realisation().name().toLowerCase(Locale.ROOT));
-                r.put("kind", x.kind());
-                r.put("batch", x.batch());
-                r.put("secondsPerCall", x.seconds());
-                r.put("imagesPerSecond", x.imagesPerSecond());
-                r.put("gflops", x.gflops());
-                r.put("ratioToBaseline", x.ratioToBaseline());
-                rows.add(r);
-            }
-            m.put("measurements", rows);
+            m.put("measurements", ROWS.convertValue(measurements, new TypeReference<List<Map<String, Object>>>() { }));
             return m;
         }
     }

@@ -508,9 +508,7 @@ public final class PoseTrainer {
          * @throws IllegalArgumentException if {@code n < 1}
          */
         public Builder devices(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("devices must be >= 1, got " + n);
-            }
+            TrainingRecipe.require(n >= 1, "devices must be >= 1, got " + n);
             if (n == 1) {
                 this.factory = null;
             } else {
@@ -586,10 +584,7 @@ public final class PoseTrainer {
          * @return this
          */
         public Builder maxIterations(long n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("max iterations must be >= 0, got " + n);
-            }
-            this.maxIterations = n;
+            this.maxIterations = TrainingRecipe.nonNegative(n, "max iterations");
             return this;
         }
 
@@ -600,11 +595,7 @@ public final class PoseTrainer {
          * @return this
          */
         public Builder rssEvery(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("RSS sampling interval must be >= 0, got " + n);
-            }
-            this.rss = n == 0 ? null : new RssSampler(n);
-            return this;
+            return rssSampler(TrainingRecipe.nonNegative(n, "RSS sampling interval") == 0 ? null : new RssSampler(n));
         }
 
         /**
@@ -626,10 +617,7 @@ public final class PoseTrainer {
          * @throws IllegalArgumentException when {@code bytes < 0}
          */
         public Builder nativeMemoryHeadroom(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("native memory headroom must be >= 0 bytes, got " + bytes);
-            }
-            this.memoryHeadroom = bytes;
+            this.memoryHeadroom = TrainingRecipe.nonNegative(bytes, "native memory headroom (bytes)");
             return this;
         }
 

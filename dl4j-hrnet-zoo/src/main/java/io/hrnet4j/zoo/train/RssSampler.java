@@ -59,16 +59,11 @@ public final class RssSampler {
      * @throws IllegalArgumentException for a value out of range
      */
     public RssSampler(int every, double warmupFraction, double flatLimitMibPer100) {
-        if (every < 1) {
-            throw new IllegalArgumentException("RSS sampling interval must be >= 1 iteration, got " + every);
-        }
-        if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("RSS warm-up fraction must be in [0, 1), got " + warmupFraction);
-        }
-        if (!(flatLimitMibPer100 >= 0) || Double.isInfinite(flatLimitMibPer100)) {
-            throw new IllegalArgumentException("RSS flatness limit must be a finite number >= 0 MiB per 100 "
-                    + "iterations, got " + flatLimitMibPer100);
-        }
+        TrainingRecipe.require(every >= 1, "RSS sampling interval must be >= 1 iteration, got " + every);
+        TrainingRecipe.require(warmupFraction >= 0 && warmupFraction < 1,
+                "RSS warm-up fraction must be in [0, 1), got " + warmupFraction);
+        TrainingRecipe.require(flatLimitMibPer100 >= 0 && Double.isFinite(flatLimitMibPer100),
+                "RSS flatness limit must be a finite number >= 0 MiB per 100 iterations, got " + flatLimitMibPer100);
         this.every = every;
         this.warmupFraction = warmupFraction;
         this.flatLimit = flatLimitMibPer100;

@@ -57,6 +57,11 @@ public interface TrainingBackend extends AutoCloseable {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /** @return the checkpoint array layout of this realisation, {@link #GRAPH_LAYOUT} or {@link #SAMEDIFF_LAYOUT} */
+        public String arrayLayout() {
+            return this == GRAPH ? GRAPH_LAYOUT : SAMEDIFF_LAYOUT;
+        }
+
         /**
          * @param s {@code graph} or {@code samediff} (case-insensitive)
          * @return the kind
@@ -108,11 +113,24 @@ public interface TrainingBackend extends AutoCloseable {
         void stepDone(int minibatches, double loss, double learningRate);
     }
 
-    /** @return the backend's name in checkpoints and progress: {@code graph}, {@code samediff}, {@code parallel}, ... */
-    String id();
+    /**
+     * @return the single-device realisation the backend trains, whose checkpoint array layout it writes and reads:
+     *     {@link Kind#GRAPH} for the graph, ParallelWrapper and Spark backends, {@link Kind#SAMEDIFF} for SameDiff
+     */
+    Kind kind();
 
-    /** @return the checkpoint array layout, {@link #GRAPH_LAYOUT} or {@link #SAMEDIFF_LAYOUT} */
-    String arrayLayout();
+    /**
+     * @return the backend's name in checkpoints and progress: {@code graph}, {@code samediff}, {@code parallel}, ...
+     *     (the default: the {@link #kind()}'s)
+     */
+    default String id() {
+        return kind().id();
+    }
+
+    /** @return the checkpoint array layout, {@link #GRAPH_LAYOUT} or {@link #SAMEDIFF_LAYOUT} (the {@link #kind()}'s) */
+    default String arrayLayout() {
+        return kind().arrayLayout();
+    }
 
     /** @return the network in inference mode, for validation */
     PoseNetwork network();
@@ -180,12 +198,12 @@ public interface TrainingBackend extends AutoCloseable {
      * @throws TrainingException for another layout name
      */
     static Kind kindOfLayout(String layout) {
-        return switch (layout) {
-            case GRAPH_LAYOUT -> Kind.GRAPH;
-            case SAMEDIFF_LAYOUT -> Kind.SAMEDIFF;
-            default -> throw new TrainingException("unknown checkpoint array layout '" + layout
-                    + "' (graph or samediff)");
-        };
+        for (Kind k : Kind.values()) {
+            if (k.arrayLayout().equals(layout)) {
+                return k;
+            }
+        }
+        throw new TrainingException("unknown checkpoint array layout '" + layout + "' (graph or samediff)");
     }
 
     /** @return the weights as an official state dict (float32 copies) */
@@ -259,13 +277,8 @@ public interface TrainingBackend extends AutoCloseable {
         }
 
         @Override
-        public String id() {
-            return Kind.GRAPH.id();
-        }
-
-        @Override
-        public String arrayLayout() {
-            return GRAPH_LAYOUT;
+        public Kind kind() {
+            return Kind.GRAPH;
         }
 
         @Override
@@ -394,19 +407,9 @@ public interface TrainingBackend extends AutoCloseable {
             model.prepareTraining();
         }
 
-        /** @return the SameDiff model */
-        public SameDiffHRNet model() {
-            return model;
-        }
-
         @Override
-        public String id() {
-            return Kind.SAMEDIFF.id();
-        }
-
-        @Override
-        public String arrayLayout() {
-            return SAMEDIFF_LAYOUT;
+        public Kind kind() {
+            return Kind.SAMEDIFF;
         }
 
         @Override

@@ -58,10 +58,30 @@ public record TrainingRecipe(int epochs, int[] milestones, double factor, double
         require(logEveryIterations >= 1, "log interval must be >= 1, got " + logEveryIterations);
     }
 
-    private static void require(boolean ok, String message) {
+    /**
+     * The argument check of this package's constructors and builders.
+     *
+     * @param ok the condition the argument must meet
+     * @param message the message naming the argument, the range and the value given
+     * @throws IllegalArgumentException with {@code message} when {@code ok} is false
+     */
+    static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /**
+     * The check of this package's counts and sizes where 0 means "off" or "no limit".
+     *
+     * @param value the count or size
+     * @param what its name for the message (e.g. {@code max iterations})
+     * @return {@code value}
+     * @throws IllegalArgumentException "{@code <what> must be >= 0, got <value>}" when {@code value < 0}
+     */
+    static long nonNegative(long value, String what) {
+        require(value >= 0, what + " must be >= 0, got " + value);
+        return value;
     }
 
     /**

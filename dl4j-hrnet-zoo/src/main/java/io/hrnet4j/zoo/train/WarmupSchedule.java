@@ -23,9 +23,7 @@ public class WarmupSchedule implements ISchedule {
      */
     public WarmupSchedule(@JsonProperty("warmupIterations") int warmupIterations,
                           @JsonProperty("after") ISchedule after) {
-        if (warmupIterations < 0) {
-            throw new IllegalArgumentException("warm-up iterations must be >= 0, got " + warmupIterations);
-        }
+        TrainingRecipe.require(warmupIterations >= 0, "warm-up iterations must be >= 0, got " + warmupIterations);
         this.warmupIterations = warmupIterations;
         this.after = Objects.requireNonNull(after, "after");
     }

@@ -3,19 +3,16 @@ package io.hrnet4j.zoo.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hrnet4j.data.iterator.TopDownSampleProcessor;
-import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
 import io.hrnet4j.zoo.arch.MemoryBudget;
 import io.hrnet4j.zoo.arch.Presets;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /** A training run beyond the memory budget is refused by the trainer's builder, before any data is read. */
 class TrainingMemoryCheckTest {
@@ -36,43 +33,22 @@ class TrainingMemoryCheckTest {
         }
     }
 
-    /** Training data whose samples must not be touched: any read fails the test. */
-    private static final TrainingData UNTOUCHABLE = new TrainingData() {
-        @Override
-        public DataSetIterator epoch(int epoch) {
-            throw new AssertionError("training data read before the memory check");
-        }
-
-        @Override
-        public int batchesPerEpoch() {
-            throw new AssertionError("training data read before the memory check");
-        }
-
-        @Override
-        public int examplesPerEpoch() {
-            throw new AssertionError("training data read before the memory check");
-        }
-
-        @Override
-        public List<PoseSample> samples() {
-            throw new AssertionError("training data read before the memory check");
-        }
-
-        @Override
-        public TopDownSampleProcessor processor() {
-            throw new UnsupportedOperationException("no processor");
-        }
-
-        @Override
-        public int batchSize() {
-            return 2;
-        }
-
-        @Override
-        public long seed() {
-            return 0;
-        }
-    };
+    /**
+     * Training data whose samples must not be touched: any method but {@code batchSize()} (2), {@code seed()} (0)
+     * and {@code processor()} (none, as for in-memory data) fails the test.
+     */
+    private static final TrainingData UNTOUCHABLE = (TrainingData) Proxy.newProxyInstance(
+            TrainingData.class.getClassLoader(), new Class<?>[] {TrainingData.class},
+            (proxy, method, args) -> switch (method.getName()) {
+                case "batchSize" -> 2;
+                case "seed" -> 0L;
+                case "processor" -> throw new UnsupportedOperationException("no processor");
+                case "toString" -> "untouchable training data";
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new AssertionError("training data read before the memory check: "
+                        + method.getName() + "()");
+            });
 
     /** The case: 4096x4096 at batch 2 under a 2 GiB budget (inference of it fits, training does not). */
     @Test
