@@ -69,47 +69,45 @@ def bn(c):
     return nn.BatchNorm2d(c, momentum=BN_MOMENTUM)
 
 
-class BasicBlock(nn.Module):
+class ResidualBlock(nn.Module):
+    """The residual block both HRNet blocks are: convolutions conv1..convN, each followed by its BN (bn1..bnN) and,
+    but for the last, a ReLU; then + residual (projected by `downsample` when given), ReLU. The subclasses give
+    the convolutions; attribute names are the official keys (lib/models/pose_hrnet.py BasicBlock, Bottleneck)."""
+    expansion = 1
+
+    def __init__(self, convs, downsample):
+        super().__init__()
+        for i, conv in enumerate(convs, 1):
+            setattr(self, "conv%d" % i, conv)
+            setattr(self, "bn%d" % i, bn(conv.out_channels))
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+        self.depth = len(convs)
+
+    def forward(self, x):
+        shortcut = x if self.downsample is None else self.downsample(x)
+        y = x
+        for i in range(1, self.depth + 1):
+            y = getattr(self, "bn%d" % i)(getattr(self, "conv%d" % i)(y))
+            if i < self.depth:
+                y = self.relu(y)
+        return self.relu(y + shortcut)
+
+
+class BasicBlock(ResidualBlock):
     """3x3, BN, ReLU, 3x3, BN, + residual (optionally projected), ReLU; expansion 1."""
     expansion = 1
 
     def __init__(self, cin, planes, downsample=None):
-        super().__init__()
-        self.conv1 = conv3x3(cin, planes)
-        self.bn1 = bn(planes)
-        self.relu = nn.ReLU(inplace=True)
-        self.conv2 = conv3x3(planes, planes)
-        self.bn2 = bn(planes)
-        self.downsample = downsample
-
-    def forward(self, x):
-        shortcut = x if self.downsample is None else self.downsample(x)
-        y = self.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return self.relu(y + shortcut)
+        super().__init__([conv3x3(cin, planes), conv3x3(planes, planes)], downsample)
 
 
-class Bottleneck(nn.Module):
+class Bottleneck(ResidualBlock):
     """1x1, BN, ReLU, 3x3, BN, ReLU, 1x1 (x4 channels), BN, + residual (optionally projected), ReLU."""
     expansion = 4
 
     def __init__(self, cin, planes, downsample=None):
-        super().__init__()
-        self.conv1 = conv1x1(cin, planes)
-        self.bn1 = bn(planes)
-        self.conv2 = conv3x3(planes, planes)
-        self.bn2 = bn(planes)
-        self.conv3 = conv1x1(planes, planes * 4)
-        self.bn3 = bn(planes * 4)
-        self.relu = nn.ReLU(inplace=True)
-        self.downsample = downsample
-
-    def forward(self, x):
-        shortcut = x if self.downsample is None else self.downsample(x)
-        y = self.relu(self.bn1(self.conv1(x)))
-        y = self.relu(self.bn2(self.conv2(y)))
-        y = self.bn3(self.conv3(y))
-        return self.relu(y + shortcut)
+        super().__init__([conv1x1(cin, planes), conv3x3(planes, planes), conv1x1(planes, planes * 4)], downsample)
 
 
 BLOCKS = {"BASIC": BasicBlock, "BOTTLENECK": Bottleneck}

@@ -1,6 +1,6 @@
 package io.hrnet4j.search;
 
-import java.util.Locale;
+import io.hrnet4j.data.io.EnumNames;
 
 /**
  * The optimizers a pose search chooses among, as the official {@code lib/core/function.py get_optimizer}
@@ -25,21 +25,10 @@ public enum Optimizer {
     SGD;
 
     /**
-     * @param name {@code adam}, {@code adamw} or {@code sgd} (any case)
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the accepted values
+     * @return the lower-case name used in files ({@code adam}, {@code adamw}, {@code sgd}), read back (in any case)
+     *     by {@link EnumNames#parse}
      */
-    public static Optimizer parse(String name) {
-        for (Optimizer o : values()) {
-            if (o.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return o;
-            }
-        }
-        throw new IllegalArgumentException("unknown optimizer '" + name + "': expected adam, adamw or sgd");
-    }
-
-    /** @return the lower-case name used in files ({@code adam}, {@code adamw}, {@code sgd}) */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.id(this);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hrnet4j.data.io.EnumNames;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
 import io.hrnet4j.zoo.train.WarmupSchedule;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
             values.put(Integer.toString(k), lrSchedule.getValues().get(k));
         }
         return JSON.valueToTree(new Json(optimizer.id(), baseLearningRate(), new ScheduleJson(
-                lrSchedule.getScheduleType().name().toLowerCase(Locale.ROOT), values), warmupIterations, batchSize,
+                EnumNames.id(lrSchedule.getScheduleType()), values), warmupIterations, batchSize,
                 width, momentum, weightDecay, dem, dysample));
     }
 
@@ -149,8 +150,9 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
             Json j = JSON.treeToValue(n, Json.class);
             Map<Integer, Double> values = new java.util.TreeMap<>();
             j.schedule().values().forEach((k, v) -> values.put(Integer.parseInt(k), v));
-            return new PoseCandidate(Optimizer.parse(j.optimizer()), new MapSchedule(ScheduleType.valueOf(
-                    j.schedule().type().toUpperCase(Locale.ROOT)), values), j.warmupIterations(), j.batchSize(),
+            return new PoseCandidate(EnumNames.parse(Optimizer.class, j.optimizer(), "optimizer"),
+                    new MapSchedule(EnumNames.parse(ScheduleType.class, j.schedule().type(), "schedule type"), values),
+                    j.warmupIterations(), j.batchSize(),
                     j.width(), j.momentum(), j.weightDecay(), j.dem(), j.dysample());
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException(source + ": invalid candidate: " + e.getOriginalMessage(), e);

@@ -3,6 +3,7 @@ package io.hrnet4j.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hrnet4j.data.io.EnumNames;
 import io.hrnet4j.zoo.arch.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,7 +167,7 @@ public class PoseSearchSpace extends CompositeSpace<PoseCandidate> {
             }
         });
         ParameterSpace<Optimizer> opt = discrete(root.get("optimizer"), source, "optimizer", Optimizer.ADAM,
-                n -> Optimizer.parse(n.asText()));
+                n -> EnumNames.parse(Optimizer.class, n.asText(), "optimizer"));
         ParameterSpace<Double> lr = continuous(root.get("learningRate"), source, "learningRate", 1e-3, true);
         JsonNode s = root.get("schedule");
         ScheduleType unit = ScheduleType.EPOCH;

@@ -1,8 +1,13 @@
 package io.hrnet4j.testing;
 
+import io.hrnet4j.data.io.NumpyFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Locates {@code ../shared} (reference vectors in {@code oracle/}, real samples in {@code data/}) beside the
@@ -41,5 +46,21 @@ public final class SharedData {
     /** @param relative a path under shared/data, e.g. {@code coco-sample/test_coco.json} @return its path */
     public static Path data(String relative) {
         return root().resolve("data").resolve(relative);
+    }
+
+    /**
+     * The oracle tiny model's weights, read afresh on each call (callers may change the arrays).
+     *
+     * @return {@code shared/oracle/tiny_hrnet.npz}: the official state-dict keys of the tiny HRNet (296 entries,
+     *     float32 tensors and int64 {@code num_batches_tracked} scalars), file order
+     * @throws UncheckedIOException if the file cannot be read, so that a test class can hold the map in a static
+     *     final field
+     */
+    public static Map<String, INDArray> tinyWeights() {
+        try {
+            return NumpyFiles.readNpz(oracle("tiny_hrnet.npz"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

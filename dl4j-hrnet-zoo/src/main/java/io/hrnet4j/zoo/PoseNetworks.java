@@ -1,5 +1,6 @@
 package io.hrnet4j.zoo;
 
+import io.hrnet4j.data.io.EnumNames;
 import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.graph.GraphWeights;
@@ -62,17 +63,13 @@ public final class PoseNetworks {
         SAMEDIFF_FOLDED;
 
         /**
-         * @param name {@code graph} or {@code samediff} (case-insensitive)
+         * @param name {@code graph}, {@code samediff} or {@code samediff_folded} (any case, blanks around it
+         *     ignored)
          * @return the backend
-         * @throws IllegalArgumentException for another name
+         * @throws IllegalArgumentException for another name, listing the accepted ones ({@link EnumNames#parse})
          */
         public static Backend byName(String name) {
-            for (Backend b : values()) {
-                if (b.name().equalsIgnoreCase(name)) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException("unknown backend '" + name + "': expected graph, samediff or samediff_folded");
+            return EnumNames.parse(Backend.class, name, "backend");
         }
     }
 

@@ -203,10 +203,17 @@ public final class NumpyFiles {
         return decode(ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN), type, (int) n, shape);
     }
 
+    /** The data types {@link #decode} reads: the element layouts .npy files and PyTorch storages share. */
+    private static final java.util.Set<DataType> DECODED = java.util.EnumSet.of(DataType.FLOAT, DataType.DOUBLE,
+            DataType.HALF, DataType.BFLOAT16, DataType.LONG, DataType.INT, DataType.SHORT, DataType.BYTE,
+            DataType.UBYTE, DataType.BOOL);
+
     /**
      * Decodes {@code n} little-endian elements of one data type into a C-ordered array: the element decoding shared by
-     * the {@code .npy} reader and the PyTorch checkpoint reader ({@code io.hrnet4j.zoo.weights}). Half and bfloat16
-     * values are widened exactly to float and narrowed back (both conversions are lossless for them).
+     * the {@code .npy} reader and the PyTorch checkpoint reader ({@code io.hrnet4j.zoo.weights}). The elements have
+     * the same binary layout in those files as in an ND4J buffer of the type (IEEE 754 binary32/64/16, bfloat16,
+     * two's-complement integers, one byte per bool), so their bytes are copied unchanged: every value, NaN payloads
+     * included, arrives bit for bit. Bools other than 0 and 1 read as 1 (true).
      *
      * @param bb the data from position 0, {@link ByteOrder#LITTLE_ENDIAN}, at least {@code n} elements
      * @param type {@code FLOAT, DOUBLE, HALF, BFLOAT16, LONG, INT, SHORT, BYTE, UBYTE} or {@code BOOL}
@@ -214,96 +221,31 @@ public final class NumpyFiles {
      * @param shape the array's shape; {@code []} gives a rank-0 scalar
      * @return the array of that type and shape
      * @throws IllegalArgumentException for another data type
+     * @throws IllegalStateException on a big-endian platform (ND4J's native buffers would need byte swapping)
      */
     public static INDArray decode(ByteBuffer bb, DataType type, int n, long[] shape) {
-        INDArray arr;
-        switch (type) {
-            case FLOAT: {
-                float[] v = new float[n];
-                bb.asFloatBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case DOUBLE: {
-                double[] v = new double[n];
-                bb.asDoubleBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case HALF:
-            case BFLOAT16: {
-                // widened exactly to float, then narrowed back: both conversions are lossless for these values
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    short bits = bb.getShort(2 * i);
-                    v[i] = type == DataType.HALF ? halfToFloat(bits) : Float.intBitsToFloat((bits & 0xFFFF) << 16);
-                }
-                arr = Nd4j.createFromArray(v).castTo(type);
-                break;
-            }
-            case LONG: {
-                long[] v = new long[n];
-                bb.asLongBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case INT: {
-                int[] v = new int[n];
-                bb.asIntBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case SHORT: {
-                short[] v = new short[n];
-                bb.asShortBuffer().get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case BYTE: {
-                byte[] v = new byte[n];
-                bb.get(v);
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            case UBYTE: {
-                int[] v = new int[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = bb.get(i) & 0xFF;
-                }
-                arr = Nd4j.createFromArray(v).castTo(DataType.UBYTE);
-                break;
-            }
-            case BOOL: {
-                boolean[] v = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = bb.get(i) != 0;
-                }
-                arr = Nd4j.createFromArray(v);
-                break;
-            }
-            default:
-                throw new IllegalArgumentException("no decoder for " + type);
+        if (!DECODED.contains(type)) {
+            throw new IllegalArgumentException("no decoder for " + type);
         }
+        INDArray arr = Nd4j.create(type, shape, 'c');
         if (n == 0) {
-            return Nd4j.create(type, shape);
+            return arr;
         }
-        return shape.length == 0 ? arr.reshape() : arr.reshape('c', shape);
-    }
-
-    /** IEEE 754 binary16 to binary32 (exact). */
-    private static float halfToFloat(short h) {
-        int bits = h & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1F;
-        int mant = bits & 0x3FF;
-        if (exp == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalStateException("reading little-endian arrays needs a little-endian platform");
         }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign == 0 ? v : -v;
+        ByteBuffer src = bb.duplicate();
+        src.position(0).limit(n * type.width());
+        ByteBuffer dst = arr.data().asNio();
+        dst.put(src);
+        if (type == DataType.BOOL) {
+            for (int i = 0; i < n; i++) {
+                if (dst.get(i) != 0) {
+                    dst.put(i, (byte) 1);
+                }
+            }
         }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+        return arr;
     }
 
     private static String find(Pattern p, String header, String field, String source) throws DataFormatException {

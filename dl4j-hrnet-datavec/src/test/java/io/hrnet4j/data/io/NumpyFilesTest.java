@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.hrnet4j.testing.SharedData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -87,5 +89,56 @@ class NumpyFilesTest {
         }
         assertThatThrownBy(() -> NumpyFiles.readNpy(dir)).isInstanceOf(DataFormatException.class)
                 .hasMessage(dir + ": is a directory, expected a NumPy file");
+    }
+
+    private static ByteBuffer le(int... bytes) {
+        ByteBuffer bb = ByteBuffer.allocate(bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b : bytes) {
+            bb.put((byte) b);
+        }
+        return bb.flip();
+    }
+
+    @Test
+    void decodesEveryElementTypeBitForBit() {
+        // binary16 0x3E00 = 1.5, 0xB400 = -0.25, 0x7BFF = 65504 (largest), 0x0001 = 2^-24 (smallest subnormal)
+        INDArray half = NumpyFiles.decode(le(0x00, 0x3E, 0x00, 0xB4, 0xFF, 0x7B, 0x01, 0x00), DataType.HALF, 4,
+                new long[] {2, 2});
+        assertThat(half.dataType()).isEqualTo(DataType.HALF);
+        assertThat(half.shape()).containsExactly(2, 2);
+        assertThat(half.castTo(DataType.DOUBLE).data().asDouble()).containsExactly(1.5, -0.25, 65504, 0x1p-24);
+        // bfloat16 0x3FC0 = 1.5, 0xC2F7 = -123.5
+        INDArray bf = NumpyFiles.decode(le(0xC0, 0x3F, 0xF7, 0xC2), DataType.BFLOAT16, 2, new long[] {2});
+        assertThat(bf.castTo(DataType.DOUBLE).data().asDouble()).containsExactly(1.5, -123.5);
+        ByteBuffer d = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(Math.PI).putDouble(-0.0);
+        INDArray dbl = NumpyFiles.decode(d.flip(), DataType.DOUBLE, 2, new long[] {2, 1});
+        assertThat(Double.doubleToRawLongBits(dbl.getDouble(0, 0))).isEqualTo(Double.doubleToRawLongBits(Math.PI));
+        assertThat(Double.doubleToRawLongBits(dbl.getDouble(1, 0))).isEqualTo(Long.MIN_VALUE);
+        ByteBuffer f = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0x7FC00123).putFloat(1e-45f);
+        INDArray flt = NumpyFiles.decode(f.flip(), DataType.FLOAT, 2, new long[] {2});
+        assertThat(Float.floatToRawIntBits(flt.getFloat(0))).isEqualTo(0x7FC00123); // NaN payload kept
+        assertThat(flt.getFloat(1)).isEqualTo(1e-45f);
+        INDArray lng = NumpyFiles.decode(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(Long.MIN_VALUE + 7).flip(), DataType.LONG, 1, new long[0]);
+        assertThat(lng.rank()).isZero();
+        assertThat(lng.getLong(0)).isEqualTo(Long.MIN_VALUE + 7);
+        INDArray in = NumpyFiles.decode(le(0xFE, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x40), DataType.INT, 2,
+                new long[] {1, 2});
+        assertThat(in.data().asInt()).containsExactly(-2, 0x40000000);
+        INDArray sh = NumpyFiles.decode(le(0x00, 0x80, 0x34, 0x12), DataType.SHORT, 2, new long[] {2});
+        assertThat(sh.data().asInt()).containsExactly(-32768, 0x1234);
+        assertThat(NumpyFiles.decode(le(0x80, 0x7F), DataType.BYTE, 2, new long[] {2}).data().asInt())
+                .containsExactly(-128, 127);
+        INDArray ub = NumpyFiles.decode(le(0xFF, 0x00, 0x80), DataType.UBYTE, 3, new long[] {3});
+        assertThat(ub.dataType()).isEqualTo(DataType.UBYTE);
+        assertThat(ub.castTo(DataType.INT).data().asInt()).containsExactly(255, 0, 128);
+        INDArray bool = NumpyFiles.decode(le(0x01, 0x00, 0x02), DataType.BOOL, 3, new long[] {3});
+        assertThat(bool.dataType()).isEqualTo(DataType.BOOL);
+        assertThat(bool.castTo(DataType.INT).data().asInt()).containsExactly(1, 0, 1);
+        INDArray empty = NumpyFiles.decode(ByteBuffer.allocate(0), DataType.FLOAT, 0, new long[] {0, 3});
+        assertThat(empty.isEmpty()).isTrue();
+        assertThat(empty.shape()).containsExactly(0, 3);
+        assertThatThrownBy(() -> NumpyFiles.decode(le(0, 0, 0, 0), DataType.UINT32, 1, new long[] {1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("no decoder for UINT32");
     }
 }

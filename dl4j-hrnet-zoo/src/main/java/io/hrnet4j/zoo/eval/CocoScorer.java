@@ -9,11 +9,9 @@ import io.hrnet4j.metrics.KeypointResult;
 import io.hrnet4j.metrics.OksNms;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The COCO half of the official test ({@code lib/dataset/coco.py COCODataset.evaluate}): every prediction rescored
@@ -56,11 +54,6 @@ public final class CocoScorer implements PoseScorer {
         return new CocoScorer(gt, KeypointSchema.COCO, OksNms.DEFAULT_IN_VIS_THRESHOLD, OksNms.DEFAULT_OKS_THRESHOLD);
     }
 
-    @Override
-    public EvalDataset.Kind kind() {
-        return EvalDataset.Kind.COCO;
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -71,13 +64,11 @@ public final class CocoScorer implements PoseScorer {
         PoseScorer.checkLengths(samples, keypoints);
         List<OksNms.PosePrediction> preds = new ArrayList<>(samples.size());
         Map<Long, String> paths = new HashMap<>();
-        Set<Long> images = new HashSet<>();
         for (int i = 0; i < samples.size(); i++) {
             PoseSample s = samples.get(i);
             preds.add(new OksNms.PosePrediction(s.imageId(), keypoints[i], s.box().cx(), s.box().cy(),
                     s.box().sw(), s.box().sh(), s.score()));
             paths.putIfAbsent(s.imageId(), s.imagePath().toString());
-            images.add(s.imageId());
         }
         double[] sigmas = CocoKeypointEval.COCO_SIGMAS;
         List<KeypointResult> results = OksNms.rescoreAndSuppress(preds, sigmas, inVisThreshold, oksThreshold);
@@ -96,7 +87,7 @@ public final class CocoScorer implements PoseScorer {
             out.add(new TopDownEvalResult.Prediction(paths.get(r.imageId()), r.imageId(),
                     PoseScorer.perJoint(r.keypoints()), r.score(), r.center(), r.scale()));
         }
-        return new TopDownEvalResult(EvalDataset.Kind.COCO, samples.size(), images.size(), stats.toMap(), stats,
-                null, perJoint, false, eval.summary(), out, null, null);
+        return new TopDownEvalResult(EvalDataset.Kind.COCO, samples.size(), PoseScorer.numImages(samples),
+                stats.toMap(), stats, null, perJoint, false, eval.summary(), out, null, null);
     }
 }

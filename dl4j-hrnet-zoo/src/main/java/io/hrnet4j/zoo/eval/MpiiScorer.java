@@ -5,12 +5,10 @@ import io.hrnet4j.data.keypoints.PoseSample;
 import io.hrnet4j.metrics.MpiiGroundTruth;
 import io.hrnet4j.metrics.MpiiPckh;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The MPII half of the official test ({@code lib/dataset/mpii.py MPIIDataset.evaluate}): PCKh against the ground
@@ -35,11 +33,6 @@ public final class MpiiScorer implements PoseScorer {
         this.headBoxesApproximated = headBoxesApproximated;
     }
 
-    @Override
-    public EvalDataset.Kind kind() {
-        return EvalDataset.Kind.MPII;
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -52,7 +45,6 @@ public final class MpiiScorer implements PoseScorer {
         int k = schema.numJoints();
         double[][][] preds = new double[records][k][2];
         List<TopDownEvalResult.Prediction> out = new ArrayList<>(samples.size());
-        Set<Long> images = new HashSet<>();
         for (int i = 0; i < samples.size(); i++) {
             PoseSample s = samples.get(i);
             long rec = s.annotationId();
@@ -66,7 +58,6 @@ public final class MpiiScorer implements PoseScorer {
                 preds[(int) rec][j] = kp[j];
                 score += kp[j][2] / k;
             }
-            images.add(s.imageId());
             out.add(new TopDownEvalResult.Prediction(s.imagePath().toString(), s.imageId(), kp, score,
                     new double[] {s.box().cx(), s.box().cy()}, new double[] {s.box().sw(), s.box().sh()}));
         }
@@ -76,8 +67,9 @@ public final class MpiiScorer implements PoseScorer {
             double acc = pckh.perJoint()[j] / 100.0;
             perJoint.add(new TopDownEvalResult.JointAccuracy(schema.jointNames().get(j), pckh.counts()[j], acc, acc));
         }
-        return new TopDownEvalResult(EvalDataset.Kind.MPII, samples.size(), images.size(), pckh.nameValue(), null,
-                pckh, perJoint, headBoxesApproximated, summary(pckh, headBoxesApproximated), out, null, null);
+        return new TopDownEvalResult(EvalDataset.Kind.MPII, samples.size(), PoseScorer.numImages(samples),
+                pckh.nameValue(), null, pckh, perJoint, headBoxesApproximated,
+                summary(pckh, headBoxesApproximated), out, null, null);
     }
 
     private static String summary(MpiiPckh.PckhResult pckh, boolean approx) {

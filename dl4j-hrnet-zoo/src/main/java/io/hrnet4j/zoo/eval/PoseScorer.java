@@ -10,9 +10,6 @@ import java.util.List;
  * (rescoring, OKS-NMS, COCO OKS AP) and {@link MpiiScorer} (PCKh).
  */
 public interface PoseScorer {
-    /** @return the dataset family scored */
-    EvalDataset.Kind kind();
-
     /**
      * @param samples the evaluated person boxes
      * @param keypoints {@code [samples.size()][3K]}: per sample, flat {@code [x, y, score] * K} in image pixels
@@ -31,6 +28,14 @@ public interface PoseScorer {
         if (samples.size() != keypoints.length) {
             throw new IllegalArgumentException(samples.size() + " samples but " + keypoints.length + " predictions");
         }
+    }
+
+    /**
+     * @param samples the evaluated person boxes
+     * @return the number of distinct images among them ({@link PoseSample#imageId()})
+     */
+    static int numImages(List<PoseSample> samples) {
+        return (int) samples.stream().mapToLong(PoseSample::imageId).distinct().count();
     }
 
     /**

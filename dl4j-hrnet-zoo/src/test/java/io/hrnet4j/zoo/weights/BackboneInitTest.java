@@ -22,7 +22,6 @@ import io.hrnet4j.zoo.arch.TinyConfigs;
 import io.hrnet4j.zoo.graph.GraphWeights;
 import io.hrnet4j.zoo.samediff.SameDiffHRNet;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,15 +39,10 @@ class BackboneInitTest {
     static final List<String> OFFICIAL_LAYERS = List.of("conv1", "bn1", "conv2", "bn2", "layer1", "transition1",
             "stage2", "transition2", "stage3", "transition3", "stage4");
     static final HRNetConfig CFG = TinyConfigs.tiny();
-    static Map<String, INDArray> tiny;
+    static final Map<String, INDArray> tiny = SharedData.tinyWeights();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void load() throws Exception {
-        tiny = NumpyFiles.readNpz(SharedData.oracle("tiny_hrnet.npz"));
-    }
 
     /** The tiny model's keys with a classification head in place of the pose head. */
     static StateDict imagenetLike() {

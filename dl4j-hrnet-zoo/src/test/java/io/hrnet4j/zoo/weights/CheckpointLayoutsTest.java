@@ -19,7 +19,6 @@ import io.hrnet4j.zoo.arch.Complexity;
 import io.hrnet4j.zoo.arch.HRNetConfig;
 import io.hrnet4j.zoo.arch.Presets;
 import io.hrnet4j.zoo.arch.TinyConfigs;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,15 +28,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * architecture, on the oracle tiny model (296 keys).
  */
 class CheckpointLayoutsTest {
-    static Map<String, INDArray> tiny;
+    static final Map<String, INDArray> tiny = SharedData.tinyWeights();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void load() throws Exception {
-        tiny = NumpyFiles.readNpz(SharedData.oracle("tiny_hrnet.npz"));
-    }
 
     @Test
     void mmpose0xAnd1xCheckpointsLoadUnderTheOfficialNames() throws Exception {

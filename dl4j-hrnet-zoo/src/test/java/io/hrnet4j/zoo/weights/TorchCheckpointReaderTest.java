@@ -13,14 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.hrnet4j.data.io.NumpyFiles;
 import io.hrnet4j.testing.SharedData;
 import io.hrnet4j.zoo.weights.TorchSaveWriter.PyCall;
 import io.hrnet4j.zoo.weights.TorchSaveWriter.PyGlobal;
 import io.hrnet4j.zoo.weights.TorchSaveWriter.PyOrderedDict;
 import io.hrnet4j.zoo.weights.TorchSaveWriter.Storage;
 import io.hrnet4j.zoo.weights.TorchSaveWriter.Tensor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,12 +33,7 @@ class TorchCheckpointReaderTest {
     @TempDir
     Path tmp;
 
-    static Map<String, INDArray> tiny;
-
-    @BeforeAll
-    static void readOracle() throws Exception {
-        tiny = NumpyFiles.readNpz(SharedData.oracle("tiny_hrnet.npz"));
-    }
+    static final Map<String, INDArray> tiny = SharedData.tinyWeights();
 
     private static void assertSameAsOracle(StateDict sd) {
         assertThat(new ArrayList<>(sd.keys())).containsExactlyElementsOf(tiny.keySet());

@@ -74,19 +74,8 @@ public final class TorchSaveWriter {
         }
     }
 
-    /** A tensor: a strided view of a storage. */
-    static final class Tensor {
-        final Storage storage;
-        final long offset;
-        final long[] size;
-        final long[] stride;
-
-        Tensor(Storage storage, long offset, long[] size, long[] stride) {
-            this.storage = storage;
-            this.offset = offset;
-            this.size = size;
-            this.stride = stride;
-        }
+    /** A tensor: a strided view of a storage ({@code offset}, {@code size} and {@code stride} in elements). */
+    record Tensor(Storage storage, long offset, long[] size, long[] stride) {
     }
 
     /** {@code collections.OrderedDict}, with the {@code _metadata} attribute a {@code state_dict()} carries. */
@@ -95,58 +84,53 @@ public final class TorchSaveWriter {
         transient Map<Object, Object> metadata;
     }
 
-    /** Any {@code module.name} global, to write pickles that refer to a global the reader must reject. */
-    public static final class PyGlobal {
-        final String module;
-        final String name;
-
-        public PyGlobal(String module, String name) {
-            this.module = module;
-            this.name = name;
-        }
+    /**
+     * Any {@code module.name} global, to write pickles that refer to a global the reader must reject.
+     *
+     * @param module the Python module, e.g. {@code os}
+     * @param name the attribute, e.g. {@code system}
+     */
+    public record PyGlobal(String module, String name) {
     }
 
-    /** {@code obj} followed by {@code state} and {@code BUILD} ({@code obj.__setstate__(state)}). */
-    public static final class PyBuild {
-        final Object obj;
-        final Object state;
-
-        public PyBuild(Object obj, Object state) {
-            this.obj = obj;
-            this.state = state;
-        }
+    /**
+     * {@code obj} followed by {@code state} and {@code BUILD} ({@code obj.__setstate__(state)}).
+     *
+     * @param obj the object built first
+     * @param state the argument of its {@code __setstate__}
+     */
+    public record PyBuild(Object obj, Object state) {
     }
 
-    /** A call {@code global(*args)} ({@code REDUCE}). */
-    public static final class PyCall {
-        final PyGlobal global;
-        final Object[] args;
-
-        public PyCall(PyGlobal global, Object... args) {
-            this.global = global;
-            this.args = args;
-        }
+    /**
+     * A call {@code global(*args)} ({@code REDUCE}).
+     *
+     * @param global the callable
+     * @param args its positional arguments
+     */
+    public record PyCall(PyGlobal global, Object... args) {
     }
 
     static {
-        Pickler.registerCustomPickler(PyGlobal.class, (o, out, p) -> writeGlobal(out, ((PyGlobal) o).module,
-                ((PyGlobal) o).name));
+        Pickler.registerCustomPickler(PyGlobal.class, (o, out, p) -> writeGlobal(out, ((PyGlobal) o).module(),
+                ((PyGlobal) o).name()));
         Pickler.registerCustomPickler(PyCall.class, (o, out, p) -> {
             PyCall c = (PyCall) o;
-            p.save(c.global);
-            p.save(c.args);
+            p.save(c.global());
+            p.save(c.args());
             out.write(Opcodes.REDUCE);
         });
         Pickler.registerCustomPickler(PyBuild.class, (o, out, p) -> {
             PyBuild b = (PyBuild) o;
-            p.save(b.obj);
-            p.save(b.state);
+            p.save(b.obj());
+            p.save(b.state());
             out.write(Opcodes.BUILD);
         });
         Pickler.registerCustomPickler(Tensor.class, (o, out, p) -> {
             Tensor t = (Tensor) o;
             writeGlobal(out, "torch._utils", "_rebuild_tensor_v2");
-            p.save(new Object[] {t.storage, t.offset, boxed(t.size), boxed(t.stride), false, new PyOrderedDict()});
+            p.save(new Object[] {t.storage(), t.offset(), boxed(t.size()), boxed(t.stride()), false,
+                new PyOrderedDict()});
             out.write(Opcodes.REDUCE);
         });
         Pickler.registerCustomPickler(PyOrderedDict.class, (o, out, p) -> {
