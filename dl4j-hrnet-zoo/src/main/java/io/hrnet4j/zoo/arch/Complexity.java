@@ -211,11 +211,6 @@ public final class Complexity {
         }
 
         @Override
-        public Shape dropout(String name, Shape x, double p) {
-            return x;
-        }
-
-        @Override
         public Shape dySample(String key, Shape x, int channels, int height, int width, int scale,
                               DeHrnetOptions o) {
             if (x.c() != channels || x.h() != height || x.w() != width) {

@@ -88,13 +88,18 @@ public interface NetworkEmitter<T> {
 
     /**
      * Dropout, active in training only (inverted: kept units scaled by {@code 1 / (1 - p)}).
+     * <p>
+     * The default is the identity, the operation at inference, for the realisations that never train (the
+     * complexity counter, the folded inference graph); a realisation that trains overrides it.
      *
      * @param name unique name
      * @param x input
      * @param p drop probability
      * @return same shape as x
      */
-    T dropout(String name, T x, double p);
+    default T dropout(String name, T x, double p) {
+        return x;
+    }
 
     /**
      * DySample dynamic upsampling ({@link io.hrnet4j.zoo.layers.DySample}); parameters {@code key.offset.weight},

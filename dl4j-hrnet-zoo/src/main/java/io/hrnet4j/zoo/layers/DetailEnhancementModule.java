@@ -8,11 +8,9 @@ import io.hrnet4j.zoo.graph.layers.NativeConvolution;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
@@ -39,7 +37,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
  * It also avoids a two-input {@code SameDiffVertex} (reported to fail in training with workspaces on in M2.1, and
  * needing hand-written {@code getOutputType} and {@code clone()}): only single-input SameDiff layers are used.
  */
-public class DetailEnhancementModule extends SameDiffLayer {
+public class DetailEnhancementModule extends NchwLayer {
     /** SE first FC weight key. */
     public static final String FC1_WEIGHT = "fc1.weight";
     /** SE first FC bias key. */
@@ -61,7 +59,6 @@ public class DetailEnhancementModule extends SameDiffLayer {
         ECA
     }
 
-    private long channels;
     private Attention attention = Attention.SE;
     private int reduction = 16;
     private int minHidden = 8;
@@ -73,7 +70,6 @@ public class DetailEnhancementModule extends SameDiffLayer {
 
     protected DetailEnhancementModule(Builder b) {
         super(b);
-        this.channels = b.channels;
         this.attention = b.attention;
         this.reduction = b.reduction;
         this.minHidden = b.minHidden;
@@ -82,10 +78,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
             throw new IllegalArgumentException("DEM reduction and minimum hidden width must be >= 1, got "
                     + reduction + " and " + minHidden);
         }
-        if (ecaKernelSize != 0 && (ecaKernelSize < 1 || ecaKernelSize % 2 == 0)) {
-            throw new IllegalArgumentException("DEM ECA kernel size must be a positive odd number, got "
-                    + ecaKernelSize);
-        }
+        ECA.checkKernelSize(ecaKernelSize, "DEM ECA");
     }
 
     /**
@@ -113,7 +106,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
     public static long numParams(long channels, Attention attention, int reduction, int minHidden,
                                  int ecaKernelSize) {
         if (attention == Attention.ECA) {
-            return ecaKernelSize != 0 ? ecaKernelSize : ECA.adaptiveKernelSize(channels);
+            return ECA.kernelSize(ecaKernelSize, channels);
         }
         long h = hiddenWidth(channels, reduction, minHidden);
         return 2 * channels * h + h + channels;
@@ -153,7 +146,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
     public static long macs(long channels, Attention attention, int reduction, int minHidden, int ecaKernelSize,
                             long height, long width) {
         long att = attention == Attention.ECA
-                ? channels * (ecaKernelSize != 0 ? ecaKernelSize : ECA.adaptiveKernelSize(channels))
+                ? channels * ECA.kernelSize(ecaKernelSize, channels)
                 : 2 * channels * hiddenWidth(channels, reduction, minHidden);
         return att + channels * height * width;
     }
@@ -191,7 +184,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
      */
     public static SDVariable define(SameDiff sd, String namePrefix, SDVariable x, Map<String, SDVariable> params,
                                     DetailEnhancementModule spec) {
-        long c = spec.channels;
+        long c = spec.getChannels();
         SDVariable gate;
         if (spec.attention == Attention.ECA) {
             gate = ECA.defineGate(sd, namePrefix, x, require(params, ECA_WEIGHT), c, spec.getEcaKernelSize());
@@ -265,7 +258,7 @@ public class DetailEnhancementModule extends SameDiffLayer {
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("DEM '" + name + "': dropout must be in [0, 1), got " + dropout);
         }
-        long channels = dem.channels > 0 ? dem.channels : outChannelsUnknown(name);
+        long channels = dem.getChannels() > 0 ? dem.getChannels() : outChannelsUnknown(name);
         String conv = name + ".down.0";
         String bn = name + ".down.1";
         String add = name + ".add";
@@ -291,11 +284,6 @@ public class DetailEnhancementModule extends SameDiffLayer {
                 + "(Builder.channels(C_i)) to size the stride-2 conv");
     }
 
-    /** @return C */
-    public long getChannels() {
-        return channels;
-    }
-
     /** @return SE or ECA */
     public Attention getAttention() {
         return attention;
@@ -303,12 +291,12 @@ public class DetailEnhancementModule extends SameDiffLayer {
 
     /** @return the SE hidden width for {@link #getChannels()} */
     public long getHidden() {
-        return hiddenWidth(channels, reduction, minHidden);
+        return hiddenWidth(getChannels(), reduction, minHidden);
     }
 
     /** @return the ECA kernel size in use (given or adaptive) */
     public int getEcaKernelSize() {
-        return ecaKernelSize != 0 ? ecaKernelSize : ECA.adaptiveKernelSize(channels);
+        return ECA.kernelSize(ecaKernelSize, getChannels());
     }
 
     @Override
@@ -320,8 +308,9 @@ public class DetailEnhancementModule extends SameDiffLayer {
     @Override
     public void defineParameters(SDLayerParams params) {
         if (attention == Attention.ECA) {
-            params.addWeightParam(ECA_WEIGHT, 1, 1, getEcaKernelSize());
+            ECA.defineWeight(params, getEcaKernelSize());
         } else {
+            long channels = getChannels();
             long h = getHidden();
             params.addWeightParam(FC1_WEIGHT, h, channels);
             params.addBiasParam(FC1_BIAS, h);
@@ -333,9 +322,9 @@ public class DetailEnhancementModule extends SameDiffLayer {
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         if (attention == Attention.ECA) {
-            LayerInputs.uniform(params.get(ECA_WEIGHT), 1.0 / Math.sqrt(getEcaKernelSize()));
+            ECA.initializeWeight(params, getEcaKernelSize());
         } else {
-            double b1 = 1.0 / Math.sqrt(channels);
+            double b1 = 1.0 / Math.sqrt(getChannels());
             double b2 = 1.0 / Math.sqrt(getHidden());
             LayerInputs.uniform(params.get(FC1_WEIGHT), b1);
             LayerInputs.uniform(params.get(FC1_BIAS), b1);
@@ -345,29 +334,19 @@ public class DetailEnhancementModule extends SameDiffLayer {
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        channels = LayerInputs.channels(inputType, getLayerName(), "DEM", channels, override);
+    protected String kind() {
+        return "DEM";
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        LayerInputs.convolutional(inputType, getLayerName(), "DEM");
-        return inputType;
-    }
-
-    /** Builder of {@link DetailEnhancementModule}; defaults: SE, reduction 16, hidden ≥ 8, ECA k adaptive. */
-    public static class Builder extends SameDiffLayer.Builder<Builder> {
-        private long channels;
+    /**
+     * Builder of {@link DetailEnhancementModule}; defaults: SE, reduction 16, hidden ≥ 8, ECA k adaptive;
+     * {@code channels} is optional for the single-input form and required by {@link #addDualInput}.
+     */
+    public static class Builder extends NchwLayer.Builder<Builder> {
         private Attention attention = Attention.SE;
         private int reduction = 16;
         private int minHidden = 8;
         private int ecaKernelSize;
-
-        /** @param channels C (optional for the single-input form; required by {@link #addDualInput}) @return this */
-        public Builder channels(long channels) {
-            this.channels = channels;
-            return this;
-        }
 
         /** @param attention SE (default) or ECA @return this */
         public Builder attention(Attention attention) {

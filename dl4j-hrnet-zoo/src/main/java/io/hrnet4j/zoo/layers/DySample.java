@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,7 +55,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>
  * Checked against shared/oracle {@code dysample_s2_*} and {@code dysample_s4_*} (README section 4).
  */
-public class DySample extends SameDiffLayer {
+public class DySample extends NchwLayer {
     /** Offset conv weight key (PyTorch state_dict naming). */
     public static final String OFFSET_WEIGHT = "offset.weight";
     /** Default window radius R (input pixels): exact for |offset| &lt;= 2 (see the class Javadoc). */
@@ -74,7 +73,6 @@ public class DySample extends SameDiffLayer {
         PL
     }
 
-    private long channels;
     private long height;
     private long width;
     private int scale = 2;
@@ -89,7 +87,6 @@ public class DySample extends SameDiffLayer {
 
     protected DySample(Builder b) {
         super(b);
-        this.channels = b.channels;
         this.scale = b.scale;
         this.groups = b.groups;
         this.style = b.style;
@@ -104,8 +101,8 @@ public class DySample extends SameDiffLayer {
         if (windowRadius < 1) {
             throw new IllegalArgumentException("DySample window radius must be >= 1 input pixel, got " + windowRadius);
         }
-        if (channels > 0) {
-            validateChannels(channels);
+        if (getChannels() > 0) {
+            validateChannels(getChannels());
         }
     }
 
@@ -321,23 +318,24 @@ public class DySample extends SameDiffLayer {
     }
 
     private long offsetIn() {
-        return style == Style.LP ? channels : channels / ((long) scale * scale);
+        return style == Style.LP ? getChannels() : getChannels() / ((long) scale * scale);
     }
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable,
                                   SDVariable mask) {
         SDVariable out = define(sd, "", layerInput, paramTable.get(OFFSET_WEIGHT), paramTable.get(OFFSET_BIAS),
-                dynamicScope ? paramTable.get(SCOPE_WEIGHT) : null, channels, height, width, scale, groups, style,
+                dynamicScope ? paramTable.get(SCOPE_WEIGHT) : null, getChannels(), height, width, scale, groups, style,
                 windowRadius);
         return SameDiffOps.halveGradient(sd, out);
     }
 
     @Override
     public void validateInput(INDArray input) {
-        if (input.rank() != 4 || input.size(1) != channels || input.size(2) != height || input.size(3) != width) {
+        if (input.rank() != 4 || input.size(1) != getChannels() || input.size(2) != height
+                || input.size(3) != width) {
             throw new IllegalArgumentException("DySample layer '" + getLayerName() + "' was defined for input [N, "
-                    + channels + ", " + height + ", " + width + "], got " + java.util.Arrays.toString(input.shape()));
+                    + getChannels() + ", " + height + ", " + width + "], got " + java.util.Arrays.toString(input.shape()));
         }
     }
 
@@ -360,11 +358,18 @@ public class DySample extends SameDiffLayer {
         }
     }
 
+    /**
+     * Takes C, H and W from the input type.
+     *
+     * @param inputType the layer's input type, convolutional NCHW {@code [N, C, H, W]}
+     * @param override  whether DL4J asks to replace a configured C
+     * @throws IllegalArgumentException when the input is not convolutional NCHW, a configured C differs from the
+     *     input's, C is not divisible by G, or (style pl) by s²
+     */
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        long c = LayerInputs.channels(inputType, getLayerName(), "DySample", channels, override);
-        validateChannels(c);
-        channels = c;
+        super.setNIn(inputType, override);
+        validateChannels(getChannels());
         InputType.InputTypeConvolutional t = (InputType.InputTypeConvolutional) inputType;
         height = t.getHeight();
         width = t.getWidth();
@@ -372,13 +377,13 @@ public class DySample extends SameDiffLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        InputType.InputTypeConvolutional c = LayerInputs.convolutional(inputType, getLayerName(), "DySample");
+        InputType.InputTypeConvolutional c = LayerInputs.convolutional(inputType, getLayerName(), kind());
         return InputType.convolutional(c.getHeight() * scale, c.getWidth() * scale, c.getChannels());
     }
 
-    /** @return C */
-    public long getChannels() {
-        return channels;
+    @Override
+    protected String kind() {
+        return "DySample";
     }
 
     /** @return the input height H the layer was defined for */
@@ -416,20 +421,16 @@ public class DySample extends SameDiffLayer {
         return windowRadius;
     }
 
-    /** Builder of {@link DySample}; defaults: scale 2, 4 groups, style lp, static scope, window radius 2. */
-    public static class Builder extends SameDiffLayer.Builder<Builder> {
-        private long channels;
+    /**
+     * Builder of {@link DySample}; defaults: scale 2, 4 groups, style lp, static scope, window radius 2;
+     * {@code channels} is optional (taken from the input type).
+     */
+    public static class Builder extends NchwLayer.Builder<Builder> {
         private int scale = 2;
         private int groups = 4;
         private Style style = Style.LP;
         private boolean dynamicScope;
         private int windowRadius = DEFAULT_WINDOW_RADIUS;
-
-        /** @param channels C (optional: taken from the input type) @return this */
-        public Builder channels(long channels) {
-            this.channels = channels;
-            return this;
-        }
 
         /** @param scale upsampling factor s: 2, 4 or 8 @return this */
         public Builder scale(int scale) {

@@ -2,9 +2,7 @@ package io.hrnet4j.zoo.layers;
 
 import java.util.Map;
 
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,11 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The 1D convolution is computed as a product of {@code k} shifted copies of the pooled vector with the kernel
  * (exact, differentiable with stock ops). Checked against shared/oracle {@code eca_*} (README section 5).
  */
-public class ECA extends SameDiffLayer {
+public class ECA extends NchwLayer {
     /** Parameter key (PyTorch state_dict naming). */
     public static final String WEIGHT = "conv.weight";
 
-    private long channels;
     private int kernelSize;
 
     /** For JSON deserialisation only. */
@@ -37,11 +34,39 @@ public class ECA extends SameDiffLayer {
 
     protected ECA(Builder b) {
         super(b);
-        this.channels = b.channels;
-        this.kernelSize = b.kernelSize;
+        this.kernelSize = checkKernelSize(b.kernelSize, "ECA");
+    }
+
+    /**
+     * @param kernelSize a configured kernel size, 0 = adaptive
+     * @param kind       the layer kind for the message ({@code "ECA"}, {@code "DEM ECA"})
+     * @return {@code kernelSize}
+     * @throws IllegalArgumentException when it is neither 0 nor a positive odd number
+     */
+    static int checkKernelSize(int kernelSize, String kind) {
         if (kernelSize != 0 && (kernelSize < 1 || kernelSize % 2 == 0)) {
-            throw new IllegalArgumentException("ECA kernel size must be a positive odd number, got " + kernelSize);
+            throw new IllegalArgumentException(kind + " kernel size must be a positive odd number, got " + kernelSize);
         }
+        return kernelSize;
+    }
+
+    /**
+     * @param kernelSize a configured kernel size, 0 = adaptive
+     * @param channels   C
+     * @return {@code kernelSize} when given, else {@link #adaptiveKernelSize(long) adaptiveKernelSize(channels)}
+     */
+    static int kernelSize(int kernelSize, long channels) {
+        return kernelSize != 0 ? kernelSize : adaptiveKernelSize(channels);
+    }
+
+    /** Declares {@link #WEIGHT} {@code [1, 1, k]} (shared by ECA and the DEM's ECA attention). */
+    static void defineWeight(SDLayerParams params, int kernelSize) {
+        params.addWeightParam(WEIGHT, 1, 1, kernelSize);
+    }
+
+    /** Fills {@link #WEIGHT} with PyTorch's Conv1d default, U(±1/sqrt(k)) (shared by ECA and the DEM). */
+    static void initializeWeight(Map<String, INDArray> params, int kernelSize) {
+        LayerInputs.uniform(params.get(WEIGHT), 1.0 / Math.sqrt(kernelSize));
     }
 
     /**
@@ -82,14 +107,9 @@ public class ECA extends SameDiffLayer {
         return channels * kernelSize + channels * height * width;
     }
 
-    /** @return the number of channels C (set from the input type when not given) */
-    public long getChannels() {
-        return channels;
-    }
-
     /** @return the kernel size in use: the given one, or the adaptive one for {@link #getChannels()} */
     public int getKernelSize() {
-        return kernelSize != 0 ? kernelSize : adaptiveKernelSize(channels);
+        return kernelSize(kernelSize, getChannels());
     }
 
     /**
@@ -142,44 +162,28 @@ public class ECA extends SameDiffLayer {
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable,
                                   SDVariable mask) {
-        SDVariable out = define(sd, "", layerInput, paramTable.get(WEIGHT), channels, getKernelSize());
+        SDVariable out = define(sd, "", layerInput, paramTable.get(WEIGHT), getChannels(), getKernelSize());
         return SameDiffOps.halveGradient(sd, out);
     }
 
     @Override
     public void defineParameters(SDLayerParams params) {
-        params.addWeightParam(WEIGHT, 1, 1, getKernelSize());
+        defineWeight(params, getKernelSize());
     }
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        LayerInputs.uniform(params.get(WEIGHT), 1.0 / Math.sqrt(getKernelSize()));
+        initializeWeight(params, getKernelSize());
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        channels = LayerInputs.channels(inputType, getLayerName(), "ECA", channels, override);
+    protected String kind() {
+        return "ECA";
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        LayerInputs.convolutional(inputType, getLayerName(), "ECA");
-        return inputType;
-    }
-
-    /** Builder of {@link ECA}. */
-    public static class Builder extends SameDiffLayer.Builder<Builder> {
-        private long channels;
+    /** Builder of {@link ECA}; {@code channels} is optional (taken from the input type). */
+    public static class Builder extends NchwLayer.Builder<Builder> {
         private int kernelSize;
-
-        /**
-         * @param channels number of channels C (optional: taken from the input type)
-         * @return this
-         */
-        public Builder channels(long channels) {
-            this.channels = channels;
-            return this;
-        }
 
         /**
          * @param kernelSize odd kernel size; 0 (default) = adaptive from C ({@link #adaptiveKernelSize(long)})

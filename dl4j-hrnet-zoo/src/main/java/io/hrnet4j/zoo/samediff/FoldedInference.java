@@ -56,8 +56,7 @@ public final class FoldedInference implements PoseNetwork {
 
     @Override
     public INDArray output(INDArray input) {
-        PoseNetwork.checkInput(config, input);
-        return sd.outputSingle(Map.of(SameDiffHRNet.INPUT, input.castTo(DataType.FLOAT)), output);
+        return SameDiffHRNet.infer(sd, config, input, output);
     }
 
     /** @return the underlying graph */
@@ -150,11 +149,6 @@ public final class FoldedInference implements PoseNetwork {
             SDVariable y = layers.channelAttention(key, x, channels, options);
             assignLayerParams(key);
             return y;
-        }
-
-        @Override
-        public SDVariable dropout(String name, SDVariable x, double p) {
-            return x;
         }
 
         @Override

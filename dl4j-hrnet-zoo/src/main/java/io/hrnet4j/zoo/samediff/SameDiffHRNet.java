@@ -174,8 +174,23 @@ public final class SameDiffHRNet implements io.hrnet4j.zoo.PoseNetwork {
      */
     @Override
     public INDArray output(INDArray input) {
+        return infer(sd, config, input, OUTPUT);
+    }
+
+    /**
+     * One inference call of a SameDiff realisation of a network whose input placeholder is {@value #INPUT}
+     * (this class and {@link FoldedInference}).
+     *
+     * @param sd     the graph
+     * @param config its architecture (the input is checked against it)
+     * @param input  {@code [N, 3, H, W]}, NCHW, cast to float32 for the call
+     * @param output the name of the heatmap variable
+     * @return heatmaps {@code [N, K, H/4, W/4]}
+     * @throws IllegalArgumentException if the input shape does not match the configuration
+     */
+    static INDArray infer(SameDiff sd, HRNetConfig config, INDArray input, String output) {
         io.hrnet4j.zoo.PoseNetwork.checkInput(config, input);
-        return sd.outputSingle(Map.of(INPUT, input.castTo(DataType.FLOAT)), OUTPUT);
+        return sd.outputSingle(Map.of(INPUT, input.castTo(DataType.FLOAT)), output);
     }
 
     /**

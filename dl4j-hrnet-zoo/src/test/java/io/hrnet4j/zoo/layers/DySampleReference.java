@@ -28,26 +28,19 @@ final class DySampleReference {
 
     /** pixel_shuffle [n, c*s*s, h, w] -> [n, c, h*s, w*s]. */
     static double[] shuffle(double[] x, int n, int c, int h, int w, int s) {
-        double[] y = new double[x.length];
-        for (int b = 0; b < n; b++) {
-            for (int k = 0; k < c; k++) {
-                for (int i = 0; i < s; i++) {
-                    for (int j = 0; j < s; j++) {
-                        for (int yy = 0; yy < h; yy++) {
-                            for (int xx = 0; xx < w; xx++) {
-                                double v = x[((b * c * s * s + k * s * s + i * s + j) * h + yy) * w + xx];
-                                y[((b * c + k) * h * s + yy * s + i) * w * s + xx * s + j] = v;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return y;
+        return shuffle(x, n, c, h, w, s, false);
     }
 
     /** pixel_unshuffle [n, c, h*s, w*s] -> [n, c*s*s, h, w]. */
     static double[] unshuffle(double[] x, int n, int c, int h, int w, int s) {
+        return shuffle(x, n, c, h, w, s, true);
+    }
+
+    /**
+     * The one index map of both directions: element {@code [b, k*s*s + i*s + j, yy, xx]} of the low-resolution
+     * layout is element {@code [b, k, yy*s + i, xx*s + j]} of the high-resolution one.
+     */
+    private static double[] shuffle(double[] x, int n, int c, int h, int w, int s, boolean inverse) {
         double[] y = new double[x.length];
         for (int b = 0; b < n; b++) {
             for (int k = 0; k < c; k++) {
@@ -55,8 +48,13 @@ final class DySampleReference {
                     for (int j = 0; j < s; j++) {
                         for (int yy = 0; yy < h; yy++) {
                             for (int xx = 0; xx < w; xx++) {
-                                y[((b * c * s * s + k * s * s + i * s + j) * h + yy) * w + xx] =
-                                        x[((b * c + k) * h * s + yy * s + i) * w * s + xx * s + j];
+                                int low = ((b * c * s * s + k * s * s + i * s + j) * h + yy) * w + xx;
+                                int high = ((b * c + k) * h * s + yy * s + i) * w * s + xx * s + j;
+                                if (inverse) {
+                                    y[low] = x[high];
+                                } else {
+                                    y[high] = x[low];
+                                }
                             }
                         }
                     }

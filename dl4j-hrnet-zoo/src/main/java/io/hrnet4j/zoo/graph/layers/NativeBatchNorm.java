@@ -60,11 +60,6 @@ public class NativeBatchNorm extends BatchNormalization {
     }
 
     @Override
-    public NativeBatchNorm clone() {
-        return (NativeBatchNorm) super.clone();
-    }
-
-    @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {

@@ -102,11 +102,6 @@ public class NativeConvolution extends ConvolutionLayer {
     }
 
     @Override
-    public NativeConvolution clone() {
-        return (NativeConvolution) super.clone();
-    }
-
-    @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
