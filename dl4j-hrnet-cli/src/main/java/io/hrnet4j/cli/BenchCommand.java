@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,12 +57,16 @@ import picocli.CommandLine.Spec;
  *       = our throughput / PyTorch's for {@code infer_b1}, {@code infer_b8}, {@code train_b8}; JSON layout in
  *       {@link PyTorchComparison.Result#toMap()};</li>
  *   <li>{@code --scaling}: time and peak RSS against batch (1..16) and input size for W32/W48, HRNet and DE-HRNet,
- *       as a Markdown table ({@link ScalingBenchmark});</li>
+ *       as a Markdown table ({@link ScalingBenchmark}); default realisation {@code samediff_folded} (the fastest
+ *       for inference); each network (width x arch x input) is measured in its own child JVM
+ *       ({@code --scaling --serve}, one round of the {@link RoundProcess} protocol), so that its peak RSS holds
+ *       nothing of the networks measured before it;</li>
  *   <li>{@code --kernels}: which reduced-precision (bf16, int8) convolution kernels this ND4J build reaches and
  *       their speed against fp32 {@code conv2d} ({@link PrecisionKernels}).</li>
  * </ul>
  * Options are validated before any work: a bad batch, repeat count, thread count or realisation name prints one
- * line and exits 2. Child JVMs (natives, thread counts) are started by one method, {@link #startChild}.
+ * line and exits 2. Child JVMs (natives, thread counts, scaling networks) are started by one method,
+ * {@link #startChild}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark inference and training speed and memory of the realisations (graph, samediff, "
@@ -77,7 +82,8 @@ import picocli.CommandLine.Spec;
                         + "\"ratios\": {\"<realisation>\": {\"infer_b1\": r, \"infer_b8\": r, \"train_b8\": r, "
                         + "\"threads\": {\"<n>\": {...}}}}} (unnested ratios: at the largest thread count).",
                 "--scaling: time and peak RSS against --batches (default 1,2,4,8,16) and --inputs for --widths and "
-                        + "--archs, as a Markdown table (or JSON)."})
+                        + "--archs, each network in its own JVM, as a Markdown table (or JSON); realisation "
+                        + "samediff_folded unless --realisations names another."})
 public class BenchCommand implements Callable<Integer> {
     /** Largest accepted batch size. */
     static final int MAX_BATCH = 1024;
@@ -90,7 +96,7 @@ public class BenchCommand implements Callable<Integer> {
     ArchOptions arch;
 
     @Option(names = "--realisations", split = ",", paramLabel = "NAME",
-            description = "graph, samediff, samediff_folded (default: all; --scaling: samediff)")
+            description = "graph, samediff, samediff_folded (default: all; --scaling: samediff_folded)")
     List<String> realisations;
 
     @Option(names = "--batches", split = ",", paramLabel = "N",
@@ -157,7 +163,8 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    @Option(names = "--serve", hidden = true, description = "internal: child side of --vs-pytorch (rounds on stdin)")
+    @Option(names = "--serve", hidden = true, description = "internal: child side of --vs-pytorch and, with "
+            + "--scaling, of one scaling network (rounds on stdin)")
     boolean serve;
 
     @Spec
@@ -248,9 +255,9 @@ public class BenchCommand implements Callable<Integer> {
      * @throws UsageException naming the option and the accepted range
      */
     List<Backend> validate() throws IOException {
-        long modes = Stream.of(vsPytorch, scaling, natives != null && !natives.isEmpty(), vsHrnet, serve, kernels)
+        long modes = Stream.of(vsPytorch, scaling, natives != null && !natives.isEmpty(), vsHrnet, kernels)
                 .filter(x -> x).count();
-        if (modes > 1) {
+        if (modes > 1 || serve && modes > (scaling ? 1 : 0)) {
             throw new UsageException("--vs-pytorch, --scaling, --natives, --vs-hrnet and --kernels are separate modes: "
                     + "give one");
         }
@@ -287,7 +294,7 @@ public class BenchCommand implements Callable<Integer> {
             }
         }
         List<Backend> backends = new ArrayList<>();
-        List<String> names = realisations != null ? realisations : scaling ? List.of("samediff")
+        List<String> names = realisations != null ? realisations : scaling ? List.of("samediff_folded")
                 : Arrays.stream(Backend.values()).map(x -> x.name().toLowerCase(Locale.ROOT)).toList();
         for (String n : names) {
             try {
@@ -310,6 +317,9 @@ public class BenchCommand implements Callable<Integer> {
                     || arch.preset != null) {
                 throw new UsageException("--scaling takes --widths, --inputs and --archs (not --arch, --width, "
                         + "--input, --config or --preset)");
+            }
+            if (serve && scalingConfigs().size() != 1) {
+                throw new UsageException("--scaling --serve measures one network: give one width, input and arch");
             }
             scalingConfigs();
         } else {
@@ -361,9 +371,39 @@ public class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /** @return the batch sizes of {@code --scaling}: {@code --batches} or 1, 2, 4, 8, 16 */
+    private int[] scalingBatches() {
+        return batches == null ? new int[] {1, 2, 4, 8, 16} : batches;
+    }
+
+    /**
+     * {@code --scaling}: each network in its own child JVM ({@code bench --scaling --serve} with that network's
+     * width, input and arch and this command's batches, realisation, repetitions and training flag; stderr, with
+     * the child's progress lines, inherited), one after the other.
+     */
     private int scaling(Backend backend, PrintWriter out, PrintWriter err) throws IOException {
-        int[] b = batches == null ? new int[] {1, 2, 4, 8, 16} : batches;
-        ScalingBenchmark.Result r = ScalingBenchmark.run(scalingConfigs(), backend, b, !noTrain, warmup, iterations,
+        int[] b = scalingBatches();
+        String realisation = backend.name().toLowerCase(Locale.ROOT);
+        ScalingBenchmark.Result r = ScalingBenchmark.runIsolated(scalingConfigs(), backend, b, warmup, iterations,
+                cfg -> {
+                    List<String> args = new ArrayList<>(List.of("--scaling", "--serve",
+                            "--widths", Integer.toString(cfg.width()),
+                            "--inputs", cfg.inputHeight() + "x" + cfg.inputWidth(),
+                            "--archs", cfg.isDeHrnet() ? "dehrnet" : "hrnet",
+                            "--joints", Integer.toString(cfg.numJoints()),
+                            "--realisations", realisation,
+                            "--batches", Arrays.stream(b).mapToObj(Integer::toString).collect(Collectors.joining(",")),
+                            "--warmup", Integer.toString(warmup), "--iterations", Integer.toString(iterations)));
+                    if (noTrain) {
+                        args.add("--no-train");
+                    }
+                    String name = "scaling child JVM (" + PoseNetworks.describe(cfg) + ")";
+                    try {
+                        return new RoundProcess(name, startChild(null, Map.of(), args, true));
+                    } catch (IOException e) {
+                        throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
+                    }
+                },
                 line -> {
                     err.println("bench: " + line);
                     err.flush();
@@ -433,14 +473,37 @@ public class BenchCommand implements Callable<Integer> {
         return p == null || p.isBlank() ? null : Path.of(p, "oracle");
     }
 
-    /** The child side of {@code --vs-pytorch}: builds the workload, then answers {@code round} lines on stdin. */
+    /**
+     * The child side of {@code --vs-pytorch} (builds the workload, then answers each {@code round} line on stdin by
+     * timing every measurement once) and of {@code --scaling} (answers each {@code round} with the whole in-process
+     * scaling measurement of its one network, {@link ScalingBenchmark#roundAnswer}).
+     */
     private int serve(List<Backend> backends) throws IOException {
         PrintStream proto = System.out;
         System.setOut(System.err); // stray prints of libraries must not corrupt the protocol
-        HRNetConfig cfg = arch.resolve();
-        int[] inferBatches = batches == null ? new int[] {1, 8} : batches;
-        ModelBenchmark.Workload w = new ModelBenchmark.Workload(cfg, backends, inferBatches,
-                noTrain ? new int[0] : new int[] {trainBatch}, 0);
+        HRNetConfig cfg;
+        Supplier<Map<String, Object>> answer;
+        if (scaling) {
+            HRNetConfig one = scalingConfigs().get(0);
+            cfg = one;
+            answer = () -> ScalingBenchmark.roundAnswer(ScalingBenchmark.run(List.of(one), backends.get(0),
+                    scalingBatches(), !noTrain, warmup, iterations, line -> System.err.println("bench: " + line)));
+        } else {
+            cfg = arch.resolve();
+            int[] inferBatches = batches == null ? new int[] {1, 8} : batches;
+            ModelBenchmark.Workload w = new ModelBenchmark.Workload(cfg, backends, inferBatches,
+                    noTrain ? new int[0] : new int[] {trainBatch}, 0);
+            int[] round = {0};
+            answer = () -> {
+                Map<String, Object> seconds = new LinkedHashMap<>();
+                w.round().forEach((b, m) -> seconds.put(b.name().toLowerCase(Locale.ROOT), m));
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("round", round[0]++);
+                r.put("seconds", seconds);
+                r.put("memory", MemoryUsage.current().toMap());
+                return r;
+            };
+        }
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("ready", true);
         ready.put("omp_threads", Nd4j.getEnvironment().maxThreads());
@@ -450,19 +513,12 @@ public class BenchCommand implements Callable<Integer> {
         proto.println(line.writeValueAsString(ready));
         proto.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        int i = 0;
         for (String cmd = in.readLine(); cmd != null && !cmd.strip().equals("quit"); cmd = in.readLine()) {
             if (!cmd.strip().equals("round")) {
                 System.err.println("hrnet bench --serve: unknown command '" + cmd + "' (expected round or quit)");
                 return 2;
             }
-            Map<String, Object> seconds = new LinkedHashMap<>();
-            w.round().forEach((b, m) -> seconds.put(b.name().toLowerCase(Locale.ROOT), m));
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("round", i++);
-            r.put("seconds", seconds);
-            r.put("memory", MemoryUsage.current().toMap());
-            proto.println(line.writeValueAsString(r));
+            proto.println(line.writeValueAsString(answer.get()));
             proto.flush();
         }
         return 0;
@@ -516,7 +572,7 @@ public class BenchCommand implements Callable<Integer> {
     /**
      * Starts {@code hrnet bench ARGS} in a child JVM: this JVM's java, class path and options (heap, system
      * properties; debug agents dropped), the given native build and environment. The one way this command spawns
-     * JVMs ({@code --natives} and {@code --vs-pytorch}). Its stderr is inherited.
+     * JVMs ({@code --natives}, {@code --vs-pytorch} and {@code --scaling}). Its stderr is inherited.
      *
      * @param nativeExtension JavaCPP platform extension ({@code ""} generic), or null for this process's
      * @param env extra environment variables (e.g. {@code OMP_NUM_THREADS}, read by ND4J's OpenMP at start)

@@ -24,7 +24,7 @@ class BenchCommandTest {
                 {"--vs-pytorch", "--scaling"}, {"--vs-pytorch", "--arch", "dehrnet"}, {"--vs-hrnet"},
                 {"--scaling", "--width", "32"}, {"--scaling", "--inputs", "100x100"},
                 {"--scaling", "--archs", "resnet"}, {"--scaling", "--realisations", "graph,samediff"},
-                {"--kernels", "--scaling"}};
+                {"--kernels", "--scaling"}, {"--scaling", "--serve", "--widths", "4,8"}, {"--serve", "--kernels"}};
         String[] expected = {
                 "--batches: batch size must be 1..1024, got -1", "--batches: batch size must be 1..1024, got 0",
                 "--batches: batch size must be 1..1024, got 100000", "--iterations/--repeats must be 1..1000, got "
@@ -34,7 +34,8 @@ class BenchCommandTest {
                 "--train-batch must be 1..1024, got -8", "--natives: unknown native build 'cuda'",
                 "are separate modes", "the PyTorch peer is plain HRNet", "--vs-hrnet compares a DE-HRNet",
                 "--scaling takes --widths, --inputs and --archs", "must be a positive multiple of 32",
-                "--archs: unknown architecture 'resnet'", "--scaling measures one realisation", "are separate modes"};
+                "--archs: unknown architecture 'resnet'", "--scaling measures one realisation", "are separate modes",
+                "--scaling --serve measures one network: give one width, input and arch", "are separate modes"};
         for (int i = 0; i < cases.length; i++) {
             long t0 = System.nanoTime();
             String[] args = new String[cases[i].length + 1];
@@ -85,18 +86,31 @@ class BenchCommandTest {
 
     @Test
     void scalingPrintsAMarkdownTableWithDeHrnetAgainstHrnet() {
+        // no --realisations: the default is the fastest inference realisation, samediff_folded (cannot train, so
+        // the training column stays empty without --no-train); each network in its own child JVM
         assertThat(cli.run("bench", "--scaling", "--widths", "4", "--inputs", "64x64", "--batches", "1,2",
-                "--realisations", "samediff_folded", "--warmup", "0", "--iterations", "1")).as(cli.err())
-                .isEqualTo(0);
+                "--warmup", "0", "--iterations", "1")).as(cli.err()).isEqualTo(0);
         String md = cli.out();
         assertThat(md).contains("| network | input | batch | inference s | img/s | training step s | peak RSS GiB |");
-        assertThat(md.lines().filter(l -> l.startsWith("| HRNet-W4 | 64x64 |"))).hasSize(2);
-        assertThat(md.lines().filter(l -> l.startsWith("| DE-HRNet-W4 | 64x64 |"))).hasSize(2);
-        assertThat(md.lines().filter(l -> l.startsWith("| W4 | 64x64 | "))).hasSize(2);
-        assertThat(md.lines().filter(l -> l.matches("\\| (DE-)?HRNet-W4 \\| 64x64 \\| [12] \\| [0-9.]+ \\| [0-9.]+ "
-                + "\\| - \\| [0-9.]+ \\| [0-9.]+ \\|"))).hasSize(4);
+        List<String> rows = md.lines().filter(l -> l.matches("\\| (DE-)?HRNet-W4 \\| .*")).toList();
+        assertThat(rows).hasSize(4);
+        String cell = "[0-9]+\\.[0-9]+";
+        for (int i = 0; i < 4; i++) {
+            assertThat(rows.get(i)).as("row %d", i).matches("\\| " + (i < 2 ? "" : "DE-") + "HRNet-W4 \\| 64x64 \\| "
+                    + (i % 2 + 1) + " \\| " + cell + " \\| " + cell + " \\| - \\| " + cell + " \\| " + cell + " \\|");
+            String[] c = rows.get(i).split(" \\| ");
+            double seconds = Double.parseDouble(c[3]);
+            double imagesPerSecond = Double.parseDouble(c[4]);
+            assertThat(seconds).isPositive();
+            assertThat(imagesPerSecond).isCloseTo((i % 2 + 1) / seconds, within(0.006 + 0.001 * imagesPerSecond));
+            assertThat(Double.parseDouble(c[6])).as("peak RSS GiB of a child JVM").isGreaterThan(0.05);
+        }
+        assertThat(md.lines().filter(l -> l.matches("\\| W4 \\| 64x64 \\| [12] \\| " + cell + " \\| - \\| "
+                + cell + " \\|"))).hasSize(2);
         assertThat(md).contains("Realisation samediff_folded, median of 1 after 0 warm-up; ")
-                .containsPattern("; [0-9]+ ND4J threads, [a-z0-9-]+ natives; peak RSS ");
+                .containsPattern("; [0-9]+ ND4J threads, [a-z0-9-]+ natives; peak RSS per point \\(VmHWM reset "
+                        + "before each\\), one JVM per network\\.");
+        assertThat(cli.err()).contains("bench: HRNet-W4").contains(": measuring in its own JVM");
     }
 
     private static List<String> iterable(Iterator<String> it) {
