@@ -50,8 +50,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code maxThreads}, {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold}).
  *
  * <p>Usage: {@code java -cp ... io.hrnet4j.zoo.bench.GraphProfile [--width 32] [--height 256] [--input-width 192]
- * [--batch 8] [--warmup 1] [--rounds 3] [--variant LABEL:KEY=VALUE[,KEY=VALUE...]]...}; a {@code KEY=VALUE} is
- * an environment variable of that child, a {@code -Dkey=value} a system property. A benchmark command, not a test.
+ * [--batch 8] [--warmup 1] [--rounds 3] [--infer 1] [--kernels 1] [--variant LABEL:KEY=VALUE[,KEY=VALUE...]]...}
+ * ({@code --infer 0} / {@code --kernels 0}: training step only); a {@code KEY=VALUE} is an environment variable of
+ * that child, an item starting with {@code -} a JVM option, among them the system properties {@code -Dhrnet.profile.maxThreads=n},
+ * {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold} (same prefix), set in ND4J's
+ * {@code Environment} before the network is built. A benchmark command, not a test.
  */
 public final class GraphProfile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,10 +64,11 @@ public final class GraphProfile {
     private GraphProfile() {
     }
 
-    /** One child-JVM setting: a label, environment variables and system properties. */
+    /** One child-JVM setting: a label, environment variables and JVM options. */
     record Variant(String label, Map<String, String> env, List<String> properties) {
         /**
-         * @param spec {@code LABEL:KEY=VALUE[,KEY=VALUE...]}, items {@code -Dkey=value} being system properties
+         * @param spec {@code LABEL:KEY=VALUE[,KEY=VALUE...]}, items starting with {@code -} being JVM options
+         *     ({@code -Dkey=value}, {@code -XX:...})
          * @return the variant
          * @throws IllegalArgumentException if the spec has no label or an item is not {@code KEY=VALUE}
          */
@@ -81,12 +85,11 @@ public final class GraphProfile {
                     continue;
                 }
                 int eq = item.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("--variant item must be KEY=VALUE or -Dkey=value, got '"
-                            + item + "' in '" + spec + "'");
-                }
-                if (item.startsWith("-D")) {
+                if (item.startsWith("-")) {
                     props.add(item);
+                } else if (eq <= 0) {
+                    throw new IllegalArgumentException("--variant item must be KEY=VALUE or a JVM option (-...), "
+                            + "got '" + item + "' in '" + spec + "'");
                 } else {
                     env.put(item.substring(0, eq), item.substring(eq + 1));
                 }
@@ -119,8 +122,10 @@ public final class GraphProfile {
         int inputWidth = intOpt(opts, "--input-width", 192);
         int batch = intOpt(opts, "--batch", 8);
         HRNetConfig cfg = HRNetConfig.standard(width, 17, height, inputWidth);
+        boolean infer = intOpt(opts, "--infer", 1) != 0;
+        boolean kernels = intOpt(opts, "--kernels", 1) != 0;
         if (child) {
-            child(cfg, batch);
+            child(cfg, batch, infer, kernels);
             return;
         }
         if (variants.isEmpty()) {
@@ -129,7 +134,8 @@ public final class GraphProfile {
         }
         parent(cfg, batch, intOpt(opts, "--warmup", 1), intOpt(opts, "--rounds", 3), variants,
                 List.of("--width", "" + width, "--height", "" + height, "--input-width", "" + inputWidth,
-                        "--batch", "" + batch), System.out);
+                        "--batch", "" + batch, "--infer", infer ? "1" : "0", "--kernels", kernels ? "1" : "0"),
+                System.out);
     }
 
     private static int intOpt(Map<String, String> opts, String key, int def) {
@@ -171,9 +177,11 @@ public final class GraphProfile {
                 out.println();
                 out.println(opTable(m, variants, acc));
             }
-            out.println("### single ops (median of 7 calls)");
-            out.println();
-            out.println(kernelTable(variants, acc));
+            if (!acc.get(0).kernels.isEmpty()) {
+                out.println("### single ops (median of 7 calls)");
+                out.println();
+                out.println(kernelTable(variants, acc));
+            }
             for (int i = 0; i < children.size(); i++) {
                 out.println(variants.get(i).label() + ": " + children.get(i).ready().path("environment"));
             }
@@ -206,6 +214,8 @@ public final class GraphProfile {
         final Map<String, List<Double>> seconds = new LinkedHashMap<>();
         final Map<String, Map<String, double[]>> ops = new LinkedHashMap<>();
         final Map<String, List<Double>> kernels = new LinkedHashMap<>();
+        /** measurement to summed {CPU seconds, minor faults, major faults} */
+        final Map<String, double[]> process = new LinkedHashMap<>();
 
         void add(JsonNode answer) {
             rounds++;
@@ -218,6 +228,12 @@ public final class GraphProfile {
                     a[0] += o.getValue().get(0).asDouble();
                     a[1] += o.getValue().get(1).asDouble();
                 });
+            });
+            answer.path("process").fields().forEachRemaining(m -> {
+                double[] a = process.computeIfAbsent(m.getKey(), k -> new double[3]);
+                a[0] += m.getValue().path("cpuSeconds").asDouble();
+                a[1] += m.getValue().path("minorFaults").asDouble();
+                a[2] += m.getValue().path("majorFaults").asDouble();
             });
             answer.path("kernels").fields().forEachRemaining(e ->
                     kernels.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().asDouble()));
@@ -313,6 +329,14 @@ public final class GraphProfile {
         row(sb, "**outside ops** (DL4J's Java work)", "", outside, lastStep);
         row(sb, "**wall-clock, mean**", "", step, lastStep);
         row(sb, "**wall-clock, median**", "", median, lastStep);
+        sb.append("\nProcess CPU time / wall-clock (threads busy, spinning included) and page faults per call:");
+        for (int i = 0; i < acc.size(); i++) {
+            double[] p = acc.get(i).process.getOrDefault(m, new double[3]);
+            int n = acc.get(i).rounds;
+            sb.append(String.format(Locale.ROOT, " %s %.2f (%.0f minor, %.0f major faults)%s",
+                    variants.get(i).label(), p[0] / n / (step[i] / 1e3), p[1] / n, p[2] / n,
+                    i + 1 < acc.size() ? ";" : ".\n"));
+        }
         return sb.toString();
     }
 
@@ -359,15 +383,37 @@ public final class GraphProfile {
 
     // ------------------------------------------------------------------------------------------------- child side
 
-    private static void child(HRNetConfig cfg, int batch) throws IOException {
+    /**
+     * Applies the ND4J environment settings given as system properties {@code hrnet.profile.maxThreads},
+     * {@code hrnet.profile.maxMasterThreads}, {@code hrnet.profile.elementwiseThreshold},
+     * {@code hrnet.profile.tadThreshold} (for A/B variants of libnd4j's own thread pool).
+     */
+    private static void applyEnvironment(Environment env) {
+        Integer v;
+        if ((v = Integer.getInteger("hrnet.profile.maxThreads")) != null) {
+            env.setMaxThreads(v);
+        }
+        if ((v = Integer.getInteger("hrnet.profile.maxMasterThreads")) != null) {
+            env.setMaxMasterThreads(v);
+        }
+        if ((v = Integer.getInteger("hrnet.profile.elementwiseThreshold")) != null) {
+            env.setElementwiseThreshold(v);
+        }
+        if ((v = Integer.getInteger("hrnet.profile.tadThreshold")) != null) {
+            env.setTadThreshold(v);
+        }
+    }
+
+    private static void child(HRNetConfig cfg, int batch, boolean infer, boolean withKernels) throws IOException {
         // the protocol owns stdout; anything else printed there (ND4J's start-up logging) goes to stderr
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err);
-        ModelBenchmark.Workload work = new ModelBenchmark.Workload(cfg, List.of(Backend.GRAPH), new int[] {batch},
-                new int[] {batch}, 7);
-        OpTimingListener timing = OpTimer.install();
-        List<Kernel> kernels = kernels();
         Environment env = Nd4j.getEnvironment();
+        applyEnvironment(env);
+        ModelBenchmark.Workload work = new ModelBenchmark.Workload(cfg, List.of(Backend.GRAPH),
+                infer ? new int[] {batch} : new int[0], new int[] {batch}, 7);
+        OpTimingListener timing = OpTimer.install();
+        List<Kernel> kernels = withKernels ? kernels() : List.of();
         ObjectNode ready = JSON.createObjectNode().put("ready", true);
         ready.putObject("environment").put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")))
                 .put("maxThreads", env.maxThreads()).put("maxMasterThreads", env.maxMasterThreads())
@@ -383,12 +429,19 @@ public final class GraphProfile {
             ObjectNode answer = JSON.createObjectNode();
             ObjectNode seconds = answer.putObject("seconds");
             ObjectNode ops = answer.putObject("ops");
+            ObjectNode process = answer.putObject("process");
             timing.reset();
+            long[] p0 = processCounters();
             seconds.put(ModelBenchmark.trainKey(batch), work.train(Backend.GRAPH, batch));
+            putCounters(process.putObject(ModelBenchmark.trainKey(batch)), p0);
             put(ops.putObject(ModelBenchmark.trainKey(batch)), timing);
-            timing.reset();
-            seconds.put(ModelBenchmark.inferKey(batch), work.infer(Backend.GRAPH, batch));
-            put(ops.putObject(ModelBenchmark.inferKey(batch)), timing);
+            if (infer) {
+                timing.reset();
+                p0 = processCounters();
+                seconds.put(ModelBenchmark.inferKey(batch), work.infer(Backend.GRAPH, batch));
+                putCounters(process.putObject(ModelBenchmark.inferKey(batch)), p0);
+                put(ops.putObject(ModelBenchmark.inferKey(batch)), timing);
+            }
             ObjectNode k = answer.putObject("kernels");
             for (Kernel kernel : kernels) {
                 k.put(kernel.name(), 1e3 * ModelBenchmark.median(ModelBenchmark.time(kernel.run(), 2, 7)));
@@ -396,6 +449,29 @@ public final class GraphProfile {
             out.println(JSON.writeValueAsString(answer));
             out.flush();
         }
+    }
+
+    /**
+     * @return this process's minor page faults, major page faults and CPU clock ticks (user + system, all threads)
+     *     from {@code /proc/self/stat} (fields 10, 12, 14, 15; proc(5)), or zeros where it is not readable
+     */
+    private static long[] processCounters() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            // fields after the command name in parentheses, which may contain spaces
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // f[0] is field 3 (state): field n is f[n - 3]
+            return new long[] {Long.parseLong(f[7]), Long.parseLong(f[9]),
+                    Long.parseLong(f[11]) + Long.parseLong(f[12])};
+        } catch (IOException | RuntimeException e) {
+            return new long[3];
+        }
+    }
+
+    private static void putCounters(ObjectNode node, long[] before) {
+        long[] after = processCounters();
+        node.put("minorFaults", after[0] - before[0]).put("majorFaults", after[1] - before[1])
+                .put("cpuSeconds", (after[2] - before[2]) / 100.0);
     }
 
     private static void put(ObjectNode node, OpTimingListener timing) {
