@@ -46,11 +46,21 @@ public class OpTimingListener extends BaseListener {
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
                             INDArray[] outputs) {
-        long dt = System.nanoTime() - started;
-        long[] acc = byOp.computeIfAbsent(op.getOp().opName(), k -> new long[2]);
+        record(op.getOp().opName(), System.nanoTime() - started);
+    }
+
+    /**
+     * Adds one execution of an op to the profile (the entry point of timers outside SameDiff, e.g.
+     * {@code io.hrnet4j.zoo.bench.OpTimer} for any ND4J op execution).
+     *
+     * @param op the op's name ({@code conv2d}, {@code add}, ...)
+     * @param nanos its wall-clock nanoseconds
+     */
+    public void record(String op, long nanos) {
+        long[] acc = byOp.computeIfAbsent(op, k -> new long[2]);
         acc[0]++;
-        acc[1] += dt;
-        total += dt;
+        acc[1] += nanos;
+        total += nanos;
     }
 
     /** Forgets everything recorded (e.g. after warm-up steps). */
