@@ -152,8 +152,8 @@ public record PoseCandidate(Optimizer optimizer, MapSchedule lrSchedule, int war
             j.schedule().values().forEach((k, v) -> values.put(Integer.parseInt(k), v));
             return new PoseCandidate(EnumNames.parse(Optimizer.class, j.optimizer(), "optimizer"),
                     new MapSchedule(EnumNames.parse(ScheduleType.class, j.schedule().type(), "schedule type"), values),
-                    j.warmupIterations(), j.batchSize(),
-                    j.width(), j.momentum(), j.weightDecay(), j.dem(), j.dysample());
+                    j.warmupIterations(), j.batchSize(), j.width(), j.momentum(), j.weightDecay(), j.dem(),
+                    j.dysample());
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException(source + ": invalid candidate: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {

@@ -55,6 +55,16 @@ class PoseSearchSpaceTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) noType.get("schedule")).remove("type");
         assertThatThrownBy(() -> PoseCandidate.fromJson(noType, "c.json")).isInstanceOf(InvalidConfigException.class)
                 .hasMessage("c.json: candidate field 'type' is missing");
+        com.fasterxml.jackson.databind.node.ObjectNode weekly = c.toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) weekly.get("schedule")).put("type", "weekly");
+        assertThatThrownBy(() -> PoseCandidate.fromJson(weekly, "c.json")).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("c.json: invalid candidate: unknown schedule type 'weekly': expected iteration or epoch");
+        com.fasterxml.jackson.databind.node.ObjectNode rmsprop = c.toJson().put("optimizer", "rmsprop");
+        assertThatThrownBy(() -> PoseCandidate.fromJson(rmsprop, "c.json")).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("c.json: invalid candidate: unknown optimizer 'rmsprop': expected adam, adamw or sgd");
+        com.fasterxml.jackson.databind.node.ObjectNode anyCase = c.toJson().put("optimizer", " SGD ");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) anyCase.get("schedule")).put("type", "Epoch");
+        assertThat(PoseCandidate.fromJson(anyCase, "c.json")).isEqualTo(c);
     }
 
     @Test
