@@ -2,6 +2,7 @@ package io.hrnet4j.zoo.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -29,9 +30,14 @@ import java.util.Locale;
  * <p>DE-HRNet options are this project's extension, in {@code MODEL.EXTRA.DEHRNET}: {@code DEM} (bool),
  * {@code PLACEMENT} (STAGE_OUTPUT / EVERY_MODULE), {@code ATTENTION} (SE / ECA), {@code SE_REDUCTION},
  * {@code SE_MIN_HIDDEN}, {@code ECA_KERNEL}, {@code DROPOUT}, {@code DYSAMPLE} (bool), {@code STYLE} (LP / PL),
- * {@code GROUPS}, {@code DYNAMIC_SCOPE}; absent fields take {@link DeHrnetOptions#defaults()}.
+ * {@code GROUPS}, {@code DYNAMIC_SCOPE}; absent fields take {@link DeHrnetOptions#defaults()}. The keys are the
+ * record components of {@link DeHrnetOptions} in upper snake case, written in component order.
  */
 public final class ExperimentConfig {
+    /** Writes a {@link DeHrnetOptions} as the {@code DEHRNET} section: component names in upper snake case. */
+    private static final ObjectMapper DEHRNET_WRITER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.UPPER_SNAKE_CASE);
+
     private ExperimentConfig() {
     }
 
@@ -213,18 +219,7 @@ public final class ExperimentConfig {
         }
         DeHrnetOptions d = cfg.deHrnet();
         if (d != null) {
-            ObjectNode de = extra.putObject("DEHRNET");
-            de.put("DEM", d.dem());
-            de.put("PLACEMENT", d.placement().name());
-            de.put("ATTENTION", d.attention().name());
-            de.put("SE_REDUCTION", d.seReduction());
-            de.put("SE_MIN_HIDDEN", d.seMinHidden());
-            de.put("ECA_KERNEL", d.ecaKernel());
-            de.put("DROPOUT", d.dropout());
-            de.put("DYSAMPLE", d.dysample());
-            de.put("STYLE", d.style().name());
-            de.put("GROUPS", d.groups());
-            de.put("DYNAMIC_SCOPE", d.dynamicScope());
+            extra.set("DEHRNET", DEHRNET_WRITER.valueToTree(d));
         }
         return root;
     }

@@ -2,11 +2,8 @@ package io.hrnet4j.zoo.samediff;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 
 /**
@@ -23,7 +20,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.Step;
  * ND4J's op registry (as {@link FusedBatchNorm#register()} does for batch norm); this class implements the op in
  * general (any threshold), so other graphs of the JVM that contain it run as before.
  */
-public class FastRelu extends DynamicCustomOp {
+public class FastRelu extends RegisteredCustomOp {
     /** libnd4j op name. */
     public static final String OP = "relu";
 
@@ -39,7 +36,7 @@ public class FastRelu extends DynamicCustomOp {
      * @param threshold t
      */
     public FastRelu(SameDiff sd, SDVariable x, double threshold) {
-        super(null, sd, new SDVariable[] {x}, false);
+        super(sd, new SDVariable[] {x});
         register();
         addTArgument(threshold);
     }
@@ -54,24 +51,12 @@ public class FastRelu extends DynamicCustomOp {
      * @return {@code max(x, 0)} where {@code x > t}, else 0
      */
     public static SDVariable apply(SameDiff sd, String name, SDVariable x, double threshold) {
-        SDVariable y = new FastRelu(sd, x, threshold).outputVariable();
-        return name == null ? y : y.rename(name);
+        return named(new FastRelu(sd, x, threshold).outputVariable(), name);
     }
 
     @Override
     public String opName() {
         return OP;
-    }
-
-    /** @param properties the clone's named properties (unused: the threshold is the op's floating argument) */
-    @Override
-    public void setPropertiesForFunction(Map<String, Object> properties) {
-        // configuration is in tArgs
-    }
-
-    @Override
-    public List<DataType> calculateOutputDataTypes(List<DataType> dataTypes) {
-        return Collections.singletonList(dataTypes.get(0));
     }
 
     @Override
@@ -92,7 +77,7 @@ public class FastRelu extends DynamicCustomOp {
         }
         synchronized (FastRelu.class) {
             if (!registered) {
-                FusedBatchNorm.registerCustomOp(new FastRelu().opHash(), OP, FastRelu.class);
+                registerCustomOp(new FastRelu().opHash(), OP, FastRelu.class);
                 registered = true;
             }
         }

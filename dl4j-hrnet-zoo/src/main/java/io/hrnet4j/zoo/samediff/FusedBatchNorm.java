@@ -1,16 +1,12 @@
 package io.hrnet4j.zoo.samediff;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 
 /**
  * libnd4j's fused {@code batchnorm} op (NCHW, channel axis 1) with a derivative that works in a SameDiff graph:
@@ -34,7 +30,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
  * Feed it the batch statistics of {@code x} (e.g. {@code moments}) for training, or constants (running statistics)
  * for inference, where {@code dL/dx} must not be used.
  */
-public class FusedBatchNorm extends DynamicCustomOp {
+public class FusedBatchNorm extends RegisteredCustomOp {
     /** libnd4j op name of the forward op. */
     public static final String OP = "batchnorm";
     /** libnd4j op name of the backward op. */
@@ -57,7 +53,7 @@ public class FusedBatchNorm extends DynamicCustomOp {
      */
     public FusedBatchNorm(SameDiff sd, SDVariable x, SDVariable mean, SDVariable variance, SDVariable gamma,
                           SDVariable beta, double epsilon) {
-        super(null, sd, new SDVariable[] {x, mean, variance, gamma, beta}, false);
+        super(sd, new SDVariable[] {x, mean, variance, gamma, beta});
         register();
         addIArgument(1, 1, 1);      // apply gamma, apply beta, channel axis 1 (NCHW)
         addTArgument(epsilon);
@@ -78,31 +74,12 @@ public class FusedBatchNorm extends DynamicCustomOp {
      */
     public static SDVariable apply(SameDiff sd, String name, SDVariable x, SDVariable mean, SDVariable variance,
                                    SDVariable gamma, SDVariable beta, double epsilon) {
-        SDVariable y = new FusedBatchNorm(sd, x, mean, variance, gamma, beta, epsilon).outputVariable();
-        return name == null ? y : y.rename(name);
-    }
-
-    /**
-     * Ignores the named properties of ND4J's {@code BatchNorm} ({@code applyOffset}, {@code applyScale},
-     * {@code dimensions}, ...) that SameDiff's gradient-graph clone hands over: this op keeps its whole configuration
-     * in the op arguments, which the clone carries, and has no such fields (ND4J would log one warning per property
-     * and op, hundreds per network).
-     *
-     * @param properties the clone's named properties (unused)
-     */
-    @Override
-    public void setPropertiesForFunction(Map<String, Object> properties) {
-        // configuration is in iArgs / tArgs
+        return named(new FusedBatchNorm(sd, x, mean, variance, gamma, beta, epsilon).outputVariable(), name);
     }
 
     @Override
     public String opName() {
         return OP;
-    }
-
-    @Override
-    public List<DataType> calculateOutputDataTypes(List<DataType> dataTypes) {
-        return Collections.singletonList(dataTypes.get(0));
     }
 
     @Override
@@ -136,55 +113,18 @@ public class FusedBatchNorm extends DynamicCustomOp {
     }
 
     /**
-     * Maps a custom-op hash to a class in ND4J's op registry ({@code DifferentialFunctionClassHolder}), so that ops
-     * re-created from their hash (the gradient-graph clone, deserialisation) are instances of that class.
-     *
-     * @param hash the libnd4j op hash ({@code opHash()} of an instance)
-     * @param name the libnd4j op name
-     * @param c the class implementing the op
-     * @throws IllegalStateException if this ND4J version's registry does not have the expected structure
-     */
-    @SuppressWarnings("unchecked")
-    static synchronized void registerCustomOp(long hash, String name, Class<?> c) {
-        try {
-            DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
-            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
-            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
-            single.setAccessible(true);
-            multi.setAccessible(true);
-            Map<Long, Class<?>> byHash = (Map<Long, Class<?>>) single.get(holder);
-            Map<Long, Map<String, Class<?>>> byHashAndName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
-            Map<String, Class<?>> named = byHashAndName.get(hash);
-            if (named != null) {
-                named.put(name, c);
-            } else {
-                byHash.put(hash, c);
-            }
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("cannot register the " + name + " op with ND4J's op registry "
-                    + "(DifferentialFunctionClassHolder of ND4J 1.0.0-M2.1 expected): " + e, e);
-        }
-    }
-
-    /**
      * libnd4j's {@code batchnorm_bp}: inputs {@code x, mean, variance [, gamma] [, beta], dL/dy}; outputs
      * {@code dL/dx, dL/dmean, dL/dvariance [, dL/dgamma] [, dL/dbeta]}, same arguments as the forward op.
      */
-    public static class Backprop extends DynamicCustomOp {
+    public static class Backprop extends RegisteredCustomOp {
         /** For ND4J's op registry and deserialisation. */
         public Backprop() {
         }
 
         Backprop(SameDiff sd, SDVariable[] inputs, List<Long> iArgs, List<Double> tArgs) {
-            super(null, sd, inputs, false);
+            super(sd, inputs);
             iArguments.addAll(iArgs);
             tArguments.addAll(tArgs);
-        }
-
-        /** @param properties the clone's named properties (unused: the configuration is in the op arguments) */
-        @Override
-        public void setPropertiesForFunction(Map<String, Object> properties) {
-            // configuration is in iArgs / tArgs
         }
 
         @Override

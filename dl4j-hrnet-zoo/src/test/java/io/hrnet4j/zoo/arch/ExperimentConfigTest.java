@@ -37,6 +37,19 @@ class ExperimentConfigTest {
         assertThat(ExperimentConfig.parse(root)).isEqualTo(TinyConfigs.tiny());
     }
 
+    @Test
+    void deHrnetSectionHasOneKeyPerOptionInRecordOrderAndReadsBack() throws Exception {
+        DeHrnetOptions o = DeHrnetOptions.defaults().withAttention(io.hrnet4j.zoo.layers.DetailEnhancementModule
+                .Attention.ECA).withDySample(io.hrnet4j.zoo.layers.DySample.Style.PL, 2, true).withDropout(0.25);
+        HRNetConfig cfg = TinyConfigs.tiny().withDeHrnet(o);
+        com.fasterxml.jackson.databind.JsonNode de = ExperimentConfig.toTree(cfg).at("/MODEL/EXTRA/DEHRNET");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(de)).isEqualTo(
+                "{\"DEM\":true,\"PLACEMENT\":\"STAGE_OUTPUT\",\"ATTENTION\":\"ECA\",\"SE_REDUCTION\":16,"
+                + "\"SE_MIN_HIDDEN\":8,\"ECA_KERNEL\":0,\"DROPOUT\":0.25,\"DYSAMPLE\":true,\"STYLE\":\"PL\","
+                + "\"GROUPS\":2,\"DYNAMIC_SCOPE\":true}");
+        assertThat(ExperimentConfig.parse(ExperimentConfig.toTree(cfg))).isEqualTo(cfg);
+    }
+
     /** Writes {@code content} to {@code file} and reads it: an {@link InvalidConfigException} to check further. */
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(Path file, String content)
             throws IOException {
