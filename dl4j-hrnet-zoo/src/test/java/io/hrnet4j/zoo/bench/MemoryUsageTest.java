@@ -47,8 +47,10 @@ class MemoryUsageTest {
         }
         long withBig = MemoryUsage.current().peakRssBytes();
         if (canReset) {
-            // the peak was reset to the RSS just before: it must now include the 256 MiB just touched
-            assertThat(withBig - before).isGreaterThanOrEqualTo(200L << 20);
+            // the peak was reset to the RSS just before: it must now include the 256 MiB just touched. Half of it is
+            // asked for: other threads of a long-running test JVM (collector, ND4J deallocator) may return pages to
+            // the system in between (a loaded run saw +190 MiB), while a peak that did not follow would stay at +0
+            assertThat(withBig - before).isGreaterThanOrEqualTo(128L << 20);
             assertThat(MemoryUsage.resetPeak()).isTrue();
             MemoryUsage after = MemoryUsage.current();
             assertThat(after.peakRssBytes()).isLessThanOrEqualTo(after.rssBytes() + (8L << 20));
