@@ -145,14 +145,13 @@ public final class CocoResults {
      * {@code COCODataset._coco_keypoint_results_one_category_kernel} writes {@code center} and {@code scale}). Numbers are written with Java's shortest
      * round-trip representation, so reading the file back gives the same doubles.
      *
-     * @param file the output file (created or replaced)
+     * @param file the output file, created or replaced atomically ({@link io.hrnet4j.data.io.AtomicFiles}: a failed
+     *     write leaves an existing file unchanged)
      * @param results the results
      * @throws IOException if the file cannot be written
      */
     public static void write(Path file, List<KeypointResult> results) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            write(out, results);
-        }
+        io.hrnet4j.data.io.AtomicFiles.write(file, out -> write(out, results));
     }
 
     /**

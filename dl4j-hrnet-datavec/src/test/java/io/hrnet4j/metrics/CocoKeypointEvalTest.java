@@ -182,6 +182,22 @@ class CocoKeypointEvalTest {
     }
 
     @Test
+    void aFailedWriteLeavesTheExistingResultsFileUnchanged(@TempDir Path tmp) throws Exception {
+        List<KeypointResult> dt = CocoResults.read(SharedData.oracle("coco_dt.json"));
+        Path out = tmp.resolve("results.json");
+        CocoResults.write(out, dt);
+        byte[] good = java.nio.file.Files.readAllBytes(out);
+        List<KeypointResult> broken = new java.util.ArrayList<>(dt);
+        broken.add(null); // the writer fails after most of the file is written
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CocoResults.write(out, broken))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(good);
+        try (var files = java.nio.file.Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("results.json");
+        }
+    }
+
+    @Test
     void badResultsAreRejectedWithFileRecordAndField(@TempDir Path tmp) throws Exception {
         CocoGroundTruth gt = CocoGroundTruth.read(SharedData.oracle("coco_gt.json"));
         List<KeypointResult> dt = new ArrayList<>(CocoResults.read(SharedData.oracle("coco_dt.json")));
