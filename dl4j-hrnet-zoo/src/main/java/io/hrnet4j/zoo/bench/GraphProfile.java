@@ -386,7 +386,9 @@ public final class GraphProfile {
     /**
      * Applies the ND4J environment settings given as system properties {@code hrnet.profile.maxThreads},
      * {@code hrnet.profile.maxMasterThreads}, {@code hrnet.profile.elementwiseThreshold},
-     * {@code hrnet.profile.tadThreshold} (for A/B variants of libnd4j's own thread pool).
+     * {@code hrnet.profile.tadThreshold} (for A/B variants of libnd4j's own thread pool). The values in effect are
+     * reported in the ready line: libnd4j 1.0.0-M2.1 keeps {@code maxThreads} at its start value when asked for a
+     * lower one (measured: {@code maxThreads=1} under {@code OMP_NUM_THREADS=2} still reports 2).
      */
     private static void applyEnvironment(Environment env) {
         Integer v;
