@@ -48,7 +48,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * share |} of the milliseconds per call, median (default; robust to a stalled round) or mean over the timed
  * rounds, the time outside ops (DL4J's Java work), the wall-clock and the process's CPU time per wall-clock second
  * and page faults; then the micro-benchmark table; then each child's ND4J environment (OpenMP threads,
- * {@code maxThreads}, {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold}).
+ * {@code maxThreads}, {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold}) and peak
+ * resident set.
  *
  * <p>Usage: {@code java -cp ... io.hrnet4j.zoo.bench.GraphProfile [--width 32] [--height 256] [--input-width 192]
  * [--batch 8] [--warmup 1] [--rounds 3] [--stat median|mean] [--infer 1] [--kernels 1]
@@ -195,7 +196,8 @@ public final class GraphProfile {
                 out.println(kernelTable(variants, acc));
             }
             for (int i = 0; i < children.size(); i++) {
-                out.println(variants.get(i).label() + ": " + children.get(i).ready().path("environment"));
+                out.println(variants.get(i).label() + ": " + children.get(i).ready().path("environment")
+                        + ", peak RSS " + MemoryUsage.gib(acc.get(i).peakRssBytes));
             }
         } finally {
             for (RoundProcess c : children) {
@@ -235,6 +237,8 @@ public final class GraphProfile {
         final Map<String, Map<String, double[]>> ops = new LinkedHashMap<>();
         /** per timed round: measurement to op to {calls, nanos} */
         final List<Map<String, Map<String, double[]>>> roundOps = new ArrayList<>();
+        /** the child's peak resident set (bytes) after its last round */
+        long peakRssBytes;
         /** whether per-op figures are medians over the rounds (else means) */
         final boolean median;
 
@@ -268,6 +272,7 @@ public final class GraphProfile {
                 a[1] += m.getValue().path("minorFaults").asDouble();
                 a[2] += m.getValue().path("majorFaults").asDouble();
             });
+            peakRssBytes = Math.max(peakRssBytes, answer.path("peakRssBytes").asLong(0));
             answer.path("kernels").fields().forEachRemaining(e ->
                     kernels.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().asDouble()));
         }
@@ -493,6 +498,7 @@ public final class GraphProfile {
             for (Kernel kernel : kernels) {
                 k.put(kernel.name(), 1e3 * ModelBenchmark.median(ModelBenchmark.time(kernel.run(), 2, 7)));
             }
+            answer.put("peakRssBytes", MemoryUsage.current().peakRssBytes());
             out.println(JSON.writeValueAsString(answer));
             out.flush();
         }
