@@ -313,9 +313,16 @@ public final class GraphProfile {
         }
     }
 
-    private static String opTable(String m, List<Variant> variants, List<Accumulated> acc) {
-        StringBuilder sb = new StringBuilder("| op | calls |");
-        StringBuilder rule = new StringBuilder("|---|---:|");
+    /**
+     * @param first the leading header cells, e.g. {@code "| op | calls |"}
+     * @param firstRule their alignment row, e.g. {@code "|---|---:|"}
+     * @param variants one {@code ms} column per variant, then one speed-up column per variant after the first
+     * @param last a last column's title, or null
+     * @return the header and alignment rows of a Markdown table, each ending in a newline
+     */
+    private static StringBuilder header(String first, String firstRule, List<Variant> variants, String last) {
+        StringBuilder sb = new StringBuilder(first);
+        StringBuilder rule = new StringBuilder(firstRule);
         for (Variant v : variants) {
             sb.append(" ms ").append(v.label()).append(" |");
             rule.append("---:|");
@@ -325,9 +332,16 @@ public final class GraphProfile {
                     .append(" |");
             rule.append("---:|");
         }
-        sb.append(" share ").append(variants.get(variants.size() - 1).label()).append(" |\n");
-        rule.append("---:|\n");
-        sb.append(rule);
+        if (last != null) {
+            sb.append(' ').append(last).append(" |");
+            rule.append("---:|");
+        }
+        return sb.append('\n').append(rule).append('\n');
+    }
+
+    private static String opTable(String m, List<Variant> variants, List<Accumulated> acc) {
+        StringBuilder sb = header("| op | calls |", "|---|---:|", variants,
+                "share " + variants.get(variants.size() - 1).label());
         Accumulated first = acc.get(0);
         List<String> ops = new ArrayList<>(first.ops.getOrDefault(m, Map.of()).keySet());
         for (Accumulated a : acc) {
@@ -402,18 +416,7 @@ public final class GraphProfile {
     }
 
     private static String kernelTable(List<Variant> variants, List<Accumulated> acc) {
-        StringBuilder sb = new StringBuilder("| op | shape |");
-        StringBuilder rule = new StringBuilder("|---|---|");
-        for (Variant v : variants) {
-            sb.append(" ms ").append(v.label()).append(" |");
-            rule.append("---:|");
-        }
-        for (int i = 1; i < variants.size(); i++) {
-            sb.append(" speed-up ").append(variants.get(0).label()).append("→").append(variants.get(i).label())
-                    .append(" |");
-            rule.append("---:|");
-        }
-        sb.append('\n').append(rule).append('\n');
+        StringBuilder sb = header("| op | shape |", "|---|---|", variants, null);
         for (String k : acc.get(0).kernels.keySet()) {
             int sp = k.indexOf(' ');
             sb.append("| ").append(k, 0, sp).append(" | ").append(k.substring(sp + 1)).append(" |");
