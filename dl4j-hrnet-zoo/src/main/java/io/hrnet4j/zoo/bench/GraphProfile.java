@@ -45,21 +45,29 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code add}, ReLU), each the median of 7 calls after 2 warm-up calls.
  *
  * <p>Output (stdout, Markdown): per measurement a table {@code | op | calls | ms <variant>... | speed-up ... |
- * share |} of the mean milliseconds per call over the timed rounds, the time outside ops (DL4J's Java work) and the
- * median wall-clock; then the micro-benchmark table; then each child's ND4J environment (OpenMP threads,
- * {@code maxThreads}, {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold}).
+ * share |} of the milliseconds per call, median (default; robust to a stalled round) or mean over the timed
+ * rounds, the time outside ops (DL4J's Java work), the wall-clock and the process's CPU time per wall-clock second
+ * and page faults; then the micro-benchmark table; then each child's ND4J environment (OpenMP threads,
+ * {@code maxThreads}, {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold}) and peak
+ * resident set.
  *
  * <p>Usage: {@code java -cp ... io.hrnet4j.zoo.bench.GraphProfile [--width 32] [--height 256] [--input-width 192]
- * [--batch 8] [--warmup 1] [--rounds 3] [--infer 1] [--kernels 1] [--variant LABEL:KEY=VALUE[,KEY=VALUE...]]...}
+ * [--batch 8] [--warmup 1] [--rounds 3] [--stat median|mean] [--infer 1] [--kernels 1]
+ * [--variant LABEL:KEY=VALUE[,KEY=VALUE...]]...}
  * ({@code --infer 0} / {@code --kernels 0}: training step only); a {@code KEY=VALUE} is an environment variable of
- * that child, an item starting with {@code -} a JVM option, among them the system properties {@code -Dhrnet.profile.maxThreads=n},
- * {@code maxMasterThreads}, {@code elementwiseThreshold}, {@code tadThreshold} (same prefix), set in ND4J's
- * {@code Environment} before the network is built. A benchmark command, not a test.
+ * that child, an item starting with {@code -} a JVM option, among them the system properties
+ * {@code -Dhrnet.profile.maxThreads=n}, {@code maxMasterThreads}, {@code elementwiseThreshold},
+ * {@code tadThreshold} (same prefix), set in ND4J's
+ * {@code Environment} before the network is built, and {@code -Dhrnet.profile.classes=DIR}, which puts DIR first on
+ * that child's class path (an earlier build of some classes, for an A/B of a code change in one run). A benchmark
+ * command, not a test.
  */
 public final class GraphProfile {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CHILD = "--child";
     private static final int TOP = 16;
+    /** Variant item naming a directory or jar put first on that child's class path. */
+    private static final String CLASSES = "-Dhrnet.profile.classes=";
 
     private GraphProfile() {
     }
@@ -132,7 +140,11 @@ public final class GraphProfile {
             variants.add(Variant.parse("1t:OMP_NUM_THREADS=1"));
             variants.add(Variant.parse("2t:OMP_NUM_THREADS=2"));
         }
-        parent(cfg, batch, intOpt(opts, "--warmup", 1), intOpt(opts, "--rounds", 3), variants,
+        String stat = opts.getOrDefault("--stat", "median");
+        if (!stat.equals("median") && !stat.equals("mean")) {
+            throw new IllegalArgumentException("GraphProfile: --stat must be median or mean, got '" + stat + "'");
+        }
+        parent(cfg, batch, intOpt(opts, "--warmup", 1), intOpt(opts, "--rounds", 3), stat.equals("median"), variants,
                 List.of("--width", "" + width, "--height", "" + height, "--input-width", "" + inputWidth,
                         "--batch", "" + batch, "--infer", infer ? "1" : "0", "--kernels", kernels ? "1" : "0"),
                 System.out);
@@ -149,15 +161,15 @@ public final class GraphProfile {
 
     // ------------------------------------------------------------------------------------------------ parent side
 
-    private static void parent(HRNetConfig cfg, int batch, int warmup, int rounds, List<Variant> variants,
-                               List<String> childArgs, PrintStream out) throws IOException {
+    private static void parent(HRNetConfig cfg, int batch, int warmup, int rounds, boolean median,
+                               List<Variant> variants, List<String> childArgs, PrintStream out) throws IOException {
         List<RoundProcess> children = new ArrayList<>();
         List<Accumulated> acc = new ArrayList<>();
         try {
             for (Variant v : variants) {
                 System.err.println("GraphProfile: starting child " + v.label() + " " + v.env() + " " + v.properties());
                 children.add(new RoundProcess("child " + v.label(), startChild(v, childArgs)));
-                acc.add(new Accumulated());
+                acc.add(new Accumulated(median));
             }
             for (int r = 0; r < warmup + rounds; r++) {
                 for (int i = 0; i < children.size(); i++) {
@@ -170,8 +182,9 @@ public final class GraphProfile {
                 }
             }
             out.printf(Locale.ROOT, "HRNet-W%d %dx%d batch %d, ComputationGraph from HRNet.init(), %d timed rounds "
-                            + "(after %d warm-up), variants alternating round by round; ms per call (mean over rounds)"
-                            + "%n%n", cfg.width(), cfg.inputHeight(), cfg.inputWidth(), batch, rounds, warmup);
+                            + "(after %d warm-up), variants alternating round by round; ms per call (%s over rounds)"
+                            + "%n%n", cfg.width(), cfg.inputHeight(), cfg.inputWidth(), batch, rounds, warmup,
+                    median ? "median" : "mean");
             for (String m : acc.get(0).seconds.keySet()) {
                 out.println("### " + m);
                 out.println();
@@ -183,7 +196,8 @@ public final class GraphProfile {
                 out.println(kernelTable(variants, acc));
             }
             for (int i = 0; i < children.size(); i++) {
-                out.println(variants.get(i).label() + ": " + children.get(i).ready().path("environment"));
+                out.println(variants.get(i).label() + ": " + children.get(i).ready().path("environment")
+                        + ", peak RSS " + MemoryUsage.gib(acc.get(i).peakRssBytes));
             }
         } finally {
             for (RoundProcess c : children) {
@@ -200,8 +214,16 @@ public final class GraphProfile {
                 cmd.add(a);
             }
         }
-        cmd.addAll(v.properties());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GraphProfile.class.getName(), CHILD));
+        String classPath = System.getProperty("java.class.path");
+        for (String p : v.properties()) {
+            if (p.startsWith(CLASSES)) {
+                // classes put before the class path, e.g. an earlier build of a layer for an A/B in one run
+                classPath = p.substring(CLASSES.length()) + File.pathSeparator + classPath;
+            } else {
+                cmd.add(p);
+            }
+        }
+        cmd.addAll(List.of("-cp", classPath, GraphProfile.class.getName(), CHILD));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().putAll(v.env());
@@ -213,6 +235,16 @@ public final class GraphProfile {
         int rounds;
         final Map<String, List<Double>> seconds = new LinkedHashMap<>();
         final Map<String, Map<String, double[]>> ops = new LinkedHashMap<>();
+        /** per timed round: measurement to op to {calls, nanos} */
+        final List<Map<String, Map<String, double[]>>> roundOps = new ArrayList<>();
+        /** the child's peak resident set (bytes) after its last round */
+        long peakRssBytes;
+        /** whether per-op figures are medians over the rounds (else means) */
+        final boolean median;
+
+        Accumulated(boolean median) {
+            this.median = median;
+        }
         final Map<String, List<Double>> kernels = new LinkedHashMap<>();
         /** measurement to summed {CPU seconds, minor faults, major faults} */
         final Map<String, double[]> process = new LinkedHashMap<>();
@@ -221,12 +253,17 @@ public final class GraphProfile {
             rounds++;
             answer.path("seconds").fields().forEachRemaining(e ->
                     seconds.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().asDouble()));
+            Map<String, Map<String, double[]>> thisRound = new LinkedHashMap<>();
+            roundOps.add(thisRound);
             answer.path("ops").fields().forEachRemaining(m -> {
                 Map<String, double[]> byOp = ops.computeIfAbsent(m.getKey(), k -> new LinkedHashMap<>());
+                Map<String, double[]> inRound = thisRound.computeIfAbsent(m.getKey(), k -> new LinkedHashMap<>());
                 m.getValue().fields().forEachRemaining(o -> {
                     double[] a = byOp.computeIfAbsent(o.getKey(), k -> new double[2]);
                     a[0] += o.getValue().get(0).asDouble();
                     a[1] += o.getValue().get(1).asDouble();
+                    inRound.put(o.getKey(), new double[] {o.getValue().get(0).asDouble(),
+                            o.getValue().get(1).asDouble()});
                 });
             });
             answer.path("process").fields().forEachRemaining(m -> {
@@ -235,14 +272,17 @@ public final class GraphProfile {
                 a[1] += m.getValue().path("minorFaults").asDouble();
                 a[2] += m.getValue().path("majorFaults").asDouble();
             });
+            peakRssBytes = Math.max(peakRssBytes, answer.path("peakRssBytes").asLong(0));
             answer.path("kernels").fields().forEachRemaining(e ->
                     kernels.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().asDouble()));
         }
 
-        /** @return mean ms per round of an op in a measurement (0 if absent) */
+        /** @return ms of an op in a measurement, mean or median over the rounds (0 where absent) */
         double ms(String measurement, String op) {
-            double[] a = ops.getOrDefault(measurement, Map.of()).get(op);
-            return a == null ? 0 : a[1] / 1e6 / rounds;
+            return stat(perRound(measurement, r -> {
+                double[] a = r.get(op);
+                return a == null ? 0 : a[1] / 1e6;
+            }));
         }
 
         double calls(String measurement, String op) {
@@ -251,23 +291,38 @@ public final class GraphProfile {
         }
 
         double opsMs(String measurement) {
-            return ops.getOrDefault(measurement, Map.of()).values().stream().mapToDouble(a -> a[1]).sum() / 1e6
-                    / rounds;
+            return stat(perRound(measurement, r -> r.values().stream().mapToDouble(a -> a[1]).sum() / 1e6));
         }
 
-        double meanMs(String measurement) {
-            return seconds.get(measurement).stream().mapToDouble(Double::doubleValue).average().orElse(0) * 1e3;
+        double stepMs(String measurement) {
+            return stat(seconds.get(measurement).stream().mapToDouble(d -> d * 1e3).toArray());
         }
 
         double medianMs(String measurement) {
             return ModelBenchmark.median(seconds.get(measurement).stream().mapToDouble(Double::doubleValue)
                     .toArray()) * 1e3;
         }
+
+        private double[] perRound(String measurement, java.util.function.ToDoubleFunction<Map<String, double[]>> f) {
+            return roundOps.stream().mapToDouble(r -> f.applyAsDouble(r.getOrDefault(measurement, Map.of())))
+                    .toArray();
+        }
+
+        private double stat(double[] v) {
+            return median ? ModelBenchmark.median(v) : java.util.Arrays.stream(v).average().orElse(0);
+        }
     }
 
-    private static String opTable(String m, List<Variant> variants, List<Accumulated> acc) {
-        StringBuilder sb = new StringBuilder("| op | calls |");
-        StringBuilder rule = new StringBuilder("|---|---:|");
+    /**
+     * @param first the leading header cells, e.g. {@code "| op | calls |"}
+     * @param firstRule their alignment row, e.g. {@code "|---|---:|"}
+     * @param variants one {@code ms} column per variant, then one speed-up column per variant after the first
+     * @param last a last column's title, or null
+     * @return the header and alignment rows of a Markdown table, each ending in a newline
+     */
+    private static StringBuilder header(String first, String firstRule, List<Variant> variants, String last) {
+        StringBuilder sb = new StringBuilder(first);
+        StringBuilder rule = new StringBuilder(firstRule);
         for (Variant v : variants) {
             sb.append(" ms ").append(v.label()).append(" |");
             rule.append("---:|");
@@ -277,9 +332,16 @@ public final class GraphProfile {
                     .append(" |");
             rule.append("---:|");
         }
-        sb.append(" share ").append(variants.get(variants.size() - 1).label()).append(" |\n");
-        rule.append("---:|\n");
-        sb.append(rule);
+        if (last != null) {
+            sb.append(' ').append(last).append(" |");
+            rule.append("---:|");
+        }
+        return sb.append('\n').append(rule).append('\n');
+    }
+
+    private static String opTable(String m, List<Variant> variants, List<Accumulated> acc) {
+        StringBuilder sb = header("| op | calls |", "|---|---:|", variants,
+                "share " + variants.get(variants.size() - 1).label());
         Accumulated first = acc.get(0);
         List<String> ops = new ArrayList<>(first.ops.getOrDefault(m, Map.of()).keySet());
         for (Accumulated a : acc) {
@@ -291,7 +353,7 @@ public final class GraphProfile {
         }
         ops.sort((x, y) -> Double.compare(first.ms(m, y), first.ms(m, x)));
         Accumulated last = acc.get(acc.size() - 1);
-        double lastStep = last.meanMs(m);
+        double lastStep = last.stepMs(m);
         List<String> rest = ops.size() > TOP ? ops.subList(TOP, ops.size()) : List.of();
         for (String op : ops.subList(0, Math.min(TOP, ops.size()))) {
             double[] ms = new double[acc.size()];
@@ -321,14 +383,16 @@ public final class GraphProfile {
         }
         for (int i = 0; i < all.length; i++) {
             all[i] = acc.get(i).opsMs(m);
-            step[i] = acc.get(i).meanMs(m);
+            step[i] = acc.get(i).stepMs(m);
             outside[i] = step[i] - all[i];
             median[i] = acc.get(i).medianMs(m);
         }
         row(sb, "**all ops**", String.format(Locale.ROOT, "%.0f", calls), all, lastStep);
         row(sb, "**outside ops** (DL4J's Java work)", "", outside, lastStep);
-        row(sb, "**wall-clock, mean**", "", step, lastStep);
-        row(sb, "**wall-clock, median**", "", median, lastStep);
+        row(sb, acc.get(0).median ? "**wall-clock, median**" : "**wall-clock, mean**", "", step, lastStep);
+        if (!acc.get(0).median) {
+            row(sb, "**wall-clock, median**", "", median, lastStep);
+        }
         sb.append("\nProcess CPU time / wall-clock (threads busy, spinning included) and page faults per call:");
         for (int i = 0; i < acc.size(); i++) {
             double[] p = acc.get(i).process.getOrDefault(m, new double[3]);
@@ -352,18 +416,7 @@ public final class GraphProfile {
     }
 
     private static String kernelTable(List<Variant> variants, List<Accumulated> acc) {
-        StringBuilder sb = new StringBuilder("| op | shape |");
-        StringBuilder rule = new StringBuilder("|---|---|");
-        for (Variant v : variants) {
-            sb.append(" ms ").append(v.label()).append(" |");
-            rule.append("---:|");
-        }
-        for (int i = 1; i < variants.size(); i++) {
-            sb.append(" speed-up ").append(variants.get(0).label()).append("→").append(variants.get(i).label())
-                    .append(" |");
-            rule.append("---:|");
-        }
-        sb.append('\n').append(rule).append('\n');
+        StringBuilder sb = header("| op | shape |", "|---|---|", variants, null);
         for (String k : acc.get(0).kernels.keySet()) {
             int sp = k.indexOf(' ');
             sb.append("| ").append(k, 0, sp).append(" | ").append(k.substring(sp + 1)).append(" |");
@@ -386,7 +439,9 @@ public final class GraphProfile {
     /**
      * Applies the ND4J environment settings given as system properties {@code hrnet.profile.maxThreads},
      * {@code hrnet.profile.maxMasterThreads}, {@code hrnet.profile.elementwiseThreshold},
-     * {@code hrnet.profile.tadThreshold} (for A/B variants of libnd4j's own thread pool).
+     * {@code hrnet.profile.tadThreshold} (for A/B variants of libnd4j's own thread pool). The values in effect are
+     * reported in the ready line: libnd4j 1.0.0-M2.1 keeps {@code maxThreads} at its start value when asked for a
+     * lower one (measured: {@code maxThreads=1} under {@code OMP_NUM_THREADS=2} still reports 2).
      */
     private static void applyEnvironment(Environment env) {
         Integer v;
@@ -446,6 +501,7 @@ public final class GraphProfile {
             for (Kernel kernel : kernels) {
                 k.put(kernel.name(), 1e3 * ModelBenchmark.median(ModelBenchmark.time(kernel.run(), 2, 7)));
             }
+            answer.put("peakRssBytes", MemoryUsage.current().peakRssBytes());
             out.println(JSON.writeValueAsString(answer));
             out.flush();
         }
