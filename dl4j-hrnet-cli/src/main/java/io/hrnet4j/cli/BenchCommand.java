@@ -16,12 +16,10 @@ import io.hrnet4j.zoo.bench.PyTorchPeer;
 import io.hrnet4j.zoo.bench.RoundProcess;
 import io.hrnet4j.zoo.bench.ScalingBenchmark;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -583,18 +581,9 @@ public class BenchCommand implements Callable<Integer> {
      */
     static Process startChild(String nativeExtension, Map<String, String> env, List<String> args, boolean interactive)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-        boolean heap = false;
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-agentlib") || a.startsWith("-javaagent") || a.startsWith("-Xdebug")
-                    || a.startsWith("-D" + NativeSelection.PROPERTY + "=")) {
-                continue;
-            }
-            heap |= a.startsWith("-Xmx");
-            cmd.add(a);
-        }
-        if (!heap) {
+        List<String> cmd = RoundProcess.javaCommand();
+        cmd.removeIf(a -> a.startsWith("-D" + NativeSelection.PROPERTY + "="));
+        if (cmd.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
             cmd.add("-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m");
         }
         String ext = nativeExtension != null ? nativeExtension : System.getProperty(NativeSelection.PROPERTY);

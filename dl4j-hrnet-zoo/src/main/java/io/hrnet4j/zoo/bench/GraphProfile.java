@@ -13,7 +13,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -207,13 +206,7 @@ public final class GraphProfile {
     }
 
     private static Process startChild(Variant v, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xdebug")) {
-                cmd.add(a);
-            }
-        }
+        List<String> cmd = RoundProcess.javaCommand();
         String classPath = System.getProperty("java.class.path");
         for (String p : v.properties()) {
             if (p.startsWith(CLASSES)) {

@@ -3,11 +3,15 @@ package io.hrnet4j.zoo.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +29,26 @@ public final class RoundProcess implements AutoCloseable {
     private final BufferedReader in;
     private final Writer out;
     private final JsonNode ready;
+
+    /**
+     * The start of a child JVM's command line, shared by every benchmark that runs its measurements in child JVMs
+     * ({@code hrnet bench --vs-pytorch / --scaling / --natives}, {@link GraphProfile}): this JVM's {@code java}
+     * executable, then this JVM's options (heap, system properties) without debugging and profiling agents
+     * ({@code -agentlib}, {@code -javaagent}, {@code -Xdebug}: a second JVM cannot attach to the same agent port).
+     * The caller appends its own options, {@code -cp}, the main class and the arguments.
+     *
+     * @return a new, modifiable list: the executable first, then the inherited options
+     */
+    public static List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xdebug")) {
+                cmd.add(a);
+            }
+        }
+        return cmd;
+    }
 
     /**
      * Waits for the process's ready line.
